@@ -1,0 +1,56 @@
+# Ratsarchiv: `make run` serves the shipped corpus, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+CORPUS ?= corpus
+INDEX  ?= var/index
+PORT   ?= 8080
+
+.PHONY: run test lint format eval bench chromium clean
+
+$(VENV)/.installed-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## run: set up, build the index from corpus/ and serve on http://127.0.0.1:8080
+run: $(VENV)/.installed-run
+	$(BIN)/ratsarchiv reindex --full --corpus $(CORPUS) --index $(INDEX)
+	$(BIN)/ratsarchiv serve --corpus $(CORPUS) --index $(INDEX) --host 127.0.0.1 --port $(PORT)
+
+## test: set up (Python packages and Debian's Chromium) and run the whole suite
+test: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+## chromium: Debian's Chromium for the browser tests (apt-get; needs root)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium (apt-get) for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## eval: search quality (MRR@10) on the Karlsruhe papers
+eval: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.eval_quality
+
+## bench: speed on the whole Karlsruhe archive
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf var build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""``ratsarchiv check``: validate corpus files (placeholder until the validation issue lands)."""

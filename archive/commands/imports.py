@@ -1,0 +1,1 @@
+"""``ratsarchiv import ...``: placeholder."""

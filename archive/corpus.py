@@ -1,0 +1,191 @@
+"""Corpus files: one UTF-8 Markdown file per motion with YAML front matter.
+
+``read_motion`` parses and validates a file (raising ``CorpusError``s with their
+lines); ``render_motion`` writes the canonical form, so reading a file the project
+wrote and rendering it again gives the same bytes. ``write_motion`` is atomic.
+
+Layout: ``<corpus>/<year>/<slug>.md``; files and folders whose names start with
+``_`` or ``.`` are not motions (``_vocabulary.yml``, import state).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from archive import frontmatter
+from archive.errors import ConfigError, CorpusError, CorpusErrors
+from archive.motion import Motion
+from archive.validation import validate
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+SECTION_FIELDS = {"Beschluss": "resolution", "Fragestellungen": "questions", "Begründung": "reasons"}
+_HEADING = re.compile(r"^## +(.+?)\s*$")
+
+
+def iter_motion_files(corpus: Path) -> Iterator[Path]:
+    """Every motion file under ``corpus``, in a stable order."""
+    if not corpus.is_dir():
+        raise ConfigError(f"corpus directory {corpus} does not exist")
+    for dirpath, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
+        for name in sorted(filenames):
+            if name.endswith(".md") and not name.startswith(("_", ".")):
+                yield Path(dirpath) / name
+
+
+def path_for(motion: Motion, corpus: Path) -> Path:
+    """Where a motion's file lives: ``<corpus>/<year>/<slug>.md``."""
+    return corpus / (motion.year or "undatiert") / f"{motion.slug}.md"
+
+
+def read_text(path: Path) -> str:
+    """A corpus file's text, refusing what is not UTF-8 Markdown."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusError(path, f"file is {size / 1e6:.1f} MB; the limit is "
+                                    f"{MAX_FILE_BYTES / 1e6:.0f} MB per motion")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(path, f"cannot read file: {exc.strerror}") from None
+    if b"\0" in raw:
+        raise CorpusError(path, "binary file (contains NUL bytes), not Markdown",
+                          raw[: raw.index(b"\0")].count(b"\n") + 1)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise CorpusError(path, "file starts with a byte-order mark (BOM); save it as UTF-8 "
+                                "without BOM", 1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CorpusError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                                f"{exc.start})", line) from None
+
+
+def parse_motion(text: str, path: Path) -> Motion:
+    """Parse a corpus file's text; raises ``CorpusErrors`` listing every problem."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        raise CorpusErrors([CorpusError(path, "missing front matter: the file must start "
+                                              "with a line '---'", 1)])
+    end = text.find("\n---\n", 3)
+    if end == -1 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end == -1:
+        raise CorpusErrors([CorpusError(path, "front matter is not closed by a line '---'", 1)])
+    raw, lines = frontmatter.load(text[4 : end + 1], path, first_line=2)
+    data, errors = validate(raw, lines, path)
+    if errors:
+        raise CorpusErrors(errors)
+    body_start_line = text[: end + 5].count("\n") + 1
+    data.update(_parse_body(text[end + 5 :], path, body_start_line))
+    return Motion.from_dict(data)
+
+
+def read_motion(path: Path) -> Motion:
+    """Read and validate one corpus file."""
+    try:
+        return parse_motion(read_text(path), path)
+    except CorpusError as exc:
+        raise CorpusErrors([exc]) from None
+
+
+def _parse_body(body: str, path: Path, first_line: int) -> dict[str, object]:
+    sections: dict[str, object] = {}
+    rest: list[str] = []
+    current: str | None = None
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(buffer).strip("\n")
+        if current is None:
+            if text.strip():
+                rest.append(text)
+        elif current == "questions":
+            sections["questions"] = _list_items(text)
+        else:
+            sections[current] = text
+
+    for line in body.split("\n"):
+        match = _HEADING.match(line)
+        if match:
+            flush()
+            field = SECTION_FIELDS.get(match.group(1))
+            buffer = [] if field else [line]
+            current = field if field and field not in sections else None
+            if field and current is None:
+                buffer = [line]
+            continue
+        buffer.append(line)
+    flush()
+    sections["body"] = "\n\n".join(rest)
+    return sections
+
+
+def _list_items(text: str) -> list[str]:
+    items: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith(("- ", "* ")):
+            items.append(line[2:].strip())
+        elif line.strip() and items:
+            items[-1] = f"{items[-1]} {line.strip()}"
+        elif line.strip():
+            items.append(line.strip())
+    return items
+
+
+def render_motion(motion: Motion) -> str:
+    """The canonical text of a motion's file."""
+    parts = ["---\n", frontmatter.dump(motion.metadata()), "---\n"]
+    if motion.resolution:
+        parts.append(f"\n## Beschluss\n\n{_escape(motion.resolution.strip())}\n")
+    if motion.questions:
+        items = "\n".join(f"- {' '.join(q.split())}" for q in motion.questions)
+        parts.append(f"\n## Fragestellungen\n\n{items}\n")
+    if motion.reasons:
+        parts.append(f"\n## Begründung\n\n{_escape(motion.reasons.strip())}\n")
+    if motion.body.strip():
+        parts.append(f"\n{motion.body.strip()}\n")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    """Keep a text's own '## ' lines from starting a new section."""
+    return re.sub(r"^(## )", r"\\\1", text, flags=re.MULTILINE)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_motion(motion: Motion, corpus: Path, path: Path | None = None) -> Path:
+    """Write a motion's canonical file atomically; returns its path."""
+    target = path or path_for(motion, corpus)
+    write_atomic(target, render_motion(motion))
+    return target
+
+
+def reference_map(corpus: Path) -> dict[str, Path]:
+    """Reference → file for every readable motion file (unreadable files are skipped)."""
+    found: dict[str, Path] = {}
+    for path in iter_motion_files(corpus):
+        try:
+            found.setdefault(read_motion(path).reference, path)
+        except CorpusErrors:
+            continue
+    return found

@@ -1,0 +1,111 @@
+"""YAML front matter that never changes a value's type behind the archivist's back.
+
+Reading uses the YAML 1.2 core schema: ``no``, ``on`` and ``16:00`` stay strings,
+dates stay strings, anchors and aliases are refused (no "billion laughs").
+Writing quotes every string that a YAML 1.1 reader would take for something else,
+keeps key order and never wraps lines, so a one-field edit is a one-line diff.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from archive.errors import CorpusError
+
+Path_ = tuple[str | int, ...]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core scalars and no anchors or aliases."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="YAML anchors and aliases (&name, *name) are not allowed",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _StableDumper(yaml.SafeDumper):
+    """SafeDumper that indents lists under their key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):  # type: ignore[no-untyped-def]
+        return super().increase_indent(flow, False)
+
+
+def _line_map(node: yaml.Node, first_line: int) -> dict[Path_, int]:
+    """File line of every key and list item, by its path in the document."""
+    lines: dict[Path_, int] = {}
+
+    def walk(n: yaml.Node, path: Path_) -> None:
+        lines[path] = n.start_mark.line + first_line
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                child = (*path, str(key.value))
+                lines[child] = key.start_mark.line + first_line
+                walk(value, child)
+                lines[child] = key.start_mark.line + first_line
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                walk(item, (*path, i))
+
+    walk(node, ())
+    return lines
+
+
+def load(text: str, path: Any, first_line: int = 2) -> tuple[Any, dict[Path_, int]]:
+    """Parse front matter; returns the data and a map from key path to file line.
+
+    ``first_line`` is the file line on which the YAML text starts.
+    """
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise CorpusError(path, f"front matter is not valid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise CorpusError(path, f"front matter is not valid YAML: {exc}", first_line) from None
+    finally:
+        loader.dispose()
+    return data, _line_map(node, first_line)
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Serialise front matter deterministically (fixed key order, no wrapping)."""
+    return yaml.dump(
+        data,
+        Dumper=_StableDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=float("inf"),
+    )
