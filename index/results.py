@@ -1,0 +1,81 @@
+"""Plain search requests and results shared by the web site, the API and the CLI.
+
+No whoosh types leave ``index``: a search returns these dataclasses, and their
+``to_dict`` is the JSON of ``/api/search`` and ``ratsarchiv search --json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SORTS = ("relevance", "newest", "oldest")
+PAGE_SIZE = 10
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: query text, facet filters (OR within a facet, AND across), sort, page."""
+
+    query: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = ""  # "" = relevance with a query, newest without
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+@dataclass
+class Hit:
+    """One motion in a result list; ``*_html`` values are escaped HTML with ``<mark>``."""
+
+    reference: str
+    slug: str
+    title: str
+    title_html: str
+    type: str
+    date: str
+    sponsors: list[str]
+    committees: list[str]
+    result: str  # the latest result as written
+    result_class: str  # normalised (archive.outcomes.RESULTS)
+    votes: dict[str, int | None]
+    vote_class: str
+    snippet_html: str
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    total: int
+    page: int
+    pages: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    notice: str | None = None  # e.g. the query could not be parsed and was searched as words
+    request: SearchRequest | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {k: [v.to_dict() for v in vs] for k, vs in self.facets.items()},
+            "suggestion": self.suggestion,
+            "notice": self.notice,
+        }
