@@ -86,14 +86,5 @@ def main() -> None:
     """
 
 
-def _register() -> None:
-    from archive.commands import check, imports
-
-    main.add_command(check.check)
-    main.add_command(imports.import_group)
-
-
-_register()
-
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

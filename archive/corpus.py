@@ -22,7 +22,11 @@ from archive.motion import Motion
 from archive.validation import validate
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-SECTION_FIELDS = {"Beschluss": "resolution", "Fragestellungen": "questions", "Begründung": "reasons"}
+SECTION_FIELDS = {
+    "Beschluss": "resolution",
+    "Fragestellungen": "questions",
+    "Begründung": "reasons",
+}
 _HEADING = re.compile(r"^## +(.+?)\s*$")
 
 
@@ -47,31 +51,40 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CorpusError(path, f"file is {size / 1e6:.1f} MB; the limit is "
-                                    f"{MAX_FILE_BYTES / 1e6:.0f} MB per motion")
+            raise CorpusError(
+                path,
+                f"file is {size / 1e6:.1f} MB; the limit is "
+                f"{MAX_FILE_BYTES / 1e6:.0f} MB per motion",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(path, f"cannot read file: {exc.strerror}") from None
     if b"\0" in raw:
-        raise CorpusError(path, "binary file (contains NUL bytes), not Markdown",
-                          raw[: raw.index(b"\0")].count(b"\n") + 1)
+        raise CorpusError(
+            path,
+            "binary file (contains NUL bytes), not Markdown",
+            raw[: raw.index(b"\0")].count(b"\n") + 1,
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise CorpusError(path, "file starts with a byte-order mark (BOM); save it as UTF-8 "
-                                "without BOM", 1)
+        raise CorpusError(
+            path, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM", 1
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CorpusError(path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
-                                f"{exc.start})", line) from None
+        raise CorpusError(
+            path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})", line
+        ) from None
 
 
 def parse_motion(text: str, path: Path) -> Motion:
     """Parse a corpus file's text; raises ``CorpusErrors`` listing every problem."""
     text = text.replace("\r\n", "\n")
     if not text.startswith("---\n"):
-        raise CorpusErrors([CorpusError(path, "missing front matter: the file must start "
-                                              "with a line '---'", 1)])
+        raise CorpusErrors(
+            [CorpusError(path, "missing front matter: the file must start with a line '---'", 1)]
+        )
     end = text.find("\n---\n", 3)
     if end == -1 and text.endswith("\n---"):
         end = len(text) - 4

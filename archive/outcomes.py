@@ -31,11 +31,17 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"zurückgezogen|zurueckgezogen|rücknahme", ZURUECKGEZOGEN),
     (r"geändert|geaendert|mit änderung|änderungen beschlossen|modifiziert", GEAENDERT),
     (r"abgelehnt|ablehnung|nicht zugestimmt|nicht beschlossen", ABGELEHNT),
-    (r"vertag|zurückgestellt|zurueckgestellt|zurückstellung|verschoben|verwiesen|verweisung|"
-     r"wiedervorlage", VERTAGT),
+    (
+        r"vertag|zurückgestellt|zurueckgestellt|zurückstellung|verschoben|verwiesen|verweisung|"
+        r"wiedervorlage",
+        VERTAGT,
+    ),
     (r"kenntnis|ohne votum|ohne beschluss|erledigt|beantwortet|berichtet", KENNTNIS),
-    (r"beschlossen|zustimmung|zugestimmt|angenommen|annahme|empfohlen|empfehlung|"
-     r"einverstanden|genehmigt|beschluss", BESCHLOSSEN),
+    (
+        r"beschlossen|zustimmung|zugestimmt|angenommen|annahme|empfohlen|empfehlung|"
+        r"einverstanden|genehmigt|beschluss",
+        BESCHLOSSEN,
+    ),
 )
 _COMPILED = tuple((re.compile(p, re.IGNORECASE), v) for p, v in _RULES)
 

@@ -6,15 +6,15 @@ so ``ratsarchiv check`` can print ``path:line: message`` for each.
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
 
 from archive.errors import CorpusError
 from archive.frontmatter import Path_
-from archive.motion import MOTION_TYPES
+from archive.motion import MOTION_TYPES, Votes
 from archive.outcomes import contradiction, is_known_result
-from archive.motion import Votes
 
 REQUIRED = ("reference", "title")
 STRING_FIELDS = ("reference", "title", "type", "lead", "clerk", "date")
@@ -50,8 +50,10 @@ class _Checker:
         if value is None:
             return ""
         if isinstance(value, bool | int | float):
-            self.error(where, f"{name}: {value!r} is read as a {type(value).__name__}; "
-                              f"quote it to keep it text")
+            self.error(
+                where,
+                f"{name}: {value!r} is read as a {type(value).__name__}; quote it to keep it text",
+            )
             return str(value)
         if not isinstance(value, str):
             self.error(where, f"{name}: expected text, found a {_kind(value)}")
@@ -78,21 +80,26 @@ class _Checker:
         if value and not _DATE.match(value):
             self.error(where, f"{where[-1]}: {value!r} is not a date like 2024-05-07")
         elif value:
-            year, month, day = (int(p) for p in value.split("-"))
-            if not (1 <= month <= 12 and 1 <= day <= 31):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
                 self.error(where, f"{where[-1]}: {value!r} is not a valid date")
 
     def mapping(self, value: Any, where: Path_, known: tuple[str, ...]) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.error(where, f"{where[-1] if where else 'front matter'}: expected a mapping "
-                              f"(key: value), found a {_kind(value)}")
+            self.error(
+                where,
+                f"{where[-1] if where else 'front matter'}: expected a mapping "
+                f"(key: value), found a {_kind(value)}",
+            )
             return {}
         for key in value:
             if str(key) not in known:
-                self.error((*where, str(key)), f"unknown key {str(key)!r}"
-                                                f" (known: {', '.join(known)})")
+                self.error(
+                    (*where, str(key)), f"unknown key {str(key)!r} (known: {', '.join(known)})"
+                )
         return {str(k): v for k, v in value.items()}
 
 
@@ -100,7 +107,9 @@ def _kind(value: Any) -> str:
     return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
 
 
-def validate(raw: Any, lines: dict[Path_, int], path: Path) -> tuple[dict[str, Any], list[CorpusError]]:
+def validate(
+    raw: Any, lines: dict[Path_, int], path: Path
+) -> tuple[dict[str, Any], list[CorpusError]]:
     """Check raw front matter; returns clean data for ``Motion.from_dict`` and the problems."""
     check = _Checker(path, lines)
     data = check.mapping(raw, (), KNOWN_KEYS)
@@ -114,8 +123,11 @@ def validate(raw: Any, lines: dict[Path_, int], path: Path) -> tuple[dict[str, A
         clean[key] = check.string_list(data.get(key), (key,))
     clean["public"] = check.boolean(data.get("public"), ("public",))
     if clean["reference"] and not _REFERENCE.match(clean["reference"]):
-        check.error(("reference",), f"reference {clean['reference']!r} has characters "
-                                    "other than letters, digits, '/', '.', '-' and spaces")
+        check.error(
+            ("reference",),
+            f"reference {clean['reference']!r} has characters "
+            "other than letters, digits, '/', '.', '-' and spaces",
+        )
     check.date(clean["date"], ("date",))
     if clean["type"] and clean["type"] not in MOTION_TYPES:
         check.error(("type",), f"unknown type {clean['type']!r} (known: {', '.join(MOTION_TYPES)})")
@@ -155,9 +167,14 @@ def _votes(check: _Checker, value: Any, where: Path_) -> dict[str, int | None]:
     votes: dict[str, int | None] = {}
     for key in VOTE_KEYS:
         count = raw.get(key)
-        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
-            check.error((*where, key), f"votes.{key}: {count!r} is not a count (a whole number "
-                                       "≥ 0, or null when not recorded)")
+        if count is not None and (
+            isinstance(count, bool) or not isinstance(count, int) or count < 0
+        ):
+            check.error(
+                (*where, key),
+                f"votes.{key}: {count!r} is not a count (a whole number "
+                "≥ 0, or null when not recorded)",
+            )
             count = None
         votes[key] = count
     return votes

@@ -1,1 +1,9 @@
-"""``ratsarchiv check``: validate corpus files (placeholder until the validation issue lands)."""
+"""Validate corpus files (not built yet)."""
+
+import click
+
+
+@click.command("check")
+def check() -> None:
+    """Validate corpus files (not built yet)."""
+    raise click.ClickException("'check' is not built yet")
