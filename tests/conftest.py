@@ -1,0 +1,26 @@
+"""Shared fixtures: the real council data beside the repository, temporary corpora and indexes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+SEED = SHARED_DATA / "seed" / "000_8b99fe79a41c52b0.txt"
+KARLSRUHE = SHARED_DATA / "oparl-karlsruhe"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``: real, public council data (never copied into the repo)."""
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"real test data missing: expected {SHARED_DATA} beside the repository")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def seed_path(shared_data: Path) -> Path:
+    """The user's seed: one ALLRIS Auszug from Lübeck (2024)."""
+    return SEED
