@@ -1,0 +1,203 @@
+"""Saving imported motions into the corpus, for every importer.
+
+``CorpusWriter.save`` decides per motion: refuse what is not public, merge with or
+replace the file that already holds the reference, leave identical files alone,
+and never overwrite a file an archivist has edited since the last import (unless
+``force``). Every write is atomic and is checked with the corpus reader first, so
+an importer never writes a file ``ratsarchiv check`` would reject.
+
+Edits are detected with ``<corpus>/.import-state.json``: relative path → sha256 of
+the bytes an importer last wrote there. A file whose bytes differ from that record
+— or that has no record and differs from what the importer would write — counts as
+edited.
+
+>>> report = ImportReport()
+>>> report.add(Outcome.CREATED)
+>>> report.summary()
+'1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+
+from archive.corpus import (
+    iter_motion_files,
+    parse_motion,
+    path_for,
+    reference_of,
+    render_motion,
+    write_atomic,
+)
+from archive.errors import CorpusError, CorpusErrors
+from archive.motion import Motion
+
+STATE_FILE = ".import-state.json"
+FLUSH_EVERY = 200
+
+
+class Outcome(StrEnum):
+    """What saving one motion did."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class ImportReport:
+    """Counts per outcome and one ``"source-id: reason"`` line per problem."""
+
+    counts: Counter[Outcome] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, outcome: Outcome, message: str | None = None) -> None:
+        self.counts[outcome] += 1
+        if message:
+            self.problems.append(message)
+
+    def summary(self) -> str:
+        """``"3 created, 1 updated, 0 unchanged, 1 conflict, 2 skipped"``."""
+        parts = []
+        for outcome in Outcome:
+            count = self.counts[outcome]
+            word = outcome.value
+            if outcome is Outcome.CONFLICT and count != 1:
+                word = "conflicts"
+            parts.append(f"{count} {word}")
+        return ", ".join(parts)
+
+    @property
+    def ok(self) -> bool:
+        """No motion was skipped and none conflicted."""
+        return not (self.counts[Outcome.SKIPPED] or self.counts[Outcome.CONFLICT])
+
+
+def scan_references(corpus: Path) -> dict[str, Path]:
+    """Reference → file for every motion file whose reference can be read (first file wins)."""
+    found: dict[str, Path] = {}
+    for path in iter_motion_files(corpus):
+        reference = reference_of(path)
+        if reference:
+            found.setdefault(reference, path)
+    return found
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class CorpusWriter:
+    """Saves motions into a corpus; use as a context manager (``close`` writes the state).
+
+    After each ``save``, ``last_reason`` says why a motion was skipped or conflicted
+    (``None`` otherwise), ready for ``ImportReport.add(outcome, f"{id}: {reason}")``.
+    """
+
+    def __init__(self, corpus: Path, *, force: bool = False) -> None:
+        self.corpus = Path(corpus)
+        self.corpus.mkdir(parents=True, exist_ok=True)
+        self.force = force
+        self.last_reason: str | None = None
+        self._state_path = self.corpus / STATE_FILE
+        self._state = self._load_state()
+        self._references = scan_references(self.corpus)
+        self._unsaved = 0
+
+    def __enter__(self) -> CorpusWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _load_state(self) -> dict[str, str]:
+        try:
+            data = json.loads(self._state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # no (usable) record: every differing file counts as edited
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): str(v) for k, v in data.items()}
+
+    def _flush(self) -> None:
+        text = json.dumps(self._state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(self._state_path, text)
+        self._unsaved = 0
+
+    def close(self) -> None:
+        """Write the import state (safe to call twice)."""
+        if self._unsaved:
+            self._flush()
+
+    def _record(self, path: Path, data: bytes) -> None:
+        self._state[path.relative_to(self.corpus).as_posix()] = _sha(data)
+        self._unsaved += 1
+        if self._unsaved >= FLUSH_EVERY:
+            self._flush()
+
+    def _edited(self, path: Path, data: bytes) -> bool:
+        recorded = self._state.get(path.relative_to(self.corpus).as_posix())
+        return recorded != _sha(data)
+
+    def _skip(self, outcome: Outcome, reason: str) -> tuple[Outcome, Path | None]:
+        self.last_reason = reason
+        return outcome, None
+
+    def save(
+        self, motion: Motion, merge: Callable[[Motion, Motion], Motion] | None = None
+    ) -> tuple[Outcome, Path | None]:
+        """Write ``motion`` (merged into the existing file with ``merge``, if given)."""
+        self.last_reason = None
+        if not motion.public:
+            return self._skip(Outcome.SKIPPED, "not public; nothing written")
+        motion = replace(motion, consultations=[c for c in motion.consultations if c.public])
+        known = self._references.get(motion.reference)
+        target = known if known and known.exists() else path_for(motion, self.corpus)
+        current = target.read_bytes() if target.exists() else None
+        existing: Motion | None = None
+        if current is not None:
+            try:
+                existing = parse_motion(current.decode("utf-8"), target)
+            except (CorpusErrors, CorpusError, UnicodeDecodeError):
+                existing = None
+            if existing is not None and existing.reference != motion.reference:
+                return self._skip(
+                    Outcome.CONFLICT,
+                    f"{target} already holds {existing.reference!r}; nothing written",
+                )
+        merged = merge(existing, motion) if merge and existing else motion
+        text = render_motion(merged)
+        try:
+            parse_motion(text, target)
+        except CorpusErrors as exc:
+            problems = "; ".join(e.message for e in exc.errors)
+            return self._skip(
+                Outcome.SKIPPED, f"not written, the file would be invalid: {problems}"
+            )
+        data = text.encode("utf-8")
+        if current == data:
+            self._record(target, data)
+            return Outcome.UNCHANGED, target
+        if current is not None and not self.force and self._edited(target, current):
+            return self._skip(
+                Outcome.CONFLICT,
+                f"{target} was edited since the last import; left alone (--force overwrites)",
+            )
+        write_atomic(target, text)
+        self._record(target, data)
+        self._references[merged.reference] = target
+        return (Outcome.CREATED if current is None else Outcome.UPDATED), target
