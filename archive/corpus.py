@@ -121,7 +121,7 @@ def _parse_body(body: str, path: Path, first_line: int) -> dict[str, object]:
         elif current == "questions":
             sections["questions"] = _list_items(text)
         else:
-            sections[current] = text
+            sections[current] = _unescape(text)
 
     for line in body.split("\n"):
         match = _HEADING.match(line)
@@ -171,6 +171,11 @@ def _escape(text: str) -> str:
     return re.sub(r"^(## )", r"\\\1", text, flags=re.MULTILINE)
 
 
+def _unescape(text: str) -> str:
+    """Undo ``_escape`` when reading a section back."""
+    return re.sub(r"^\\(## )", r"\1", text, flags=re.MULTILINE)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +196,33 @@ def write_motion(motion: Motion, corpus: Path, path: Path | None = None) -> Path
     target = path or path_for(motion, corpus)
     write_atomic(target, render_motion(motion))
     return target
+
+
+_REFERENCE_LINE = re.compile(r"^reference:.*$", re.MULTILINE)
+
+
+def reference_of(path: Path) -> str | None:
+    """A file's reference, read cheaply from its front matter (``None`` if unreadable).
+
+    Reads only the ``reference:`` line when it is there; otherwise the whole file.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    end = text.find("\n---\n", 3) if text.startswith("---\n") else -1
+    match = _REFERENCE_LINE.search(text, 4, end) if end != -1 else None
+    if match:
+        try:
+            data, _ = frontmatter.load(match.group(0) + "\n", path)
+        except CorpusError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("reference"), str):
+            return data["reference"]
+    try:
+        return read_motion(path).reference
+    except CorpusErrors:
+        return None
 
 
 def reference_map(corpus: Path) -> dict[str, Path]:

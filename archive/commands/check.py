@@ -1,9 +1,28 @@
-"""Validate corpus files (not built yet)."""
+"""``ratsarchiv check [PATH...]``: validate corpus files."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from archive.checking import check_corpus
+from archive.cli import corpus_option
+
 
 @click.command("check")
-def check() -> None:
-    """Validate corpus files (not built yet)."""
-    raise click.ClickException("'check' is not built yet")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@corpus_option
+def check(paths: tuple[Path, ...], corpus: Path) -> None:
+    """Validate corpus files (default: the whole corpus).
+
+    Prints every problem as path:line: message and exits 1 if there is any.
+    """
+    report = check_corpus(list(paths) or [corpus], corpus=corpus)
+    for error in report.errors:
+        click.echo(str(error))
+    for warning in report.warnings:
+        click.echo(f"{warning} (warning)")
+    click.echo(report.summary())
+    if report.errors:
+        click.get_current_context().exit(1)

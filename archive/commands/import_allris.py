@@ -1,9 +1,35 @@
-"""Import ALLRIS Auszug text exports (not built yet)."""
+"""``ratsarchiv import allris FILE...``: import ALLRIS Auszug text exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from archive.cli import corpus_option
+from archive.importers.allris_text import import_files
+from archive.importers.store import Outcome
+
 
 @click.command("allris")
-def allris() -> None:
-    """Import ALLRIS Auszug text exports (not built yet)."""
-    raise click.ClickException("'allris' is not built yet")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@corpus_option
+@click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
+def allris(files: tuple[Path, ...], corpus: Path, force: bool) -> None:
+    """Import ALLRIS "Auszug" pages saved as text (one agenda item each).
+
+    A second Auszug of the same paper adds its consultation to the paper's file;
+    importing the same Auszug again changes nothing. Files edited by an archivist
+    since the last import are reported and left alone unless --force.
+    """
+
+    def progress(file: Path, outcome: Outcome, path: Path | None) -> None:
+        if path is not None:
+            click.echo(f"{file}: {outcome.value} {path}")
+
+    report = import_files(files, corpus, force=force, progress=progress)
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    click.echo(f"imported {len(files)} file{'s' if len(files) != 1 else ''}: {report.summary()}")
+    if not report.ok:
+        click.get_current_context().exit(1)
