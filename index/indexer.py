@@ -1,0 +1,371 @@
+"""Build and update the search index from the corpus.
+
+Layout of an index directory (``--index``, default ``var/index``)::
+
+    var/index/
+      CURRENT          name of the live generation, e.g. "gen-000004" (replaced atomically)
+      reindex.lock     the reindex lock (index.lock; released by the OS if a run dies)
+      gen-000004/      the live generation: a Whoosh index, lexicon, meta.json
+      gen-000003/      the previous generation, kept for readers still using it
+      build-4711/      a full rebuild in progress (a leftover is removed by the next run)
+
+``reindex(corpus, index_dir)`` updates the live generation in place: only files whose
+content changed are re-read (each document stores its file's content digest), deleted
+files are removed, and Whoosh's own commit makes the change visible at once.
+``reindex(..., full=True)`` builds a new generation from scratch beside the live one and
+then points ``CURRENT`` at it, so readers keep the old one until they refresh, and a
+crash or a broken file leaves the previous generation serving.
+
+Non-public motions are never indexed; non-public consultations are dropped first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index
+
+from archive.corpus import iter_motion_files, parse_motion, read_text
+from archive.errors import CorpusError, CorpusErrors, IndexMissingError
+from archive.motion import Motion
+from index.lock import reindex_lock
+from index.schema import SCHEMA_VERSION, Lexicon, build_schema, public_view, to_document
+
+CURRENT = "CURRENT"
+LEXICON = "lexicon"
+META = "meta.json"
+GEN_PREFIX = "gen-"
+BUILD_PREFIX = "build-"
+PARALLEL_MIN_DOCS = 2000
+"""Full builds of at least this many documents use two indexing processes."""
+WRITER_LIMIT_MB = 256
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while files are read and indexed."""
+
+
+@dataclass
+class ReindexReport:
+    """What a reindex did; ``skipped`` lists ``path:line: reason`` for every file left out."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    private: int = 0
+    skipped: list[str] = field(default_factory=list)
+    full: bool = False
+    generation: str = ""
+    documents: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+
+# -- layout -------------------------------------------------------------------------------
+
+
+def live_generation(index_dir: Path) -> Path | None:
+    """The directory of the live generation, or ``None`` when no index was built."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    gen = index_dir / name
+    return gen if name.startswith(GEN_PREFIX) and gen.is_dir() else None
+
+
+def open_generation(gen: Path) -> Index:
+    """Open a generation's Whoosh index with its schema (and lexicon) rebuilt from code."""
+    storage = FileStorage(str(gen), supports_mmap=False)
+    schema = build_schema(Lexicon.load(gen / LEXICON))
+    try:
+        return storage.open_index(schema=schema)
+    except Exception as exc:  # whoosh raises EmptyIndexError, OSError, ...
+        raise IndexMissingError(f"cannot open the search index in {gen}: {exc}") from None
+
+
+def _generation_number(name: str) -> int:
+    try:
+        return int(name[len(GEN_PREFIX) :])
+    except ValueError:
+        return -1
+
+
+def _generations(index_dir: Path) -> list[Path]:
+    gens = [p for p in index_dir.glob(GEN_PREFIX + "*") if _generation_number(p.name) >= 0]
+    return sorted(gens, key=lambda p: _generation_number(p.name))
+
+
+def _clean_leftovers(index_dir: Path, live: Path | None) -> None:
+    """Remove builds of killed runs, orphaned and superseded generations (keeps live + 1)."""
+    for build in index_dir.glob(BUILD_PREFIX + "*"):
+        shutil.rmtree(build, ignore_errors=True)
+    for tmp in index_dir.glob(f".{CURRENT}.*"):
+        tmp.unlink(missing_ok=True)
+    gens = _generations(index_dir)
+    if live is None:
+        keep: set[Path] = set()
+    else:
+        older = [g for g in gens if _generation_number(g.name) < _generation_number(live.name)]
+        keep = {live, *older[-1:]}
+    for gen in gens:
+        if gen not in keep:
+            shutil.rmtree(gen, ignore_errors=True)
+
+
+def _point_current(index_dir: Path, gen: Path) -> None:
+    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    with open(tmp, "w", encoding="ascii") as handle:
+        handle.write(gen.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_meta(gen: Path) -> dict:
+    try:
+        return json.loads((gen / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+# -- reading the corpus -------------------------------------------------------------------
+
+
+@dataclass
+class _File:
+    relpath: str
+    path: Path
+    text: str
+    digest: str
+
+
+def _scan(corpus: Path, paths: list[Path], report: ReindexReport) -> Iterator[_File]:
+    for path in paths:
+        try:
+            text = read_text(path)
+        except CorpusError as exc:
+            report.skipped.append(str(exc))
+            continue
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        yield _File(path.relative_to(corpus).as_posix(), path, text, digest)
+
+
+def _parse(file: _File, report: ReindexReport) -> Motion | None:
+    try:
+        return parse_motion(file.text, file.path)
+    except CorpusErrors as exc:
+        report.skipped.extend(str(e) for e in exc.errors)
+    except CorpusError as exc:
+        report.skipped.append(str(exc))
+    return None
+
+
+def _duplicate(file: _File, motion: Motion, owner: str) -> str:
+    return str(
+        CorpusError(file.path, f"duplicate reference {motion.reference!r} (also in {owner})", 1)
+    )
+
+
+def _texts(motions: list[Motion]) -> Iterator[str]:
+    for m in motions:
+        yield m.title
+        yield from (m.resolution, *m.questions, m.reasons, m.body)
+
+
+# -- full rebuild -------------------------------------------------------------------------
+
+
+def _full(
+    corpus: Path,
+    index_dir: Path,
+    report: ReindexReport,
+    progress: Progress | None,
+    procs: int | None,
+) -> None:
+    report.full = True
+    files = list(iter_motion_files(corpus))
+    total = 2 * len(files)
+    done = 0
+    kept: list[tuple[_File, Motion]] = []
+    owners: dict[str, str] = {}
+    for file in _scan(corpus, files, report):
+        done += 1
+        motion = _parse(file, report)
+        if motion is not None:
+            if not motion.public:
+                report.private += 1
+            elif motion.slug in owners:
+                report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
+            else:
+                owners[motion.slug] = file.relpath
+                kept.append((file, public_view(motion)))
+        if progress:
+            progress(done, total)
+
+    build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
+    try:
+        lexicon = Lexicon.build(_texts([m for _, m in kept]))
+        if procs is None:
+            procs = 2 if len(kept) >= PARALLEL_MIN_DOCS and (os.cpu_count() or 1) > 1 else 1
+        count = _build(build, lexicon, kept, procs, progress, done, total)
+        if count != len(kept) and procs > 1:  # a lost sub-segment: build serially instead
+            shutil.rmtree(build)
+            count = _build(build, lexicon, kept, 1, progress, done, total)
+        if count != len(kept):
+            raise RuntimeError(f"index holds {count} documents, expected {len(kept)}")
+        gens = _generations(index_dir)
+        number = _generation_number(gens[-1].name) + 1 if gens else 1
+        gen = index_dir / f"{GEN_PREFIX}{number:06d}"
+        os.replace(build, gen)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    _point_current(index_dir, gen)
+    _clean_leftovers(index_dir, gen)
+    report.added = len(kept)
+    report.documents = len(kept)
+    report.generation = gen.name
+
+
+def _build(
+    build: Path,
+    lexicon: Lexicon,
+    kept: list[tuple[_File, Motion]],
+    procs: int,
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> int:
+    build.mkdir(parents=True)
+    lexicon.save(build / LEXICON)
+    storage = FileStorage(str(build), supports_mmap=False)
+    ix = storage.create_index(build_schema(lexicon))
+    if procs > 1:
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB)
+    else:
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    try:
+        for file, motion in kept:
+            writer.add_document(**to_document(motion, file.relpath, file.digest))
+            done += 1
+            if progress:
+                progress(done, total)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    meta = {"schema_version": SCHEMA_VERSION, "documents": len(kept), "built": time.time()}
+    (build / META).write_text(json.dumps(meta), encoding="utf-8")
+    with ix.searcher() as searcher:
+        count = searcher.doc_count()
+    ix.close()
+    return count
+
+
+# -- incremental update -------------------------------------------------------------------
+
+
+def _manifest(ix: Index) -> dict[str, tuple[str, str]]:
+    """relative path → (content digest, slug) of every indexed document."""
+    with ix.reader() as reader:
+        paths = reader.column_reader("path")
+        digests = reader.column_reader("digest")
+        slugs = reader.column_reader("slug")
+        return {
+            paths[d]: (digests[d].decode("ascii"), slugs[d]) for d in reader.all_doc_ids()
+        }
+
+
+def _incremental(
+    corpus: Path, gen: Path, report: ReindexReport, progress: Progress | None
+) -> None:
+    ix = open_generation(gen)
+    try:
+        manifest = _manifest(ix)
+        files = list(_scan(corpus, list(iter_motion_files(corpus)), report))
+        present = {f.relpath for f in files}
+        changed = [f for f in files if manifest.get(f.relpath, ("", ""))[0] != f.digest]
+        report.unchanged = len(files) - len(changed)
+        kept = present - {f.relpath for f in changed}
+        owners = {slug: path for path, (_, slug) in manifest.items() if path in kept}
+        writer = None
+        for i, file in enumerate(changed, 1):
+            motion = _parse(file, report)
+            if motion is not None and (motion.public and motion.slug in owners):
+                report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
+                motion = None
+            if motion is None:  # unreadable: the last good version stays in the index
+                if progress:
+                    progress(report.unchanged + i, len(files))
+                continue
+            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB)
+            known = file.relpath in manifest
+            if known:
+                writer.delete_by_term("path", file.relpath)
+            if not motion.public:
+                report.private += 1
+                report.removed += known
+            else:
+                owners[motion.slug] = file.relpath
+                writer.add_document(**to_document(public_view(motion), file.relpath, file.digest))
+                report.updated += known
+                report.added += not known
+            if progress:
+                progress(report.unchanged + i, len(files))
+        for path in sorted(set(manifest) - present):
+            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB)
+            writer.delete_by_term("path", path)
+            report.removed += 1
+        if writer is not None:
+            writer.commit(optimize=False)
+        with ix.searcher() as searcher:
+            report.documents = searcher.doc_count()
+        report.generation = gen.name
+    finally:
+        ix.close()
+
+
+# -- entry point --------------------------------------------------------------------------
+
+
+def reindex(
+    corpus: Path,
+    index_dir: Path,
+    full: bool = False,
+    progress: Progress | None = None,
+    procs: int | None = None,
+) -> ReindexReport:
+    """Bring the index in ``index_dir`` up to date with ``corpus`` (or rebuild it: ``full``).
+
+    Raises ``IndexLockedError`` when another reindex holds the lock, ``ConfigError`` when
+    the corpus is missing. Broken files are reported in ``skipped``, never fatal.
+    ``procs`` forces the number of indexing processes of a full build (default: automatic).
+    """
+    started = time.monotonic()
+    report = ReindexReport()
+    with reindex_lock(index_dir):
+        live = live_generation(index_dir)
+        _clean_leftovers(index_dir, live)
+        if full or live is None or _read_meta(live).get("schema_version") != SCHEMA_VERSION:
+            _full(corpus, index_dir, report, progress, procs)
+        else:
+            _incremental(corpus, live, report, progress)
+    report.seconds = time.monotonic() - started
+    return report

@@ -1,0 +1,282 @@
+"""The search index's schema, its facets and how a motion becomes an index document.
+
+This module is the one place the Whoosh schema is defined. Next to it, as data:
+
+* ``TEXT_FIELDS`` — the full-text fields, their boosts and which are highlighted;
+* ``FACETS`` — one ``FacetSpec`` per facet (name, field, labels, query prefix,
+  multi-valued?, ordering), read by the search API, the site and the CLI alike;
+* ``SORTS`` — the orders a result list can take.
+
+>>> [f.prefix for f in FACETS]
+['gremium', 'fraktion', 'ergebnis', 'typ', 'jahr', 'federführend', 'stimmen']
+>>> reference_variants("VO/2024/12903-01")
+(['vo/2024/12903-01', '2024/12903-01', '12903-01'], ['vo/2024/12903', '2024/12903', '12903'])
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+from archive.motion import MOTION_TYPES, Motion, Votes
+from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
+
+try:
+    from index.analysis import Lexicon, fold, text_analyzer
+except ImportError:  # TEMPORARY until index/analysis.py lands (another helper writes it)
+    from index._analysis_fallback import Lexicon, fold, text_analyzer  # type: ignore
+from index.results import SORTS
+from index.snippets import markdown_to_text
+
+SCHEMA_VERSION = 1
+"""Bumped whenever documents change shape; an index of another version is rebuilt in full."""
+
+MAX_FIELD_CHARS = 200_000
+"""Characters of one text field that are indexed (and stored for snippets).
+
+Extracted PDF texts can run to millions of characters; the first 200,000 hold what a
+search needs and keep a full rebuild within minutes. The stored motion keeps everything.
+"""
+
+SEPARATOR = "\x1f"
+"""Joins the values of multi-valued exact fields (facets, reference variants)."""
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One full-text field: its boost at query time and whether snippets come from it."""
+
+    name: str
+    boost: float
+    snippet: bool = False
+
+
+TEXT_FIELDS: tuple[TextField, ...] = (
+    TextField("title", 5.0),
+    TextField("resolution", 2.0, snippet=True),
+    TextField("questions", 1.5, snippet=True),
+    TextField("reasons", 1.0, snippet=True),
+    TextField("body", 0.8, snippet=True),
+    TextField("sponsors", 2.0),
+)
+SNIPPET_FIELDS = tuple(f.name for f in TEXT_FIELDS if f.snippet)
+REF_EXACT = "ref_exact"
+REF_BASE = "ref_base"
+REF_BOOSTS = {REF_EXACT: 100.0, REF_BASE: 25.0}
+"""A reference typed in the box outranks every text match; its base number ranks its amendments."""
+
+SPELL_FIELD = "spell"
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """One facet: where its values come from, how it is labelled, queried and ordered.
+
+    ``order`` is ``count`` (most frequent first), ``value`` (alphabetical),
+    ``value_desc`` (newest year first) or ``fixed`` (the order of ``fixed_order``).
+    """
+
+    name: str
+    field: str
+    label_de: str
+    label_en: str
+    prefix: str
+    multi: bool
+    order: str
+    values_of: Callable[[Motion], list[str]] = field(repr=False, compare=False)
+    fixed_order: tuple[str, ...] = ()
+
+    def label(self, lang: str = "de") -> str:
+        return self.label_de if lang == "de" else self.label_en
+
+
+def _latest_votes_class(motion: Motion) -> list[str]:
+    latest = motion.latest
+    if latest is None:
+        return [vote_class(Votes())]
+    return [vote_class(latest.votes, latest.result)]
+
+
+FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec(
+        "committee", "facet_committee", "Gremium", "Committee", "gremium", True, "count",
+        lambda m: m.committees,
+    ),
+    FacetSpec(
+        "sponsor", "facet_sponsor", "Antragsteller", "Sponsor", "fraktion", True, "count",
+        lambda m: list(dict.fromkeys(s for s in m.sponsors if s)),
+    ),
+    FacetSpec(
+        "result", "facet_result", "Ergebnis", "Result", "ergebnis", False, "fixed",
+        lambda m: [normalise_result(m.result)], RESULTS,
+    ),
+    FacetSpec(
+        "type", "facet_type", "Art", "Type", "typ", False, "count",
+        lambda m: [m.type] if m.type else [], MOTION_TYPES,
+    ),
+    FacetSpec(
+        "year", "facet_year", "Jahr", "Year", "jahr", False, "value_desc",
+        lambda m: [m.year] if m.year else [],
+    ),
+    FacetSpec(
+        "lead", "facet_lead", "Federführend", "Lead office", "federführend", False, "count",
+        lambda m: [m.lead] if m.lead else [],
+    ),
+    FacetSpec(
+        "votes", "facet_votes", "Abstimmung", "Vote", "stimmen", False, "fixed",
+        _latest_votes_class, VOTE_CLASSES,
+    ),
+)  # fmt: skip
+FACETS_BY_NAME = {f.name: f for f in FACETS}
+
+QUERY_PREFIXES: dict[str, str] = {
+    **{f.prefix: f.name for f in FACETS},
+    **{f.name: f.name for f in FACETS},
+    "nummer": "reference",
+    "reference": "reference",
+    "datum": "date",
+    "date": "date",
+    "titel": "title",
+    "title": "title",
+}
+"""Field prefixes of the query language (German and English) → facet name or pseudo-field."""
+
+
+def reference_variants(reference: str) -> tuple[list[str], list[str]]:
+    """The forms a reference is found by: exact (the paper itself) and base (with amendments).
+
+    Exact forms drop leading ``/`` parts (``VO/2024/12903-01`` → ``2024/12903-01`` →
+    ``12903-01``); base forms drop trailing ``-NN``/``.NN`` suffixes of those, so ``12903``
+    finds the paper and all its amendments.
+    """
+    parts = [p for p in reference.strip().lower().split("/") if p]
+    exact = ["/".join(parts[i:]) for i in range(len(parts))]
+    base: list[str] = []
+    for form in exact:
+        stem = form
+        while True:
+            cut = max(stem.rfind("-"), stem.rfind("."))
+            if cut <= stem.rfind("/") or cut <= 0:
+                break
+            stem = stem[:cut]
+            if stem not in exact and stem not in base:
+                base.append(stem)
+    return exact, base
+
+
+def normalise_reference(text: str) -> str:
+    """A reference as typed, in the form ``reference_variants`` indexes."""
+    return "/".join(p for p in text.strip().lower().split("/") if p)
+
+
+def build_schema(lexicon: Lexicon) -> fields.Schema:
+    """The Whoosh schema; text fields analyse German with compound parts from ``lexicon``."""
+    analyzer = text_analyzer(lexicon)
+    exact = re.compile(f"[^{SEPARATOR}]+")
+    spec: dict[str, fields.FieldType] = {
+        "slug": fields.ID(stored=True, unique=True, sortable=True),
+        "path": fields.ID(stored=True, sortable=True),
+        "digest": fields.COLUMN(),
+        "date": fields.ID(stored=True, sortable=True),
+        REF_EXACT: fields.IDLIST(expression=exact),
+        REF_BASE: fields.IDLIST(expression=exact),
+        SPELL_FIELD: fields.TEXT(
+            analyzer=RegexTokenizer(r"\w{3,}") | LowercaseFilter(), phrase=False
+        ),
+        "hit": fields.STORED(),
+        "motion": fields.STORED(),
+    }
+    for text in TEXT_FIELDS:
+        spec[text.name] = fields.TEXT(analyzer=analyzer, chars=True, stored=True)
+    for facet in FACETS:
+        spec[facet.field] = fields.IDLIST(expression=exact)
+    return fields.Schema(**spec)
+
+
+def hit_data(motion: Motion) -> dict[str, Any]:
+    """What a result list shows of a motion (``index.results.Hit`` without the highlights)."""
+    latest = motion.latest
+    votes = latest.votes if latest else Votes()
+    return {
+        "reference": motion.reference,
+        "slug": motion.slug,
+        "title": motion.title,
+        "type": motion.type,
+        "date": motion.date,
+        "sponsors": list(motion.sponsors),
+        "committees": motion.committees,
+        "result": motion.result,
+        "result_class": normalise_result(motion.result),
+        "votes": votes.to_dict(),
+        "vote_class": _latest_votes_class(motion)[0],
+    }
+
+
+def public_view(motion: Motion) -> Motion:
+    """The motion without its non-public consultations (they never reach the index)."""
+    kept = [c for c in motion.consultations if c.public]
+    if len(kept) == len(motion.consultations):
+        return motion
+    return Motion.from_dict({**motion.to_dict(), "consultations": [c.to_dict() for c in kept]})
+
+
+def _cap(text: str) -> str:
+    return text[:MAX_FIELD_CHARS]
+
+
+def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
+    """The index document of a public motion (consultations already filtered)."""
+    exact, base = reference_variants(motion.reference)
+    texts = {
+        "title": motion.title,
+        "resolution": _cap(markdown_to_text(motion.resolution)),
+        "questions": _cap("\n".join(markdown_to_text(q) for q in motion.questions)),
+        "reasons": _cap(markdown_to_text(motion.reasons)),
+        "body": _cap(markdown_to_text(motion.body)),
+        "sponsors": "\n".join(motion.sponsors),
+    }
+    doc: dict[str, Any] = {
+        "slug": motion.slug,
+        "path": path,
+        "digest": digest.encode("ascii"),
+        "date": motion.date,
+        REF_EXACT: SEPARATOR.join(exact),
+        REF_BASE: SEPARATOR.join(base),
+        SPELL_FIELD: " ".join(
+            [motion.title, texts["resolution"], texts["questions"], texts["reasons"]]
+        ),
+        "hit": json.dumps(hit_data(motion), ensure_ascii=False),
+        "motion": json.dumps(motion.to_dict(), ensure_ascii=False),
+    }
+    doc.update({k: v for k, v in texts.items() if v})
+    for facet in FACETS:
+        values = [v for v in facet.values_of(motion) if v]
+        if values:
+            doc[facet.field] = SEPARATOR.join(values)
+    if not doc[REF_BASE]:
+        del doc[REF_BASE]
+    return doc
+
+
+def fold_value(text: str) -> str:
+    """Case- and accent-insensitive form of a facet value or query word."""
+    return fold(text).lower()
+
+
+__all__ = [
+    "FACETS",
+    "FACETS_BY_NAME",
+    "QUERY_PREFIXES",
+    "SORTS",
+    "TEXT_FIELDS",
+    "FacetSpec",
+    "build_schema",
+    "reference_variants",
+    "to_document",
+]

@@ -1,0 +1,160 @@
+"""Plain text for the index, and highlighted, HTML-escaped snippets from it.
+
+Markdown never reaches a snippet: ``markdown_to_text`` turns a section into plain text
+at index time, and that text is what the text fields index (with character offsets,
+``TEXT(chars=True)``) and store. At search time ``Highlighter`` reads the offsets of the
+matched terms from the postings, so nothing is re-analysed ("pinpoint" highlighting),
+and escapes everything around the ``<mark>`` tags.
+
+>>> markdown_to_text("## Beschluss\\n\\nDer **Rat** beschließt [dies](https://x.de).")
+'Beschluss\\n\\nDer Rat beschließt dies.'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import escape
+
+from whoosh.analysis import Token
+from whoosh.highlight import (
+    FIRST,
+    BasicFragmentScorer,
+    Formatter,
+    PinpointFragmenter,
+    top_fragments,
+)
+from whoosh.reading import TermNotFound
+
+SNIPPET_CHARS = 240
+"""Longest snippet fragment, in characters; two fragments at most."""
+
+_MARKDOWN = [
+    (re.compile(r"^ {0,3}(?:[-*_] *){3,}$", re.M), ""),  # horizontal rules
+    (re.compile(r"^ {0,3}\|?(?: *:?-{3,}:? *\|?)+ *$", re.M), ""),  # table separators
+    (re.compile(r"^ {0,3}#{1,6} +", re.M), ""),  # ATX headings
+    (re.compile(r"^ {0,3}(?:> ?)+", re.M), ""),  # block quotes
+    (re.compile(r"^ *(?:[-*+]|\d{1,3}[.)]) +(?=\S)", re.M), ""),  # list markers
+    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # images → alt text
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # links → their text
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"(`+)(.+?)\1", re.S), r"\2"),  # inline code
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis
+    (re.compile(r" *\| *"), " "),  # table cells
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),  # backslash escapes
+]
+
+
+def markdown_to_text(markdown: str) -> str:
+    """The plain text of a Markdown section (markup removed, words and line breaks kept)."""
+    text = markdown.replace("\r\n", "\n")
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _MarkFormatter(Formatter):
+    """Escapes text, wraps matches in ``<mark>``."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return escape(text, quote=False)
+
+    def format_token(self, text: str, token: Token, replace: bool = False) -> str:
+        return f"<mark>{escape(text[token.startchar : token.endchar], quote=False)}</mark>"
+
+
+_FORMATTER = _MarkFormatter()
+_FRAGMENTER = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True, charlimit=0)
+_SCORER = BasicFragmentScorer()
+
+Spans = dict[str, list[tuple[int, int, str]]]
+"""field → [(startchar, endchar, term)] of the matched terms in one document."""
+
+
+def load_spans(
+    reader, docnums: Iterable[int], terms: Iterable[tuple[str, str]]
+) -> dict[int, Spans]:  # type: ignore[no-untyped-def]
+    """Character spans of ``terms`` (field, text) in each of ``docnums``, read from postings."""
+    wanted = sorted(set(docnums))
+    spans: dict[int, Spans] = {d: {} for d in wanted}
+    if not wanted:
+        return spans
+    for fieldname, text in sorted(set(terms)):
+        try:
+            matcher = reader.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        for docnum in wanted:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                found = spans[docnum].setdefault(fieldname, [])
+                found.extend((s, e, text) for _pos, s, e in matcher.value_as("characters"))
+    return spans
+
+
+def _tokens(spans: list[tuple[int, int, str]]) -> list[Token]:
+    tokens: list[Token] = []
+    last_end = -1
+    # longest span first among spans starting at the same character; no overlaps
+    for start, end, term in sorted(spans, key=lambda s: (s[0], s[0] - s[1])):
+        if start >= last_end:
+            tokens.append(Token(text=term, startchar=start, endchar=end, boost=1.0))
+            last_end = end
+    return tokens
+
+
+def mark_all(text: str, spans: list[tuple[int, int, str]] | None) -> str:
+    """The whole ``text`` escaped, every span wrapped in ``<mark>`` (titles)."""
+    out: list[str] = []
+    index = 0
+    for token in _tokens(spans or []):
+        out.append(escape(text[index : token.startchar], quote=False))
+        out.append(f"<mark>{escape(text[token.startchar : token.endchar], quote=False)}</mark>")
+        index = token.endchar
+    out.append(escape(text[index:], quote=False))
+    return "".join(out)
+
+
+def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
+    """The best one or two fragments with matches across ``fields``; else the opening lines."""
+    candidates = []
+    for order, fieldname in enumerate(fields):
+        text = texts.get(fieldname) or ""
+        tokens = [t for t in _tokens(spans.get(fieldname, [])) if t.endchar <= len(text)]
+        if not tokens:
+            continue
+        for fragment in _FRAGMENTER.fragment_matches(text, tokens):
+            candidates.append((_SCORER(fragment), -order, -fragment.startchar, fragment))
+    if candidates:
+        best = sorted(candidates, key=lambda c: c[:3], reverse=True)[:2]
+        fragments = top_fragments([c[3] for c in best], 2, _SCORER, FIRST)
+        if len({id(f.text) for f in fragments}) > 1:
+            fragments = fragments[:1]
+        html = _FORMATTER.format(fragments)
+        first = fragments[0]
+        prefix = "… " if first.startchar > 0 else ""
+        suffix = " …" if fragments[-1].endchar < len(fragments[-1].text) else ""
+        return f"{prefix}{html}{suffix}"
+    return opening(texts, fields)
+
+
+def opening(texts: dict[str, str], fields: Iterable[str]) -> str:
+    """The first ``SNIPPET_CHARS`` characters of the first non-empty field, escaped."""
+    for fieldname in fields:
+        text = " ".join((texts.get(fieldname) or "").split())
+        if text:
+            if len(text) <= SNIPPET_CHARS:
+                return escape(text, quote=False)
+            cut = text.rfind(" ", 0, SNIPPET_CHARS)
+            return escape(text[: cut if cut > 0 else SNIPPET_CHARS], quote=False) + " …"
+    return ""
