@@ -1,9 +1,42 @@
-"""Serve the web archive (not built yet)."""
+"""``ratsarchiv serve``: the web archive on waitress (a production WSGI server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from archive.cli import corpus_option, index_option
+from archive.errors import IndexMissingError
+
 
 @click.command("serve")
-def serve() -> None:
-    """Serve the web archive (not built yet)."""
-    raise click.ClickException("'serve' is not built yet")
+@corpus_option
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
+)
+def serve(corpus: Path, index_dir: Path, host: str, port: int, threads: int) -> None:
+    """Serve the web archive (search page, motion pages, JSON API, feeds, exports)."""
+    import waitress
+    from index.search import Archive
+
+    from webapp import create_app
+
+    try:
+        Archive.open(index_dir).count()
+    except IndexMissingError as exc:
+        raise IndexMissingError(
+            f"no search index in {index_dir} ({exc}); run `ratsarchiv reindex` first"
+        ) from None
+    app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus})
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="ratsarchiv")
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Ratsarchiv: serving {index_dir} on http://{shown}:{server.effective_port}/")
+    click.echo("Press Ctrl+C to stop.")
+    try:
+        server.run()
+    finally:
+        server.close()

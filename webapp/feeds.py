@@ -1,0 +1,67 @@
+"""Atom feeds (RFC 4287) of any search: entries are motions, newest first."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from xml.etree import ElementTree as ET
+
+from index.results import Hit
+
+ATOM = "http://www.w3.org/2005/Atom"
+ET.register_namespace("", ATOM)
+
+
+def atom_time(date: str) -> str | None:
+    """``2024-05-07`` → ``2024-05-07T00:00:00Z``; ``None`` for anything else."""
+    try:
+        day = datetime.date.fromisoformat(date[:10])
+    except (TypeError, ValueError):
+        return None
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(
+    hits: Iterable[Hit],
+    *,
+    title: str,
+    feed_url: str,
+    html_url: str,
+    motion_url: str,
+    now: datetime.datetime | None = None,
+) -> bytes:
+    """The feed document; ``motion_url`` is a format string with ``{slug}``."""
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _add(feed, "id", feed_url)
+    _add(feed, "title", title)
+    _add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=html_url)
+    _add(_add(feed, "author"), "name", "Ratsarchiv")
+    _add(feed, "generator", "Ratsarchiv")
+    updated = _add(feed, "updated")
+    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    newest = ""
+    for hit in hits:
+        url = motion_url.format(slug=hit.slug)
+        entry = _add(feed, "entry")
+        _add(entry, "id", url)
+        _add(entry, "title", f"{hit.reference}: {hit.title}")
+        _add(entry, "link", rel="alternate", type="text/html", href=url)
+        when = atom_time(hit.date) or stamp
+        newest = max(newest, when) if atom_time(hit.date) else newest
+        _add(entry, "updated", when)
+        for sponsor in hit.sponsors:
+            _add(_add(entry, "author"), "name", sponsor)
+        for committee in hit.committees:
+            _add(entry, "category", term=committee)
+        summary = " · ".join(part for part in (hit.type, hit.date, hit.result) if part)
+        _add(entry, "summary", summary or hit.title)
+    updated.text = newest or stamp
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -1,0 +1,241 @@
+"""Every string of the user interface, in German (the source) and English.
+
+Views and templates call ``t("Suche")`` (``_`` in templates); the German text is the
+key, ``EN`` its translation. The language comes from ``?lang=de|en`` (kept in a
+cookie), else the cookie, else ``Accept-Language``; German is the default.
+
+>>> EN["Suche"]
+'Search'
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, g, request
+from werkzeug.wrappers import Response
+
+LANGUAGES = ("de", "en")
+DEFAULT = "de"
+COOKIE = "lang"
+
+EN: dict[str, str] = {
+    # layout
+    "Ratsarchiv": "Ratsarchiv",
+    "Anträge, Vorlagen und Beschlüsse des Rates": "Motions, papers and decisions of the council",
+    "Zum Inhalt springen": "Skip to content",
+    "Hauptnavigation": "Main navigation",
+    "Suche": "Search",
+    "Suchhilfe": "Search help",
+    "Sprache": "Language",
+    "Startseite": "Home",
+    "API": "API",
+    "Daten als JSON": "Data as JSON",
+    "Öffentliche Ratsdokumente. Alle Angaben ohne Gewähr; maßgeblich sind die Originale.": (
+        "Public council documents. No warranty; the originals are authoritative."
+    ),
+    # search page
+    "Suchbegriff": "Search terms",
+    "Suchen": "Search",
+    "z. B. Quartier, Radweg, „Schulbau“": "e.g. Quartier, Radweg, „Schulbau“",
+    "Wie suche ich? (Anführungszeichen, ODER, NICHT, Felder)": (
+        "How to search? (quotes, OR, NOT, fields)"
+    ),
+    "Suchergebnisse": "Search results",
+    "Neueste Anträge": "Newest motions",
+    "{n} Treffer": "{n} results",
+    "1 Treffer": "1 result",
+    "{n} Anträge im Archiv": "{n} motions in the archive",
+    "Seite {page} von {pages}": "Page {page} of {pages}",
+    "Meinten Sie": "Did you mean",
+    "Sortierung": "Sort order",
+    "Relevanz": "Relevance",
+    "Neueste zuerst": "Newest first",
+    "Älteste zuerst": "Oldest first",
+    "Filter": "Filters",
+    "Filter eingrenzen": "Narrow down",
+    "Aktive Filter": "Active filters",
+    "Filter entfernen: {label} {value}": "Remove filter: {label} {value}",
+    "Alle Filter entfernen": "Remove all filters",
+    "ausgewählt": "selected",
+    "weitere {n} anzeigen": "show {n} more",
+    "Keine Werte": "No values",
+    "Keine Treffer": "No results",
+    "Für „{query}“ wurde nichts gefunden.": "Nothing was found for „{query}“.",
+    "Für diese Filter wurde nichts gefunden.": "Nothing was found for these filters.",
+    "Versuchen Sie:": "Try:",
+    "einen Filter zu entfernen:": "removing a filter:",
+    "weniger oder allgemeinere Suchbegriffe,": "fewer or more general search terms,",
+    "ein Sternchen für Wortanfänge (Quartier*),": "an asterisk for word beginnings (Quartier*),",
+    "die Hinweise der Suchhilfe.": "the tips in the search help.",
+    "Alle Anträge ansehen": "Browse all motions",
+    "Seitennavigation": "Pagination",
+    "Vorherige Seite": "Previous page",
+    "Nächste Seite": "Next page",
+    "Seite {page}": "Page {page}",
+    "Atom-Feed dieser Suche": "Atom feed of this search",
+    "Ergebnisse exportieren:": "Export results:",
+    "CSV": "CSV",
+    "JSON": "JSON",
+    "Feed": "Feed",
+    "Hinweis": "Note",
+    # hits and motion
+    "Aktenzeichen": "Reference",
+    "Art": "Type",
+    "Datum": "Date",
+    "Antragsteller": "Sponsors",
+    "Federführend": "Lead office",
+    "Beteiligt": "Involved",
+    "Bearbeitung": "Clerk",
+    "Gremien": "Committees",
+    "Ergebnis": "Result",
+    "Letztes Ergebnis": "Latest result",
+    "Ja": "Yes",
+    "Nein": "No",
+    "Enthaltung": "Abstain",
+    "Enthaltungen": "Abstentions",
+    "nicht erfasst": "not recorded",
+    "Stimmen nicht erfasst": "Votes not recorded",
+    "Abstimmung: {yes} Ja, {no} Nein, {abstain} Enthaltungen": (
+        "Vote: {yes} yes, {no} no, {abstain} abstentions"
+    ),
+    "Beratungsfolge": "Consultations",
+    "Gremium": "Committee",
+    "Sitzung": "Meeting",
+    "Tagesordnungspunkt": "Agenda item",
+    "TOP {item}": "Item {item}",
+    "Keine Beratungen erfasst.": "No consultations recorded.",
+    "Beschluss": "Resolution",
+    "Fragestellungen": "Guiding questions",
+    "Begründung": "Reasons",
+    "Weitere Inhalte": "Further content",
+    "Verknüpfte Vorlagen": "Linked papers",
+    "Ursprungsvorlage": "Original paper",
+    "Änderungs- und Ergänzungsanträge": "Amendments",
+    "Bezüge": "References",
+    "nicht im Archiv": "not in the archive",
+    "Quelle": "Source",
+    "Original ansehen": "View original",
+    "abgerufen am {date}": "retrieved on {date}",
+    "Ähnliche Anträge": "Similar motions",
+    "Keine ähnlichen Anträge gefunden.": "No similar motions found.",
+    "Metadaten": "Metadata",
+    "Zurück zur Suche": "Back to search",
+    "Notiz": "Note",
+    # help
+    "So funktioniert die Suche": "How the search works",
+    # errors
+    "Ungültige Anfrage": "Bad request",
+    "Die Suchanfrage enthält ungültige Angaben.": "The search request contains invalid values.",
+    "Nicht gefunden": "Not found",
+    "Diese Seite oder dieser Antrag ist nicht im Archiv.": (
+        "This page or motion is not in the archive."
+    ),
+    "Methode nicht erlaubt": "Method not allowed",
+    "Das Archiv kann nur gelesen werden.": "The archive is read-only.",
+    "Archiv nicht verfügbar": "Archive unavailable",
+    "Der Suchindex ist gerade nicht verfügbar. Bitte versuchen Sie es später erneut.": (
+        "The search index is not available right now. Please try again later."
+    ),
+    "Interner Fehler": "Internal error",
+    "Etwas ist schiefgegangen. Der Fehler wurde protokolliert.": (
+        "Something went wrong. The error has been logged."
+    ),
+    "Zur Startseite": "Go to the home page",
+    "Fehler {status}": "Error {status}",
+    # normalised values (facets)
+    "beschlossen": "adopted",
+    "geändert beschlossen": "adopted with changes",
+    "abgelehnt": "rejected",
+    "vertagt/zurückgestellt": "postponed",
+    "zur Kenntnis genommen": "noted",
+    "zurückgezogen": "withdrawn",
+    "offen": "open",
+    "einstimmig": "unanimous",
+    "knapp": "narrow",
+    "mehrheitlich": "by majority",
+}
+
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def lang() -> str:
+    """The language of the current request."""
+    return g.get("lang", DEFAULT)
+
+
+def t(text: str, **values: Any) -> str:
+    """``text`` in the current language, with ``{name}`` placeholders filled."""
+    if lang() == "en":
+        text = EN.get(text, text)
+    return text.format(**values) if values else text
+
+
+def value_label(value: str) -> str:
+    """A normalised data value (result class, vote class) in the current language."""
+    return EN.get(value, value) if lang() == "en" else value
+
+
+def format_date(value: str) -> str:
+    """``2024-05-07`` → ``07.05.2024`` (German) or ``7 May 2024`` (English)."""
+    try:
+        day = datetime.date.fromisoformat(value[:10])
+    except (TypeError, ValueError):
+        return value or ""
+    if lang() == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return day.strftime("%d.%m.%Y")
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language (``?lang=``, remembered in a cookie)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return f"{request.path}?{urlencode([*args, ('lang', code)])}"
+
+
+def format_number(value: int) -> str:
+    """``1234`` → ``1.234`` (German) or ``1,234`` (English)."""
+    text = f"{value:,}"
+    return text if lang() == "en" else text.replace(",", ".")
+
+
+def _select_language() -> None:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.lang = asked
+    elif request.cookies.get(COOKIE) in LANGUAGES:
+        g.lang = request.cookies[COOKIE]
+    else:
+        g.lang = request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+
+
+def _remember_language(response: Response) -> Response:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.vary.update(("Accept-Language", "Cookie"))
+    response.headers.setdefault("Content-Language", lang())
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_select_language)
+    app.after_request(_remember_language)
+    app.jinja_env.globals.update(_=t, lang=lang, lang_url=lang_url, value_label=value_label)
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["number"] = format_number

@@ -1,0 +1,119 @@
+"""The search page ``/`` and its JSON twin ``/api/search``, built by one function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from index.results import SORTS, SearchRequest, SearchResult
+from webapp.backend import archive
+from webapp.i18n import lang, t, value_label
+from webapp.params import facet_specs, parse_search, search_args, toggled, with_args
+
+bp = Blueprint("search", __name__)
+
+SORT_LABELS = {"relevance": "Relevanz", "newest": "Neueste zuerst", "oldest": "Älteste zuerst"}
+FACET_VISIBLE = 8
+
+
+@dataclass
+class SearchPage:
+    """One search: the request as parsed, its result, and every link the page offers."""
+
+    request: SearchRequest
+    result: SearchResult
+
+    def url(self, endpoint: str = "search.page", **changes: Any) -> str:
+        return with_args(url_for(endpoint), search_args(self.request, **changes))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.result.to_dict()
+        for hit in data["hits"]:
+            hit["url"] = url_for("motions.page", slug=hit["slug"])
+        return data
+
+    @property
+    def browsing(self) -> bool:
+        """No query and no filter: the page shows the newest motions."""
+        return not self.request.query and not self.request.filters
+
+    @property
+    def sort(self) -> str:
+        return self.request.sort or ("relevance" if self.request.query else "newest")
+
+    def sorts(self) -> list[dict[str, Any]]:
+        names = SORTS if self.request.query else tuple(s for s in SORTS if s != "relevance")
+        return [
+            {"label": t(SORT_LABELS[s]), "url": self.url(sort=s), "current": s == self.sort}
+            for s in names
+        ]
+
+    def facets(self) -> list[dict[str, Any]]:
+        groups = []
+        for spec in facet_specs():
+            values = [
+                {
+                    "value": v.value,
+                    "label": value_label(v.value),
+                    "count": v.count,
+                    "selected": v.selected,
+                    "url": self.url(filters=toggled(self.request, spec.name, v.value)),
+                }
+                for v in self.result.facets.get(spec.name, [])
+            ]
+            if not values:
+                continue
+            shown = [v for i, v in enumerate(values) if i < FACET_VISIBLE or v["selected"]]
+            more = [v for v in values if v not in shown]
+            groups.append({"name": spec.name, "label": _label(spec), "shown": shown, "more": more})
+        return groups
+
+    def active_filters(self) -> list[dict[str, str]]:
+        labels = {spec.name: _label(spec) for spec in facet_specs()}
+        return [
+            {
+                "facet": labels.get(name, name),
+                "value": value_label(value),
+                "url": self.url(filters=toggled(self.request, name, value)),
+            }
+            for name, values in self.request.filters.items()
+            for value in values
+        ]
+
+    def pagination(self) -> list[dict[str, Any]]:
+        """Page links around the current page, with ``None`` marking a gap."""
+        current, last = self.result.page, self.result.pages
+        numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+        items: list[dict[str, Any]] = []
+        for n in numbers:
+            if items and n - items[-1]["number"] > 1:
+                items.append({"number": n - 1, "gap": True})
+            items.append({"number": n, "url": self.url(page=n), "current": n == current})
+        return items
+
+
+def _label(spec: Any) -> str:
+    return spec.label_en if lang() == "en" else spec.label_de
+
+
+def search_context() -> SearchPage:
+    """The search page's context from the URL: the one builder for HTML, JSON and feed links."""
+    search_request = parse_search(request.args)
+    return SearchPage(search_request, archive().search(search_request))
+
+
+@bp.get("/")
+def page() -> Response | str:
+    context = search_context()
+    twin = context.url("search.api", page=context.request.page)
+    response = Response(render_template("search.html", page=context, json_url=twin))
+    response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
+    return response
+
+
+@bp.get("/api/search")
+def api() -> Response:
+    return jsonify(search_context().to_dict())
