@@ -142,7 +142,11 @@ def _read_sections(lines: list[str], links: set[str], record: AuszugRecord) -> N
     sections: dict[str, list[str]] = {"minutes": [], "resolution": [], "votes": []}
     current = "minutes" if has_minutes or "Beschluss" not in links else "resolution"
     for line in lines:
-        if _is_section_heading(line, "Beschluss") and current == "minutes":
+        if (
+            _is_section_heading(line, "Beschluss")
+            and current != "votes"
+            and not any(sections["resolution"])
+        ):
             current = "resolution"
         elif _is_section_heading(line, "Abstimmungsergebnis") and current != "votes":
             current = "votes"

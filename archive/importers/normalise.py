@@ -472,8 +472,9 @@ def merge_auszug(existing: Motion, new: Motion) -> Motion:
 
     The same agenda item (committee, date, TOP) is replaced by the newer reading,
     so importing one Auszug twice changes nothing; consultations stay sorted by
-    date; empty fields of ``existing`` are filled from ``new``; the minutes
-    sections of ``new`` are appended to the body unless already there.
+    date; the motion's date is the earliest meeting's; other empty fields of
+    ``existing`` are filled from ``new``; the minutes sections of ``new`` are
+    appended to the body unless already there.
     """
     consultations = [
         c for c in existing.consultations if not any(_same_item(c, n) for n in new.consultations)
@@ -492,7 +493,7 @@ def merge_auszug(existing: Motion, new: Motion) -> Motion:
         lead=existing.lead or new.lead,
         involved=existing.involved or new.involved,
         clerk=existing.clerk or new.clerk,
-        date=existing.date or new.date,
+        date=min(filter(None, [existing.date, new.date]), default=""),
         public=existing.public and new.public,
         consultations=consultations,
         related=list(dict.fromkeys([*existing.related, *new.related])),
