@@ -3,8 +3,8 @@
 ``CorpusWriter.save`` decides per motion: refuse what is not public, merge with or
 replace the file that already holds the reference, leave identical files alone,
 and never overwrite a file an archivist has edited since the last import (unless
-``force``). Every write is atomic and is checked with the corpus reader first, so
-an importer never writes a file ``ratsarchiv check`` would reject.
+``force``). Every write is atomic and the motion is validated first (the same
+rules as ``ratsarchiv check``), so an importer never writes a file check rejects.
 
 Edits are detected with ``<corpus>/.import-state.json``: relative path → sha256 of
 the bytes an importer last wrote there. A file whose bytes differ from that record
@@ -38,6 +38,7 @@ from archive.corpus import (
 )
 from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
+from archive.validation import validate
 
 STATE_FILE = ".import-state.json"
 FLUSH_EVERY = 200
@@ -180,14 +181,13 @@ class CorpusWriter:
                     f"{target} already holds {existing.reference!r}; nothing written",
                 )
         merged = merge(existing, motion) if merge and existing else motion
-        text = render_motion(merged)
-        try:
-            parse_motion(text, target)
-        except CorpusErrors as exc:
-            problems = "; ".join(e.message for e in exc.errors)
+        _, errors = validate(merged.metadata(), {}, target)
+        if errors:
+            problems = "; ".join(e.message for e in errors)
             return self._skip(
                 Outcome.SKIPPED, f"not written, the file would be invalid: {problems}"
             )
+        text = render_motion(merged)
         data = text.encode("utf-8")
         if current == data:
             self._record(target, data)
