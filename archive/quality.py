@@ -1,0 +1,227 @@
+"""Quality warnings: things that are valid but probably wrong, for ``ratsarchiv check``.
+
+Validation (``archive.validation``) refuses what cannot be read; these warnings point
+at what an archivist should look at: spellings outside the vocabulary, amendments
+whose parent is missing, papers without a result or resolution, implausible vote
+counts and probable duplicates. Each is a ``CorpusError`` located at the key's line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import statistics
+from collections.abc import Callable, Container, Iterable
+from pathlib import Path
+
+from archive import frontmatter
+from archive.corpus import read_text
+from archive.errors import CorpusError
+from archive.motion import Motion, Votes
+from archive.vocabulary import Vocabulary
+
+AMENDMENT_TYPES = ("Änderungsantrag", "Ergänzungsantrag", "Austauschantrag")
+RESOLUTION_TYPES = (
+    "Antrag",
+    "Dringlichkeitsantrag",
+    *AMENDMENT_TYPES,
+    "Beschlussvorlage",
+)
+"""Types that propose a decision, so their file should hold its text (``## Beschluss``).
+Anfragen ask questions, Informationsvorlagen, Mitteilungen and Berichte inform."""
+NO_DECISION_TYPES = ("Anfrage", "Mitteilung", "Informationsvorlage", "Bericht")
+"""Types that are often answered or noted without a recorded result."""
+
+MAX_VOTES = 100
+"""More votes than this in one consultation: no municipal body is that large."""
+MIN_SAMPLES = 5
+"""Consultations of one committee needed before its usual size is judged."""
+
+_SUFFIX = re.compile(r"^(.+?)-\d{1,3}$")
+
+Pairs = Iterable[tuple[Path, Motion]]
+
+
+def parent_references(motion: Motion) -> list[str]:
+    """The references an amendment amends: its ``related`` list, else its number's stem.
+
+    ``VO/2025/14058-01-01`` amends ``VO/2025/14058-01``.
+    """
+    if motion.related:
+        return list(motion.related)
+    match = _SUFFIX.match(motion.reference)
+    return [match.group(1)] if match else []
+
+
+def quality_warnings(
+    motions_with_paths: Pairs,
+    vocabulary: Vocabulary,
+    *,
+    known_references: Container[str] | None = None,
+    today: str | None = None,
+) -> list[CorpusError]:
+    """Warnings for every motion given, in file order.
+
+    ``known_references`` is the corpus's set of references (default: those given); checks
+    across files (duplicates, usual committee sizes) see only the motions given.
+    """
+    pairs = [(p, m) if isinstance(p, Path) else (m, p) for p, m in motions_with_paths]
+    if known_references is None:
+        known_references = {m.reference for _, m in pairs}
+    today = today or datetime.date.today().isoformat()
+    usual = _usual_sizes(m for _, m in pairs)
+    duplicates = _duplicates(pairs)
+    warnings: list[CorpusError] = []
+    for path, motion in pairs:
+        found: list[tuple[tuple, str]] = []
+        found += _outside_vocabulary(motion, vocabulary)
+        found += _missing_parent(motion, known_references)
+        found += _no_result(motion, today)
+        found += _implausible_votes(motion, vocabulary, usual)
+        found += [(("title",), message) for message in duplicates.get(path, [])]
+        found += _no_resolution(motion)
+        if found:
+            line_of = _line_finder(path)
+            warnings += [CorpusError(path, message, line_of(where)) for where, message in found]
+    return warnings
+
+
+def _line_finder(path: Path) -> Callable[[tuple], int | None]:
+    """File line of a front-matter key; read only for files that have warnings."""
+    try:
+        text = read_text(path).replace("\r\n", "\n")
+        end = text.find("\n---\n", 3)
+        _, lines = frontmatter.load(text[4 : end + 1], path, first_line=2)
+    except CorpusError:
+        lines = {}
+
+    def line_of(where: tuple) -> int | None:
+        for i in range(len(where), 0, -1):
+            if where[:i] in lines:
+                return lines[where[:i]]
+        return None
+
+    return line_of
+
+
+def _outside_vocabulary(motion: Motion, vocab: Vocabulary) -> list[tuple[tuple, str]]:
+    found = []
+    values: list[tuple[str, tuple, str]] = [
+        ("sponsors", ("sponsors", i), s) for i, s in enumerate(motion.sponsors)
+    ]
+    values += [
+        ("committees", ("consultations", i, "committee"), c.committee)
+        for i, c in enumerate(motion.consultations)
+    ]
+    values += [("offices", ("lead",), motion.lead)]
+    values += [("offices", ("involved", i), o) for i, o in enumerate(motion.involved)]
+    values += [("types", ("type",), motion.type)]
+    reported: set[tuple[str, str]] = set()
+    for kind, where, value in values:
+        missing = value and vocab.has(kind) and not vocab.is_mapped(kind, value)
+        if missing and (kind, value) not in reported:
+            reported.add((kind, value))
+            found.append((where, f"{kind}: {value!r} is not in the vocabulary"))
+    return found
+
+
+def _missing_parent(motion: Motion, known: Container[str]) -> list[tuple[tuple, str]]:
+    if motion.type not in AMENDMENT_TYPES:
+        return []
+    parents = parent_references(motion)
+    if not parents or any(p in known for p in parents):
+        return []
+    where = ("related",) if motion.related else ("reference",)
+    names = ", ".join(parents)
+    return [(where, f"{motion.type} amends {names}, which is not in the corpus")]
+
+
+def _no_result(motion: Motion, today: str) -> list[tuple[tuple, str]]:
+    if any(c.result.strip() for c in motion.consultations):
+        return []
+    if motion.type in NO_DECISION_TYPES:
+        return []
+    if any(c.date > today for c in motion.consultations):
+        return []  # still to be decided
+    if not motion.consultations:
+        return [(("consultations",), "no consultation, so no result")]
+    return [(("consultations",), "no consultation has a result")]
+
+
+def _total(votes: Votes) -> int | None:
+    counts = [v for v in (votes.yes, votes.no, votes.abstain) if v is not None]
+    return sum(counts) if counts else None
+
+
+def _complete(votes: Votes) -> bool:
+    return None not in (votes.yes, votes.no, votes.abstain)
+
+
+def _usual_sizes(motions: Iterable[Motion]) -> dict[str, float]:
+    """Median vote total per committee (as written), from complete counts only."""
+    totals: dict[str, list[int]] = {}
+    for motion in motions:
+        for c in motion.consultations:
+            total = _total(c.votes)
+            if total and _complete(c.votes):
+                totals.setdefault(c.committee, []).append(total)
+    return {k: statistics.median(v) for k, v in totals.items() if len(v) >= MIN_SAMPLES}
+
+
+def _implausible_votes(
+    motion: Motion, vocab: Vocabulary, usual: dict[str, float]
+) -> list[tuple[tuple, str]]:
+    found = []
+    totals: dict[str, list[int]] = {}
+    for i, c in enumerate(motion.consultations):
+        total = _total(c.votes)
+        if not total:
+            continue
+        where = ("consultations", i, "votes")
+        median = usual.get(c.committee)
+        if total > MAX_VOTES:
+            found.append((where, f"{total} votes in {c.committee}: more than any council has"))
+        elif median and total > 1.5 * median + 2:
+            found.append(
+                (where, f"{total} votes in {c.committee}, which usually has about {median:g}")
+            )
+        elif median and _complete(c.votes) and total < median / 3:
+            found.append(
+                (where, f"only {total} votes in {c.committee}, which usually has about {median:g}")
+            )
+        if _complete(c.votes):
+            totals.setdefault(vocab.canonical("committees", c.committee), []).append(total)
+    for committee, values in totals.items():
+        if len(values) > 1 and max(values) > 2 * min(values) + 2 and committee not in usual:
+            found.append(
+                (
+                    ("consultations",),
+                    f"vote totals in {committee} vary from {min(values)} to {max(values)}",
+                )
+            )
+    return found
+
+
+def _duplicates(pairs: list[tuple[Path, Motion]]) -> dict[Path, list[str]]:
+    """Files with the same title and date as another file of a different reference."""
+    by_key: dict[tuple[str, str], list[tuple[Path, Motion]]] = {}
+    for path, motion in pairs:
+        if motion.date and motion.title.strip():
+            key = (" ".join(motion.title.casefold().split()), motion.date)
+            by_key.setdefault(key, []).append((path, motion))
+    found: dict[Path, list[str]] = {}
+    for same in by_key.values():
+        if len({m.reference for _, m in same}) < 2:
+            continue
+        for path, motion in same:
+            others = [f"{m.reference} ({p})" for p, m in same if m.reference != motion.reference]
+            found.setdefault(path, []).append(
+                f"same title and date as {', '.join(others)}: the same paper twice?"
+            )
+    return found
+
+
+def _no_resolution(motion: Motion) -> list[tuple[tuple, str]]:
+    if motion.type in RESOLUTION_TYPES and not motion.resolution.strip():
+        return [(("type",), f"{motion.type} without resolution text (## Beschluss)")]
+    return []
