@@ -1,0 +1,181 @@
+"""End to end in Debian's Chromium against the real ``ratsarchiv serve`` (real HTTP, real index).
+
+Regenerate the README screenshot with::
+
+    RATSARCHIV_SCREENSHOT=docs/screenshot.png .venv/bin/pytest tests/e2e -k screenshot
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from webcorpus import SHIPPED_CORPUS, SOZIALES, build_index
+from webserver import served
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+]
+
+
+@pytest.fixture(scope="module")
+def site(web_index: Path) -> Iterator[str]:
+    with served(web_index, web_index.parent / "corpus") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed (make chromium)")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, page errors and failed requests."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    page.problems = []
+    page.on(
+        "console",
+        lambda m: (
+            page.problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: page.problems.append(f"request failed: {r.url}"))
+    yield page
+    context.close()
+
+
+def result_heading(page) -> str:
+    return page.locator("#results-heading").inner_text().strip()
+
+
+def search(page, base: str, query: str) -> None:
+    page.goto(base)
+    page.get_by_label("Suchbegriff").fill(query)
+    page.get_by_label("Suchbegriff").press("Enter")
+    page.wait_for_url(re.compile(rf"q={query}"))
+
+
+def test_search_facet_motion_back_and_feed(page, site):
+    search(page, site, "Quartier")
+    marks = page.locator(".snippet mark, .hit-title mark")
+    assert marks.count() > 0
+    before = result_heading(page)
+    titles_before = page.locator(".hit-title").all_inner_texts()
+
+    page.locator(".facets").get_by_role("link", name=re.compile(SOZIALES)).first.click()
+    page.wait_for_url(re.compile("committee="))
+    after = result_heading(page)
+    assert after != before
+    assert int(after.split()[0]) < int(before.split()[0])
+    assert page.locator(".hit-title").all_inner_texts() != titles_before
+    assert page.locator(".chip").filter(has_text=SOZIALES).count() == 1
+
+    page.get_by_role("link", name=re.compile("Lebenswelten gestalten")).click()
+    page.wait_for_url(re.compile("/motions/vo-2024-12903-01$"))
+    timeline = page.locator(".timeline").inner_text()
+    assert "7 : 8" in timeline
+    assert "nicht erfasst" in timeline
+
+    page.go_back()
+    page.wait_for_url(re.compile("committee="))
+    assert result_heading(page) == after
+
+    feed_url = page.locator('link[rel="alternate"][type="application/atom+xml"]').get_attribute(
+        "href"
+    )
+    response = page.request.get(site.rstrip("/") + feed_url)
+    assert response.ok
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.body())
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == int(after.split()[0])
+    assert page.problems == []
+
+
+def test_works_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "?q=Quartier")
+    before = result_heading(page)
+    page.locator(".facets").get_by_role("link", name=re.compile("Bauausschuss")).first.click()
+    assert result_heading(page) != before
+    page.locator(".chip").first.click()
+    assert result_heading(page) == before
+    context.close()
+
+
+def test_keyboard_skip_link_and_visible_focus(page, site):
+    page.goto(site)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+    background = page.evaluate("getComputedStyle(document.activeElement).backgroundColor")
+    assert outline != "none" or shadow != "none" or background != "rgba(0, 0, 0, 0)"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q"
+    assert page.problems == []
+
+
+def test_error_pages_are_friendly(page, site):
+    response = page.goto(site + "motions/vo-0000-00000")
+    assert response.status == 404
+    assert "Nicht gefunden" in page.locator("h1").inner_text()
+    response = page.goto(site + "?page=nope")
+    assert response.status == 400
+    assert "Ungültige Anfrage" in page.locator("h1").inner_text()
+
+
+def test_done_when_on_the_shipped_corpus(browser, tmp_path):
+    """Search ``Quartier`` on the shipped corpus, narrow to the committee, open the seed: 7 : 8."""
+    index_dir = build_index(SHIPPED_CORPUS, tmp_path / "index")
+    with served(index_dir, SHIPPED_CORPUS) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        search(page, url, "Quartier")
+        assert page.locator(".hit").count() >= 1
+        page.locator(".facets").get_by_role("link", name=re.compile(SOZIALES)).first.click()
+        page.wait_for_url(re.compile("committee="))
+        page.get_by_role("link", name=re.compile("Quartiere stärken")).first.click()
+        page.wait_for_url(re.compile("/motions/vo-2024-12903-01$"))
+        assert "VO/2024/12903-01" in page.locator(".kicker").inner_text()
+        assert "7 : 8" in page.locator(".timeline").inner_text()
+        assert errors == []
+        context.close()
+
+
+def test_screenshot(page, site, tmp_path):
+    """The search page with results, facets and marks (``RATSARCHIV_SCREENSHOT`` keeps it)."""
+    page.goto(site + "?q=Quartier&type=Antrag")
+    assert page.locator("mark").count() > 0
+    target = Path(os.environ.get("RATSARCHIV_SCREENSHOT") or tmp_path / "screenshot.png")
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
+    assert page.problems == []
