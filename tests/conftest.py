@@ -24,3 +24,30 @@ def shared_data() -> Path:
 def seed_path(shared_data: Path) -> Path:
     """The user's seed: one ALLRIS Auszug from Lübeck (2024)."""
     return SEED
+
+
+# -- web archive: a real corpus and index for the site's tests --------------------------
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real index of ``tests/webcorpus.py``'s corpus (the seed and motions around it)."""
+    from webcorpus import build_corpus, build_index
+
+    root = tmp_path_factory.mktemp("web")
+    return build_index(build_corpus(root / "corpus"), root / "index")
+
+
+@pytest.fixture(scope="session")
+def web_app(web_index: Path):
+    """The site over ``web_index``."""
+    from webapp import create_app
+
+    return create_app(
+        {"TESTING": True, "INDEX_DIR": web_index, "CORPUS_DIR": web_index.parent / "corpus"}
+    )
+
+
+@pytest.fixture
+def web_client(web_app):
+    return web_app.test_client()
