@@ -70,7 +70,8 @@ def variant_key(value: str) -> str:
     text = text.replace("&", " und ").replace("+", " und ")
     text = _LETTER_DIGIT.sub(" ", _NOT_WORD.sub(" ", text))
     words = [_WORDS.get(w, w) for w in text.split()]
-    text = " ".join(w for w in words if w not in _DROPPED)
+    words = [w for w in words if w not in _DROPPED]
+    text = " ".join(w for i, w in enumerate(words) if i == 0 or w != words[i - 1])
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     return text

@@ -1,0 +1,160 @@
+"""The controlled vocabulary: corpus/_vocabulary.yml, as an archivist writes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.errors import CorpusError
+from archive.outcomes import ABGELEHNT, BESCHLOSSEN
+from archive.vocabulary import FILE_NAME, Vocabulary
+
+LUEBECK_GREENS = (
+    "BÜNDNIS 90 / DIE GRÜNEN",
+    "Bündnis 90 / Die Grünen",
+    "BÜ90/DIE GRÜNEN",
+    "Bü90/DIE GRÜNEN",
+)
+
+VOCABULARY = """\
+# Lübeck: the Bürgerschaft's factions
+sponsors:
+  Grüne:
+    - BÜNDNIS 90 / DIE GRÜNEN
+    - BÜ90/DIE GRÜNEN
+  Linke:
+    - Die Linke
+    - DIE LINKE
+  GAL:
+  Linke & GAL:
+    variants: [Fraktion Linke & GAL]
+    members:
+      - name: Die Linke
+        from: 2023-06-01
+      - name: GAL
+        to: 2028-05-31
+  SPD & FW:
+    members: [SPD, FW]
+committees:
+  Ausschuss für Soziales: [Sozialausschuss, Soziales]
+types:
+  Beschlussvorlage: [Vorlage zur Beschlussfassung]
+results:
+  beschlossen: [Zustimmung mit Auflage]
+  abgelehnt: [nicht befürwortet]
+offices:
+  Fachbereich 2 – Wirtschaft und Soziales: [FB 2]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / FILE_NAME).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def vocab(tmp_path: Path) -> Vocabulary:
+    return Vocabulary.load(write(tmp_path, VOCABULARY))
+
+
+def test_no_file_is_an_empty_vocabulary_that_changes_nothing(tmp_path: Path) -> None:
+    vocab = Vocabulary.load(tmp_path)
+    assert not vocab
+    assert vocab.digest == ""
+    assert vocab.canonical("sponsors", "BÜ90/DIE GRÜNEN") == "BÜ90/DIE GRÜNEN"
+    assert not vocab.is_mapped("sponsors", "SPD")
+    assert vocab.expand("sponsors", "SPD") == ["SPD"]
+    assert vocab.known("committees") == set()
+
+
+@pytest.mark.parametrize("spelling", [*LUEBECK_GREENS, "bündnis 90 /  die grünen", " GRÜNE "])
+def test_every_spelling_of_the_greens_has_one_name(vocab: Vocabulary, spelling: str) -> None:
+    assert vocab.canonical("sponsors", spelling) == "Grüne"
+    assert vocab.canonical("sponsor", spelling) == "Grüne"  # facet names work as kinds
+    assert vocab.is_mapped("sponsors", spelling)
+
+
+def test_unknown_values_come_back_exactly_as_written(vocab: Vocabulary) -> None:
+    assert vocab.canonical("sponsors", "  Die PARTEI") == "  Die PARTEI"
+    assert not vocab.is_mapped("sponsors", "Die PARTEI")
+    assert vocab.canonical("committees", "soziales") == "Ausschuss für Soziales"
+    assert vocab.canonical("lead", "fb 2") == "Fachbereich 2 – Wirtschaft und Soziales"
+    assert vocab.canonical("types", "Vorlage zur Beschlussfassung") == "Beschlussvorlage"
+
+
+def test_joint_faction_stands_for_its_members(vocab: Vocabulary) -> None:
+    assert vocab.expand("sponsors", "Fraktion Linke & GAL") == ["Linke & GAL", "Linke", "GAL"]
+    assert vocab.expand("sponsors", "SPD & FW") == ["SPD & FW", "SPD", "FW"]
+    assert vocab.expand("sponsors", "Die Linke") == ["Linke"]  # not the other way round
+
+
+def test_members_count_only_within_their_dates(vocab: Vocabulary) -> None:
+    assert vocab.expand("sponsors", "Linke & GAL", date="2023-05-31") == ["Linke & GAL", "GAL"]
+    assert vocab.expand("sponsors", "Linke & GAL", date="2024-05-07") == [
+        "Linke & GAL",
+        "Linke",
+        "GAL",
+    ]
+    assert vocab.expand("sponsors", "Linke & GAL", date="2028-06-01") == ["Linke & GAL", "Linke"]
+
+
+def test_members_are_known_names_but_not_variants(vocab: Vocabulary) -> None:
+    assert vocab.is_mapped("sponsors", "FW")
+    assert vocab.canonical("sponsors", "FW") == "FW"
+    assert {"Grüne", "Linke", "GAL", "Linke & GAL", "SPD & FW", "SPD", "FW"} == vocab.known(
+        "sponsors"
+    )
+
+
+def test_results_map_a_wording_to_a_result_class(vocab: Vocabulary) -> None:
+    assert vocab.result_class("Zustimmung mit Auflage") == BESCHLOSSEN
+    assert vocab.result_class("nicht befürwortet") == ABGELEHNT
+    assert vocab.result_class("mehrheitlich abgelehnt") == ABGELEHNT  # built-in rules
+
+
+def test_digest_changes_with_the_file(tmp_path: Path) -> None:
+    first = Vocabulary.load(write(tmp_path, VOCABULARY)).digest
+    second = Vocabulary.load(write(tmp_path, VOCABULARY + "  Volt: [VOLT]\n")).digest
+    assert first and second and first != second
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("sponsors:\n  Grüne: [a, b\n", 2, "not valid YAML"),
+        ("sponsor:\n  Grüne: [a]\n", 1, "unknown section 'sponsor'"),
+        ("sponsors:\n  Grüne: [a]\n  SPD: [b]\n  Grüne: [c]\n", 4, "appears twice"),
+        ("sponsors:\n  Grüne: [Die Grünen]\n  B90: [die  grünen]\n", 3, "one name only"),
+        ("sponsors:\n  Grüne: [SPD]\n  SPD: []\n", 3, "one name only"),
+        ("results:\n  angenommen: [Zustimmung]\n", 2, "not one of beschlossen"),
+        ("types:\n  Fraktionsantrag: []\n", 2, "not one of Antrag"),
+        ("committees:\n  Rat:\n    members: [A]\n", 3, "only sponsors"),
+        ("sponsors:\n  A:\n    members:\n      - name: B\n        from: 1.6.2023\n", 5, "date"),
+        ("sponsors:\n  A:\n    variants: [x]\n    aliases: [y]\n", 4, "unknown key 'aliases'"),
+        ("sponsors:\n  Grüne:\n    - 1990\n", 3, "quote it"),
+        ("sponsors:\n  A: &x [b]\n  C: *x\n", 2, "anchors"),
+        ("- Grüne\n- SPD\n", 1, "must be a mapping"),
+    ],
+)
+def test_mistakes_are_reported_with_their_line(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    with pytest.raises(CorpusError) as caught:
+        Vocabulary.load(write(tmp_path, text))
+    error = caught.value
+    assert error.path == tmp_path / FILE_NAME
+    assert error.line == line, str(error)
+    assert message in error.message
+    assert str(error).startswith(f"{tmp_path / FILE_NAME}:{line}: ")
+
+
+def test_yaml_1_1_surprises_stay_text(tmp_path: Path) -> None:
+    vocab = Vocabulary.load(write(tmp_path, "offices:\n  'NO': [no, Nord-Ost]\n"))
+    assert vocab.canonical("offices", "no") == "NO"
+    assert vocab.canonical("offices", "nord-ost") == "NO"
+
+
+def test_an_empty_file_is_an_empty_vocabulary(tmp_path: Path) -> None:
+    assert not Vocabulary.load(write(tmp_path, "# nothing yet\n"))
+    assert not Vocabulary.load(write(tmp_path, "sponsors:\n"))
