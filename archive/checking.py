@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archive.corpus import iter_motion_files, read_motion, reference_of
 from archive.errors import ConfigError, CorpusError, CorpusErrors
+from archive.motion import slug_for
 
 _REFERENCE_KEY = re.compile(rb"^reference\s*:", re.MULTILINE)
 
@@ -81,7 +82,7 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
         try:
             motion = read_motion(path)
         except CorpusErrors as exc:
-            report.errors.extend(exc.errors)
+            report.errors.extend(sorted(exc.errors, key=lambda e: e.line or 1))
             continue
         owners.setdefault(motion.reference, []).append(path)
     checked = {p.resolve() for p in files}
@@ -99,7 +100,8 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
 def _duplicates(reference: str, group: list[Path], checked: set[Path]) -> list[CorpusError]:
     if len(group) < 2:
         return []
-    group = sorted(group)
+    # The file named after the reference owns it; then the first by path.
+    group = sorted(group, key=lambda p: (p.stem != slug_for(reference), p))
     first, others = group[0], group[1:]
     errors = [
         CorpusError(

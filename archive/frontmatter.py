@@ -78,6 +78,45 @@ def _line_map(node: yaml.Node, first_line: int) -> dict[Path_, int]:
     return lines
 
 
+def _refuse_duplicate_keys(node: yaml.Node, path: Any, first_line: int) -> None:
+    """A key given twice would silently lose its first value: refuse it."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + first_line
+            name = str(key.value)
+            if name in seen:
+                raise CorpusError(
+                    path, f"key {name!r} appears twice (lines {seen[name]} and {line})", line
+                )
+            seen[name] = line
+            _refuse_duplicate_keys(value, path, first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicate_keys(item, path, first_line)
+
+
+def _describe(exc: yaml.MarkedYAMLError, first_line: int) -> tuple[str, int]:
+    """Message and line of a YAML error: the line where the broken construct starts.
+
+    PyYAML marks where it gave up (often the next key); an unclosed ``[``, ``{`` or
+    quote starts earlier, on the line the archivist has to fix.
+    """
+    problem = exc.problem or exc.context or "invalid YAML"
+    if problem == "mapping values are not allowed here":
+        problem += " (a value containing ': ' must be put in quotes)"
+    opened = exc.context and re.search(r"flow|quoted", exc.context)
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark else first_line
+    if opened and exc.context_mark and exc.problem_mark:
+        problem_line = exc.problem_mark.line + first_line
+        if problem_line != line:
+            problem = f"{problem} on line {problem_line} ({exc.context} from line {line})"
+        else:
+            problem = f"{problem} ({exc.context})"
+    return f"front matter is not valid YAML: {problem}", line
+
+
 def load(text: str, path: Any, first_line: int = 2) -> tuple[Any, dict[Path_, int]]:
     """Parse front matter; returns the data and a map from key path to file line.
 
@@ -88,12 +127,10 @@ def load(text: str, path: Any, first_line: int = 2) -> tuple[Any, dict[Path_, in
         node = loader.get_single_node()
         if node is None:
             return {}, {}
+        _refuse_duplicate_keys(node, path, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise CorpusError(path, f"front matter is not valid YAML: {problem}", line) from None
+        raise CorpusError(path, *_describe(exc, first_line)) from None
     except yaml.YAMLError as exc:
         raise CorpusError(path, f"front matter is not valid YAML: {exc}", first_line) from None
     finally:
