@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, jsonify, make_response, render_template, url_for
 from werkzeug.wrappers import Response
 
 from archive.errors import NotFoundError
@@ -89,6 +89,12 @@ def public_only(motion: Motion) -> Motion:
     return replace(motion, consultations=shown)
 
 
+def parent_reference(reference: str) -> str | None:
+    """The paper an amendment belongs to: ``VO/2024/12903-01`` → ``VO/2024/12903``."""
+    match = _SUFFIX.match(reference)
+    return match.group(1) if match else None
+
+
 def motion_context(slug: str) -> MotionPage:
     """The motion page's context; unknown, malformed or non-public slugs are ``NotFoundError``."""
     if not SLUG.match(slug):
@@ -105,17 +111,15 @@ def motion_context(slug: str) -> MotionPage:
         return Link(other.reference, other.title, _url(other.slug))
 
     page = MotionPage(public_only(motion))
-    match = _SUFFIX.match(motion.reference)
-    if match and store.motion(slug_for(match[1])) is not None:
-        page.parent = link(match[1])
-    seen = {motion.reference, *(match[1:2] if page.parent else ())}
-    for reference in motion.related:
-        if reference in seen:
+    parent = parent_reference(motion.reference)
+    if parent and (parent in motion.related or store.motion(slug_for(parent)) is not None):
+        page.parent = link(parent)
+    for reference in dict.fromkeys(motion.related):
+        if reference in (motion.reference, parent):
             continue
-        seen.add(reference)
         target = link(reference)
-        is_child = reference.startswith(f"{motion.reference}-")
-        (page.amendments if is_child and target.url else page.related).append(target)
+        is_amendment = parent_reference(reference) == motion.reference
+        (page.amendments if is_amendment and target.url else page.related).append(target)
     page.similar = [h for h in store.similar(motion.slug, limit=SIMILAR) if h.slug != slug]
     return page
 
@@ -124,7 +128,7 @@ def motion_context(slug: str) -> MotionPage:
 def page(slug: str) -> Response:
     context = motion_context(slug)
     twin = url_for("motions.api", slug=context.motion.slug)
-    response = Response(render_template("motion.html", page=context, json_url=twin))
+    response = make_response(render_template("motion.html", page=context, json_url=twin))
     response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
     return response
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, make_response, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from index.results import SORTS, SearchRequest, SearchResult
@@ -109,7 +109,7 @@ def search_context() -> SearchPage:
 def page() -> Response | str:
     context = search_context()
     twin = context.url("search.api", page=context.request.page)
-    response = Response(render_template("search.html", page=context, json_url=twin))
+    response = make_response(render_template("search.html", page=context, json_url=twin))
     response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
     return response
 
