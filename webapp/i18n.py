@@ -37,6 +37,7 @@ EN: dict[str, str] = {
         "Public council documents. No warranty; the originals are authoritative."
     ),
     # search page
+    "Im Ratsarchiv suchen": "Search the council archive",
     "Suchbegriff": "Search terms",
     "Suchen": "Search",
     "z. B. Quartier, Radweg, „Schulbau“": "e.g. Quartier, Radweg, „Schulbau“",

@@ -54,15 +54,21 @@ class SearchPage:
     def facets(self) -> list[dict[str, Any]]:
         groups = []
         for spec in facet_specs():
+            counted = self.result.facets.get(spec.name, [])
+            listed = {v.value for v in counted}
+            chosen = self.request.filters.get(spec.name, ())
             values = [
                 {
-                    "value": v.value,
-                    "label": value_label(v.value),
-                    "count": v.count,
-                    "selected": v.selected,
-                    "url": self.url(filters=toggled(self.request, spec.name, v.value)),
+                    "value": value,
+                    "label": value_label(value),
+                    "count": count,
+                    "selected": selected,
+                    "url": self.url(filters=toggled(self.request, spec.name, value)),
                 }
-                for v in self.result.facets.get(spec.name, [])
+                for value, count, selected in [
+                    *((v.value, v.count, v.selected) for v in counted),
+                    *((value, 0, True) for value in chosen if value not in listed),
+                ]
             ]
             if not values:
                 continue
