@@ -123,3 +123,11 @@ def test_missing_index_is_a_friendly_503(tmp_path):
     assert health.status_code == 503
     assert health.get_json()["status"] == "unavailable"
     assert client.get("/api/search").status_code == 503
+
+
+def test_webapp_never_imports_whoosh():
+    from pathlib import Path
+
+    for path in (Path(__file__).resolve().parents[1] / "webapp").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "import whoosh" not in text and "from whoosh" not in text, path

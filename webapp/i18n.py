@@ -57,6 +57,7 @@ EN: dict[str, str] = {
     "Älteste zuerst": "Oldest first",
     "Filter": "Filters",
     "Filter eingrenzen": "Narrow down",
+    "Zu den Treffern": "Skip to the results",
     "Aktive Filter": "Active filters",
     "Filter entfernen: {label} {value}": "Remove filter: {label} {value}",
     "Alle Filter entfernen": "Remove all filters",
