@@ -96,13 +96,20 @@ def imported_corpus(
     return corpus, result
 
 
+def base_stamp(workdir: Path) -> str:
+    """The stamp of the 1× corpus ("" when it was reused without one: ``--skip-import``)."""
+    try:
+        return (workdir / "corpus-x1.stamp.json").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 def scaled_corpus(workdir: Path, base: Path, factor: int) -> Path:
     """``factor`` × the base corpus: its files (hard links) plus renamed copies."""
     if factor == 1:
         return base
     target = workdir / f"corpus-x{factor}"
-    stamp = {"base": json.loads((workdir / "corpus-x1.stamp.json").read_text() or "{}")}
-    stamp["factor"] = factor
+    stamp = {"base": base_stamp(workdir), "factor": factor}
     stamp_file = workdir / f"corpus-x{factor}.stamp.json"
     if target.is_dir() and _stamp_ok(stamp_file, stamp):
         return target
@@ -120,7 +127,7 @@ def scaled_corpus(workdir: Path, base: Path, factor: int) -> Path:
 def _copies(workdir: Path, base: Path, copy: int) -> Path:
     """The base corpus with every reference suffixed ``-x<copy>`` (made once per base import)."""
     out = workdir / f"copies-x{copy}"
-    stamp = (workdir / "corpus-x1.stamp.json").read_text()
+    stamp = base_stamp(workdir)
     stamp_file = workdir / f"copies-x{copy}.stamp.json"
     if out.is_dir() and stamp_file.exists() and stamp_file.read_text() == stamp:
         return out

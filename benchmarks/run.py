@@ -1,0 +1,448 @@
+"""The speed benchmark on the real Karlsruhe council: ``python -m benchmarks.run`` (``make bench``).
+
+Imports the OParl dump into a scratch corpus (reused while up to date), then measures full
+rebuild, incremental update, cold start, search over HTTP and in-process, memory and scaling
+to 2× and 4× the archive, each beside a yardstick (plain Whoosh defaults for indexing, SQLite
+FTS5 for search), and prints one table, also written as JSON under ``benchmarks/results/``.
+
+    python -m benchmarks.run --small          # ~300 papers, well under a minute (tests)
+    python -m benchmarks.run --papers 3000 --scales 1,2 --workdir /tmp/rb
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from benchmarks import corpora
+from benchmarks.fts5_reference import Fts5Archive
+from benchmarks.harness import (
+    Server,
+    bin_path,
+    machine_info,
+    measure,
+    render_table,
+    summarize,
+    write_json,
+)
+from benchmarks.queries import QUERIES, Query
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PROBE = "Karlsruhe"
+
+
+class Bench:
+    """One benchmark run: its settings, the rows of the table and the raw details."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.rows: list[dict[str, Any]] = []
+        self.details: dict[str, Any] = {}
+        self.ratsarchiv = bin_path("ratsarchiv")
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def row(self, key: str, label: str, **fields: Any) -> dict[str, Any]:
+        row = {"key": key, "label": label, "ratsarchiv": "", "reference": "", "ratio": ""}
+        row.update(target="", status="", values={})
+        row.update(fields)
+        self.rows.append(row)
+        print(f"  {label}: {row['ratsarchiv']}  {row['reference']}  {row['status']}", flush=True)
+        return row
+
+    def failed(self, key: str, label: str, exc: BaseException) -> None:
+        message = " ".join(str(exc).split())[:160]
+        self.details.setdefault("errors", {})[key] = traceback.format_exc()[-4000:]
+        self.row(key, label, ratsarchiv=f"error: {message}", status="error")
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def rebuild(self, corpus: Path, index: Path, key: str, stats: dict) -> float:
+        cmd = [self.ratsarchiv, "reindex", "--full", "--corpus", str(corpus), "--index", str(index)]
+        run = measure(cmd).check("ratsarchiv reindex --full")
+        self.details[key] = {"seconds": run.seconds, "peak_rss_mb": run.peak_rss_mb, **stats}
+        return run.seconds
+
+    def full_rebuild(self, corpus: Path, index: Path, stats: dict) -> None:
+        seconds = self.rebuild(corpus, index, "rebuild_x1", stats)
+        peak = self.details["rebuild_x1"]["peak_rss_mb"]
+        mbps = stats["mb"] / seconds
+        self.row(
+            "rebuild_seconds",
+            f"Full rebuild 1× ({stats['files']} files, {stats['mb']:.0f} MB)",
+            ratsarchiv=f"{seconds:.1f} s",
+            target="≤ 180 s",
+            status=_status(seconds <= 180),
+            values={"seconds": seconds, "mb": stats["mb"], "files": stats["files"]},
+        )
+        baseline_dir = self.workdir / "whoosh-default"
+        cmd = [sys.executable, "-m", "benchmarks.whoosh_default", "--corpus", str(corpus)]
+        base = measure([*cmd, "--index", str(baseline_dir)]).check("whoosh default baseline")
+        base_mbps = stats["mb"] / base.seconds
+        ratio = mbps / base_mbps
+        self.details["whoosh_default"] = {"seconds": base.seconds, "peak_rss_mb": base.peak_rss_mb}
+        self.row(
+            "rebuild_throughput",
+            "Full rebuild throughput (vs plain Whoosh defaults)",
+            ratsarchiv=f"{mbps:.2f} MB/s",
+            reference=f"{base_mbps:.2f} MB/s ({base.seconds:.1f} s)",
+            ratio=f"{ratio:.2f}×",
+            target="≥ 2.0×",
+            status=_status(ratio >= 2.0),
+            values={"mbps": mbps, "baseline_mbps": base_mbps, "ratio": ratio},
+        )
+        self.row(
+            "rebuild_memory",
+            "Full rebuild peak RSS (process tree)",
+            ratsarchiv=f"{peak:.0f} MB",
+            reference=f"{base.peak_rss_mb:.0f} MB",
+            ratio=f"{peak / base.peak_rss_mb:.2f}×",
+            values={"mb": peak, "baseline_mb": base.peak_rss_mb},
+        )
+
+    def fts5(self, corpus: Path, factor: int) -> Path:
+        """The FTS5 reference database of a corpus (rebuilt when corpus or code changed)."""
+        db = self.workdir / f"fts5-x{factor}.sqlite"
+        stamp_file = self.workdir / f"fts5-x{factor}.stamp.json"
+        stamp = {
+            "corpus": corpora.base_stamp(self.workdir),
+            "factor": factor,
+            "code": corpora.code_digest(["benchmarks/fts5_reference.py"]),
+        }
+        cached = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
+        if db.exists() and cached.get("stamp") == stamp:
+            self.details[f"fts5_build_x{factor}"] = cached["build"]
+            return db
+        cmd = [sys.executable, "-m", "benchmarks.fts5_reference", "build", "--corpus", str(corpus)]
+        run = measure([*cmd, "--db", str(db)]).check("FTS5 build")
+        build = {**json.loads(run.stdout), "wall_seconds": run.seconds, "rss_mb": run.peak_rss_mb}
+        write_json(stamp_file, {"stamp": stamp, "build": build})
+        self.details[f"fts5_build_x{factor}"] = build
+        return db
+
+    def incremental(self, corpus: Path, index: Path, server: Server) -> None:
+        files = sorted(corpus.rglob("*.md"))
+        files = [p for p in files if not p.name.startswith(("_", "."))]
+        reps = self.args.reps
+        step = max(1, len(files) // (reps + 1))
+        total, reindex_only = [], []
+        for rep in range(reps):
+            path = files[(rep + 1) * step % len(files)]
+            original = path.read_text(encoding="utf-8")
+            token = "zqxmarke" + "".join(
+                chr(97 + int(d)) for d in f"{rep:02d}{time.time_ns() % 997:03d}"
+            )
+            start = time.perf_counter()
+            try:
+                _write(path, original.rstrip("\n") + f"\n\nBenchmark-Marke {token}\n")
+                cmd = [self.ratsarchiv, "reindex", "--corpus", str(corpus), "--index", str(index)]
+                run = measure(cmd).check("ratsarchiv reindex")
+                deadline = time.perf_counter() + 10
+                while True:
+                    status, body, _ = server.get(f"/api/search?q={quote(token)}")
+                    if status == 200 and json.loads(body)["total"] >= 1:
+                        break
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"edit of {path.name} not searchable 10 s after reindex")
+                    time.sleep(0.005)
+                total.append(time.perf_counter() - start)
+                reindex_only.append(run.seconds)
+            finally:
+                _write(path, original)
+        measure([self.ratsarchiv, "reindex", "--corpus", str(corpus), "--index", str(index)]).check(
+            "ratsarchiv reindex (restore)"
+        )
+        s, r = summarize(total), summarize(reindex_only)
+        self.details["incremental"] = {"end_to_end": s, "reindex_process": r}
+        self.row(
+            "incremental",
+            f"One edited file → searchable (edit, reindex, GET; median of {reps})",
+            ratsarchiv=f"{s['p50_ms'] / 1000:.2f} s (max {s['max_ms'] / 1000:.2f})",
+            reference=f"reindex process {r['p50_ms'] / 1000:.2f} s",
+            target="≤ 1 s",
+            status=_status(s["p50_ms"] <= 1000),
+            values={"p50_s": s["p50_ms"] / 1000, "max_s": s["max_ms"] / 1000},
+        )
+
+    def cold_start(self, corpus: Path, index: Path) -> None:
+        cli, serve = [], []
+        for _ in range(self.args.reps):
+            cmd = [self.ratsarchiv, "search", PROBE, "--json", "--index", str(index)]
+            run = measure([*cmd, "--corpus", str(corpus)]).check("ratsarchiv search --json")
+            json.loads(run.stdout)
+            cli.append(run.seconds)
+            with self.server(corpus, index, health=f"/api/search?q={PROBE}") as server:
+                serve.append(server.ready_seconds)
+        s, v = summarize(cli), summarize(serve)
+        self.details["cold_start"] = {"search_cli": s, "serve_first_search": v}
+        self.row(
+            "cold_cli",
+            f"Cold start: `ratsarchiv search {PROBE} --json` (median of {len(cli)})",
+            ratsarchiv=f"{s['p50_ms'] / 1000:.2f} s",
+            target="≤ 1 s",
+            status=_status(s["p50_ms"] <= 1000),
+            values={"p50_s": s["p50_ms"] / 1000},
+        )
+        self.row(
+            "cold_serve",
+            "Cold start: `ratsarchiv serve` → first /api/search answered",
+            ratsarchiv=f"{v['p50_ms'] / 1000:.2f} s",
+            target="≤ 1 s",
+            status=_status(v["p50_ms"] <= 1000),
+            values={"p50_s": v["p50_ms"] / 1000},
+        )
+
+    def server(self, corpus: Path, index: Path, health: str = "/healthz") -> Server:
+        cmd = [self.ratsarchiv, "serve", "--corpus", str(corpus), "--index", str(index)]
+        return Server([*cmd, "--host", "127.0.0.1", "--port", "{port}"], health=health)
+
+    def search(self, corpus: Path, index: Path, db: Path, factor: int, server: Server) -> None:
+        """HTTP (full page) and in-process timings, Ratsarchiv and FTS5 interleaved."""
+        from index.search import Archive
+
+        from index.results import SearchRequest
+
+        fts_cmd = [sys.executable, "-m", "benchmarks.fts5_reference", "serve", "--db", str(db)]
+        with Server([*fts_cmd, "--port", "{port}"]) as fts_server:
+            http = _interleave(
+                QUERIES,
+                self.args.rounds,
+                lambda q: _get(server, _page(q)),
+                lambda q: _get(fts_server, _page(q)),
+            )
+            rss, peak = server.rss_mb(), server.peak_rss_mb
+            fts_rss = fts_server.rss_mb()
+        archive = Archive.open(index)
+        fts = Fts5Archive(db)
+        local = _interleave(
+            QUERIES,
+            self.args.rounds,
+            lambda q: archive.search(
+                SearchRequest(query=q.text, filters={k: (v,) for k, v in q.filters.items()})
+            ),
+            lambda q: fts.search(q.text, {k: [v] for k, v in q.filters.items()}),
+        )
+        suffix = f"x{factor}"
+        self.details[f"search_{suffix}"] = {"http": http, "in_process": local}
+        big = factor > 1
+        limit = 150 if factor >= 4 else 50
+        h, hf = http["ratsarchiv"], http["fts5"]
+        self.row(
+            f"search_http_{suffix}",
+            f"Search {factor}× over HTTP, GET / full page, ms p50/p95/p99",
+            ratsarchiv=_pcts(h),
+            reference=f"FTS5 {_pcts(hf)}",
+            ratio=f"{h['p95_ms'] / hf['p95_ms']:.2f}×",
+            target=f"p95 ≤ {limit} ms" if factor in (1, 4) else "",
+            status=_status(h["p95_ms"] <= limit) if factor in (1, 4) else "",
+            values={"ratsarchiv": h, "fts5": hf},
+        )
+        lr, lf = local["ratsarchiv"], local["fts5"]
+        self.row(
+            f"search_inproc_{suffix}",
+            f"Search {factor}× in-process (Archive.search vs FTS5), ms p50/p95/p99",
+            ratsarchiv=_pcts(lr),
+            reference=f"FTS5 {_pcts(lf)}",
+            ratio=f"{lr['p95_ms'] / lf['p95_ms']:.2f}×",
+            target="" if big else "p95 ≤ 1.0× FTS5",
+            status="" if big else _status(lr["p95_ms"] <= lf["p95_ms"]),
+            values={"ratsarchiv": lr, "fts5": lf},
+        )
+        self.row(
+            f"server_rss_{suffix}",
+            f"Server memory {factor}× (RSS after the queries; peak)",
+            ratsarchiv=f"{rss:.0f} MB (peak {peak:.0f})",
+            reference=f"FTS5 server {fts_rss:.0f} MB",
+            ratio=f"{rss / fts_rss:.2f}×",
+            target="" if big else "≤ 300 MB",
+            status="" if big else _status(peak <= 300),
+            values={"rss_mb": rss, "peak_mb": peak, "fts5_rss_mb": fts_rss},
+        )
+
+    # -- the whole run --------------------------------------------------------------------
+
+    def run(self) -> dict[str, Any]:
+        args = self.args
+        self.workdir = args.workdir
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        print(f"Ratsarchiv speed benchmark ({args.label}); work directory {self.workdir}")
+        corpus, imported = corpora.imported_corpus(self.workdir, args.papers, skip=args.skip_import)
+        stats = corpora.corpus_stats(corpus)
+        self.row(
+            "import",
+            f"Import OParl dump ({stats['files']} files, {stats['mb']:.0f} MB)",
+            ratsarchiv=f"{imported.seconds:.1f} s" if imported else "reused scratch corpus",
+            values={"seconds": imported.seconds if imported else None, **stats},
+        )
+        index = self.workdir / "index-x1"
+        try:
+            self.full_rebuild(corpus, index, stats)
+        except Exception as exc:
+            self.failed("rebuild_seconds", "Full rebuild 1×", exc)
+            raise
+        db = self.fts5(corpus, 1)
+        build = self.details["fts5_build_x1"]
+        self.row(
+            "fts5_build",
+            "FTS5 reference build 1× (informational)",
+            reference=f"{build['wall_seconds']:.1f} s, {build['db_mb']:.0f} MB",
+            values=build,
+        )
+        steps = (
+            ("cold_start", lambda: self.cold_start(corpus, index)),
+            ("search_x1", lambda: self.search_at(corpus, index, db, 1, incremental=True)),
+        )
+        for key, step in steps:
+            try:
+                step()
+            except Exception as exc:
+                self.failed(key, key, exc)
+        for factor in args.scales:
+            if factor == 1:
+                continue
+            try:
+                self.scale(corpus, factor)
+            except Exception as exc:
+                self.failed(f"search_http_x{factor}", f"Scale {factor}×", exc)
+        return {
+            "label": args.label,
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine_info(),
+            "config": {
+                "papers": args.papers,
+                "scales": args.scales,
+                "rounds": args.rounds,
+                "reps": args.reps,
+                "queries": len(QUERIES),
+                "workdir": str(self.workdir),
+            },
+            "rows": self.rows,
+            "details": self.details,
+        }
+
+    def search_at(
+        self, corpus: Path, index: Path, db: Path, factor: int, incremental: bool = False
+    ) -> None:
+        with self.server(corpus, index) as server:
+            self.search(corpus, index, db, factor, server)
+            if incremental:
+                self.incremental(corpus, index, server)
+
+    def scale(self, base: Path, factor: int) -> None:
+        corpus = corpora.scaled_corpus(self.workdir, base, factor)
+        stats = corpora.corpus_stats(corpus)
+        index = self.workdir / f"index-x{factor}"
+        seconds = self.rebuild(corpus, index, f"rebuild_x{factor}", stats)
+        self.row(
+            f"rebuild_x{factor}",
+            f"Full rebuild {factor}× ({stats['files']} files, {stats['mb']:.0f} MB)",
+            ratsarchiv=f"{seconds:.1f} s ({stats['mb'] / seconds:.2f} MB/s)",
+            values={"seconds": seconds, **stats},
+        )
+        db = self.fts5(corpus, factor)
+        self.search_at(corpus, index, db, factor)
+
+
+def _write(path: Path, text: str) -> None:
+    from archive.corpus import write_atomic
+
+    write_atomic(path, text)
+
+
+def _page(query: Query) -> str:
+    pairs = ([("q", query.text)] if query.text else []) + list(query.filters.items())
+    return "/?" + urlencode(pairs) if pairs else "/"
+
+
+def _get(server: Server, path: str) -> None:
+    status, body, _ = server.get(path)
+    if status != 200:
+        raise RuntimeError(f"GET {path} → {status}: {body[:300]!r}")
+
+
+def _interleave(queries, rounds: int, ours, theirs) -> dict[str, Any]:
+    """Warm both up with one pass, then time ``rounds`` passes, alternating per query."""
+    for query in queries:
+        ours(query)
+        theirs(query)
+    times: dict[str, list[float]] = {"ratsarchiv": [], "fts5": []}
+    per_query: dict[str, dict[str, list[float]]] = {}
+    for _ in range(rounds):
+        for query in queries:
+            for name, call in (("ratsarchiv", ours), ("fts5", theirs)):
+                start = time.perf_counter()
+                call(query)
+                elapsed = time.perf_counter() - start
+                times[name].append(elapsed)
+                per_query.setdefault(query.label, {}).setdefault(name, []).append(elapsed)
+    slowest = sorted(per_query.items(), key=lambda kv: -max(kv[1]["ratsarchiv"]))
+    return {
+        "ratsarchiv": summarize(times["ratsarchiv"]),
+        "fts5": summarize(times["fts5"]),
+        "per_query_ms": {
+            label: {k: round(sorted(v)[len(v) // 2] * 1000, 2) for k, v in t.items()}
+            for label, t in slowest
+        },
+    }
+
+
+def _pcts(s: dict[str, float]) -> str:
+    return f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['p99_ms']:.1f}"
+
+
+def _status(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--small", action="store_true", help="~300 papers, for the tests")
+    parser.add_argument("--papers", type=int, help="only the first N papers of the dump")
+    parser.add_argument("--scales", default="1,2,4", help="corpus multiples, e.g. 1,2,4")
+    parser.add_argument("--workdir", type=Path, help="scratch directory (outside the repo)")
+    parser.add_argument("--skip-import", action="store_true", help="reuse the scratch corpus")
+    parser.add_argument("--rounds", type=int, help="timed passes over the query list")
+    parser.add_argument("--reps", type=int, help="repetitions of incremental and cold start")
+    parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
+    args = parser.parse_args(argv)
+    if args.small and args.papers is None:
+        args.papers = 300
+    args.scales = sorted({int(s) for s in args.scales.split(",") if s.strip()} | {1})
+    args.label = "karlsruhe" if args.papers is None else f"karlsruhe-{args.papers}"
+    args.rounds = args.rounds or (1 if args.small else 3)
+    args.reps = args.reps or (2 if args.small else 5)
+    default_workdir = Path(tempfile.gettempdir()) / f"ratsarchiv-bench-{args.label}"
+    args.workdir = (args.workdir or default_workdir).resolve()
+    args.output = args.output or RESULTS / f"{args.label}.json"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    bench = Bench(args)
+    result: dict[str, Any] | None = None
+    try:
+        result = bench.run()
+    finally:
+        if result is None:  # a fatal step: still write what was measured
+            result = {"label": args.label, "machine": machine_info(), "rows": bench.rows}
+            result["details"] = bench.details
+        write_json(args.output, result)
+        print()
+        print(render_table(bench.rows))
+        print(f"\nwritten to {args.output}")
+    return 1 if any(r["status"] == "error" for r in bench.rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
