@@ -241,7 +241,7 @@ def facet_report(
         for value, count in sorted(counts.items(), key=lambda p: (-p[1], p[0].casefold()))
     ]
     groups = [] if facet == "result" else _groups(values, vocabulary, kind)
-    joint = _joint(values, vocabulary) if facet == "sponsor" else []
+    joint = _joint(values, groups, vocabulary) if facet == "sponsor" else []
     return FacetReport(
         facet,
         kind,
@@ -283,23 +283,29 @@ def _pick_name(values: list[str], info: dict[str, ValueInfo]) -> str:
     return min(values, key=lambda v: (-info[v].count, v.isupper(), v))
 
 
-def _joint(values: list[ValueInfo], vocabulary: Vocabulary) -> list[JointSuggestion]:
+def _joint(
+    values: list[ValueInfo], groups: list[VariantGroup], vocabulary: Vocabulary
+) -> list[JointSuggestion]:
     """Values like "KAL/Die PARTEI" whose every part is itself a sponsor in the corpus."""
-    known = {variant_key(v.value): v.value for v in values}
+    name_of = {v.value: v.canonical or v.value for v in values}
+    for group in groups:
+        if group.suggestion:
+            name_of.update(dict.fromkeys(group.values, group.suggestion))
+    known = {variant_key(v): name for v, name in sorted(name_of.items())}
     known.update({variant_key(n): n for n in vocabulary.known("sponsors")})
     found: list[JointSuggestion] = []
     for info in values:
         entry = vocabulary.entries["sponsors"].get(info.canonical or "")
         if entry and entry.members:
             continue
-        parts = [p for p in _JOINERS.split(info.value) if p.strip()]
-        if len(parts) < 2 or variant_key(info.value) in {variant_key(p) for p in parts}:
+        parts = [p.strip() for p in _JOINERS.split(info.value) if p.strip()]
+        if len(parts) < 2 or any(p.startswith("-") or p.endswith("-") for p in parts):
+            continue  # "CDU- und FDP-Fraktion": which CDU is meant is a guess
+        if variant_key(info.value) in {variant_key(p) for p in parts}:
             continue
         names = [known.get(variant_key(p)) for p in parts]
         if all(names) and len(set(names)) == len(names):
-            found.append(
-                JointSuggestion(info.value, [vocabulary.canonical("sponsors", n) for n in names])
-            )
+            found.append(JointSuggestion(name_of[info.value], [n for n in names if n]))
     return found
 
 
@@ -312,16 +318,15 @@ def _snippet(
     for group in groups:
         if not group.suggestion:
             continue
-        variants = [
-            v for v in group.values if v != group.suggestion and not vocabulary.is_mapped(kind, v)
-        ]
-        if not variants:
-            continue
-        section.setdefault(group.suggestion, []).extend(variants)
+        # A new entry lists every spelling, its name too: renaming the key then loses none.
+        variants = [v for v in group.values if not vocabulary.is_mapped(kind, v)]
         if group.suggestion in vocabulary.entries[kind]:
             existing.append(group.suggestion)
+        elif vocabulary.is_mapped(kind, group.suggestion):
+            variants = [v for v in variants if v != group.suggestion]
+        section.setdefault(group.suggestion, []).extend(variants)
     for suggestion in joint:
-        name = vocabulary.canonical(kind, suggestion.value)
+        name = suggestion.value
         variants = section.pop(name, [])
         section[name] = {"members": suggestion.members} | (
             {"variants": variants} if variants else {}
