@@ -1,0 +1,148 @@
+"""Quality warnings: valid files that an archivist should still look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive.corpus import read_motion, write_motion
+from archive.errors import CorpusError
+from archive.motion import Consultation, Motion, Votes
+from archive.quality import parent_references, quality_warnings
+from archive.vocabulary import Vocabulary
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_MOTION = REPO / "corpus" / "2024" / "vo-2024-12903-01.md"
+
+
+def motion(reference: str, **fields) -> Motion:
+    defaults = dict(
+        title=f"Antrag {reference}",
+        type="Antrag",
+        date="2024-05-07",
+        sponsors=["SPD"],
+        resolution="Der Bürgermeister wird beauftragt, …",
+        consultations=[
+            Consultation("Ausschuss für Soziales", date="2024-05-07", result="beschlossen")
+        ],
+    )
+    return Motion(reference=reference, **(defaults | fields))
+
+
+def check(tmp_path: Path, *motions: Motion, vocab: Vocabulary | None = None) -> list[CorpusError]:
+    pairs = [(write_motion(m, tmp_path), m) for m in motions]
+    return quality_warnings(pairs, vocab or Vocabulary(), today="2025-01-01")
+
+
+def lines_of(path: Path, key: str) -> list[int]:
+    text = path.read_text(encoding="utf-8").split("\n")
+    return [i for i, line in enumerate(text, 1) if line.lstrip().startswith(key)]
+
+
+def test_a_clean_motion_has_no_warnings(tmp_path: Path) -> None:
+    assert check(tmp_path, motion("VO/2024/1")) == []
+
+
+def test_values_outside_the_vocabulary_are_located(tmp_path: Path) -> None:
+    vocab = Vocabulary.from_text("sponsors:\n  Grüne: [BÜ90/DIE GRÜNEN]\n  SPD:\n", "v.yml")
+    m = motion("VO/2024/1", sponsors=["SPD", "Bü90/DIE GRÜNEN", "Volt"])
+    (warning,) = check(tmp_path, m, vocab=vocab)
+    assert "sponsors: 'Volt' is not in the vocabulary" in warning.message
+    assert warning.path.read_text(encoding="utf-8").split("\n")[warning.line - 1] == "  - Volt"
+    # committees have no section: any committee is fine
+    assert check(tmp_path, motion("VO/2024/2", sponsors=["SPD"]), vocab=vocab) == []
+
+
+def test_amendment_without_its_parent(tmp_path: Path) -> None:
+    child = motion("VO/2025/14058-01", type="Änderungsantrag")
+    (warning,) = check(tmp_path, child)
+    assert "amends VO/2025/14058, which is not in the corpus" in warning.message
+    assert warning.line == lines_of(warning.path, "reference:")[0]
+    assert check(tmp_path, child, motion("VO/2025/14058")) == []
+
+
+def test_amendment_parent_from_related(tmp_path: Path) -> None:
+    child = motion("2015/0307", type="Ergänzungsantrag", related=["2015/0100"])
+    (warning,) = check(tmp_path, child)
+    assert warning.line == lines_of(warning.path, "related:")[0]
+    assert parent_references(motion("VO/2025/14058-01-01")) == ["VO/2025/14058-01"]
+    assert parent_references(motion("2015/0307", type="Änderungsantrag")) == []
+    assert check(tmp_path, motion("2015/0308", type="Änderungsantrag")) == []  # nothing to check
+
+
+def test_no_result(tmp_path: Path) -> None:
+    undecided = [Consultation("Gemeinderat", date="2024-06-01")]
+    (warning,) = check(tmp_path, motion("1", consultations=undecided))
+    assert warning.message == "no consultation has a result"
+    assert warning.line == lines_of(warning.path, "consultations:")[0]
+    upcoming = [Consultation("Gemeinderat", date="2025-03-01")]
+    assert check(tmp_path, motion("2", consultations=upcoming)) == []
+    question = motion("3", type="Anfrage", resolution="", consultations=[])
+    assert check(tmp_path, question) == []
+
+
+def test_more_votes_than_any_council(tmp_path: Path) -> None:
+    votes = [Consultation("Gemeinderat", result="beschlossen", votes=Votes(150, 2, 0))]
+    (warning,) = check(tmp_path, motion("1", consultations=votes))
+    assert "152 votes in Gemeinderat" in warning.message
+    assert warning.line == lines_of(warning.path, "votes:")[0]
+
+
+def test_totals_far_from_a_committees_usual_size(tmp_path: Path) -> None:
+    usual = [
+        motion(str(i), consultations=[Consultation("Bauausschuss", result="beschlossen", votes=v)])
+        for i, v in enumerate([Votes(9, 2, 0), Votes(8, 3, 0), Votes(11, 0, 0)] * 2)
+    ]
+    odd = motion(
+        "99",
+        consultations=[Consultation("Bauausschuss", result="beschlossen", votes=Votes(45, 2, 1))],
+    )
+    warnings = check(tmp_path, *usual, odd)
+    assert [w.path.name for w in warnings] == ["99.md"]
+    assert "48 votes in Bauausschuss, which usually has about 11" in warnings[0].message
+
+
+def test_totals_varying_within_one_motion(tmp_path: Path) -> None:
+    consultations = [
+        Consultation("Hauptausschuss", date="2024-01-01", result="vertagt", votes=Votes(5, 4, 1)),
+        Consultation(
+            "Hauptausschuss", date="2024-02-01", result="beschlossen", votes=Votes(40, 3, 0)
+        ),
+    ]
+    (warning,) = check(tmp_path, motion("1", consultations=consultations))
+    assert "vary from 10 to 43" in warning.message
+
+
+def test_same_title_and_date_under_two_references(tmp_path: Path) -> None:
+    a = motion("2013/0007", title="Mietsystem für Fahrräder")
+    b = motion("2013/0008", title="Mietsystem  für Fahrräder")
+    warnings = check(tmp_path, a, b, motion("2013/0009", title="Anderes"))
+    assert sorted(w.path.name for w in warnings) == ["2013-0007.md", "2013-0008.md"]
+    assert "same title and date as 2013/0008" in warnings[0].message
+    assert all(w.line == lines_of(w.path, "title:")[0] for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("Antrag", True), ("Beschlussvorlage", True), ("Änderungsantrag", True),
+     ("Anfrage", False), ("Informationsvorlage", False), ("Mitteilung", False)],
+)  # fmt: skip
+def test_missing_resolution_only_where_one_is_expected(
+    tmp_path: Path, kind: str, expected: bool
+) -> None:
+    m = motion("VO/2024/1", type=kind, resolution="", related=["VO/2024/1"])
+    warnings = [w for w in check(tmp_path, m) if "resolution" in w.message]
+    assert bool(warnings) is expected
+
+
+def test_seed_motion_with_a_luebeck_vocabulary(tmp_path: Path) -> None:
+    seed = read_motion(SEED_MOTION)
+    vocab = Vocabulary.from_text(
+        "sponsors:\n  SPD & FW:\n    members: [SPD, FW]\n  Linke & GAL:\n", "v.yml"
+    )
+    assert check(tmp_path, seed, vocab=vocab) == []
+    vocab = Vocabulary.from_text("sponsors:\n  SPD & FW:\n", "v.yml")
+    (warning,) = check(tmp_path, seed, vocab=vocab)
+    assert "'Linke & GAL' is not in the vocabulary" in warning.message
+    assert warning.line == lines_of(warning.path, "- Linke & GAL")[0]
