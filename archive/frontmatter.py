@@ -33,22 +33,21 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+# YAML 1.2 core schema: the only plain scalars that are not text.
+_TYPED_SCALARS = (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
     ),
-    list("-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
 )
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
+_TYPED_PATTERNS = tuple(re.compile(pattern) for _, pattern, _ in _TYPED_SCALARS)
+for (_tag, _pattern, _first), _compiled in zip(_TYPED_SCALARS, _TYPED_PATTERNS, strict=True):
+    _StrictLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", _compiled, list(_first))
 
 
 class _StableDumper(yaml.SafeDumper):
@@ -56,6 +55,25 @@ class _StableDumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False):  # type: ignore[no-untyped-def]
         return super().increase_indent(flow, False)
+
+
+_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Strings as usual, but quoted wherever our reader would not read them back as
+    the same text: numbers etc. of the YAML 1.2 core schema, and characters YAML takes
+    for line breaks (NEL, U+2028, U+2029) that must be escaped."""
+    if _YAML_LINE_BREAKS.search(value):
+        style: str | None = '"'
+    elif any(p.match(value) for p in _TYPED_PATTERNS):
+        style = "'"  # e.g. "0E0": text to YAML 1.1 writers, a number to our reader
+    else:
+        style = None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_StableDumper.add_representer(str, _represent_str)
 
 
 def _line_map(node: yaml.Node, first_line: int) -> dict[Path_, int]:
