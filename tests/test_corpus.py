@@ -38,6 +38,12 @@ def test_shipped_file_is_exactly_what_the_importer_makes(seed_motion: Motion) ->
     assert path_for(seed_motion, REPO / "corpus") == SHIPPED
 
 
+def test_documented_example_is_the_shipped_file() -> None:
+    doc = (REPO / "docs" / "corpus-format.md").read_text(encoding="utf-8")
+    example = doc.split("````markdown\n", 1)[1].split("````\n", 1)[0]
+    assert example == SHIPPED.read_text(encoding="utf-8")
+
+
 def test_shipped_file_carries_the_seed_facts() -> None:
     motion = read_motion(SHIPPED)
     assert motion.reference == "VO/2024/12903-01"

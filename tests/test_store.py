@@ -135,12 +135,27 @@ def test_file_is_found_by_reference_wherever_it_lives(seed_motion: Motion, tmp_p
     moved.parent.mkdir()
     (tmp_path / SEED_FILE).rename(moved)
     later = replace(seed_motion, consultations=[later_consultation()])
-    with CorpusWriter(tmp_path) as writer:  # the import state knows no file at the new path
-        assert writer.save(later, merge_auszug) == (Outcome.CONFLICT, None)
-    with CorpusWriter(tmp_path, force=True) as writer:
+    with CorpusWriter(tmp_path) as writer:  # moved, but not edited: no conflict
         assert writer.save(later, merge_auszug) == (Outcome.UPDATED, moved)
     assert not (tmp_path / SEED_FILE).exists()
     assert len(read_motion(moved).consultations) == 2
+    assert "antraege/quartiere.md" in state(tmp_path)
+
+
+def test_moved_and_edited_file_conflicts(seed_motion: Motion, tmp_path: Path) -> None:
+    with CorpusWriter(tmp_path) as writer:
+        writer.save(seed_motion)
+    moved = tmp_path / "quartiere.md"
+    moved.write_text(
+        (tmp_path / SEED_FILE)
+        .read_text(encoding="utf-8")
+        .replace("lead: Geschäftsstelle", "lead: GS"),
+        encoding="utf-8",
+    )
+    (tmp_path / SEED_FILE).unlink()
+    later = replace(seed_motion, consultations=[later_consultation()])
+    with CorpusWriter(tmp_path) as writer:
+        assert writer.save(later, merge_auszug) == (Outcome.CONFLICT, None)
 
 
 # ---------------------------------------------------------------- refusals and conflicts

@@ -145,13 +145,19 @@ class CorpusWriter:
             self._flush()
 
     def _record(self, path: Path, data: bytes) -> None:
-        self._state[path.relative_to(self.corpus).as_posix()] = _sha(data)
+        name = path.relative_to(self.corpus).as_posix()
+        digest = _sha(data)
+        if self._state.get(name) == digest:
+            return
+        self._state[name] = digest
         self._unsaved += 1
         if self._unsaved >= FLUSH_EVERY:
             self._flush()
 
     def _edited(self, path: Path, data: bytes) -> bool:
         recorded = self._state.get(path.relative_to(self.corpus).as_posix())
+        if recorded is None:  # moved by an archivist, but as an importer wrote it?
+            return _sha(data) not in self._state.values()
         return recorded != _sha(data)
 
     def _skip(self, outcome: Outcome, reason: str) -> tuple[Outcome, Path | None]:
