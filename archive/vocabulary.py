@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from archive import frontmatter
 from archive.errors import CorpusError
 from archive.motion import MOTION_TYPES
@@ -138,7 +136,6 @@ class Vocabulary:
             raise CorpusError(
                 exc.path, exc.message.replace("front matter", "vocabulary", 1), exc.line
             ) from None
-        _refuse_duplicate_keys(text, path)
         vocab = _Parser(Path(path), lines).parse(data)
         vocab.digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if text.strip() else ""
         return vocab
@@ -320,26 +317,3 @@ class _Parser:
         except ValueError:
             raise self.fail(where, f"{text!r} is not a date like 2024-05-07") from None
         return text
-
-
-def _refuse_duplicate_keys(text: str, path: Path | str) -> None:
-    """PyYAML keeps the last of two equal keys silently; a pasted snippet must not vanish."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    stack = [node] if node is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            first: dict[str, int] = {}
-            for key, value in current.value:
-                name = str(key.value)
-                if name in first:
-                    raise CorpusError(
-                        path,
-                        f"key {name!r} appears twice (first on line {first[name]}); "
-                        "merge the two entries",
-                        key.start_mark.line + 1,
-                    )
-                first[name] = key.start_mark.line + 1
-                stack.append(value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
