@@ -1,0 +1,184 @@
+"""German text analysis for the Whoosh index: folding, stemming, compounds, gender forms.
+
+Contract (whoosh 2.7.4 classic API; other modules use only these names)::
+
+    Lexicon.build(texts) -> Lexicon       # words of the corpus, for compound splitting
+    lexicon.save(path)                    # atomic; store it in the index dir as LEXICON_FILE
+    Lexicon.load(path) -> Lexicon         # missing file -> empty lexicon (no compound splitting)
+    text_analyzer(lexicon) -> Analyzer    # for every full-text field (TEXT(analyzer=...))
+    query_analyzer() -> Analyzer          # the same chain; queries never split compounds
+    prepare_query(qstring) -> str         # before QueryParser.parse: Akteur:innen -> Akteur_innen
+    fold(text) -> str                     # spelling folding for facet/keyword matching
+    analyze_word(word, lexicon) -> (stem | None, parts)   # for tests and debugging
+
+How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATTERN)``):
+
+1. Gender forms lose their feminine ending before lower-casing (the Binnen-I is only visible
+   then): ``Akteur:innen``, ``Akteur*innen``, ``Akteur_innen``, ``AkteurInnen``,
+   ``Akteurinnen`` all become ``akteur`` — as do ``Akteur`` and ``Akteure``.
+2. ``fold``: ``Straße``/``Strasse`` → ``strasse``, ``Bürger``/``Buerger`` → ``burger``.
+3. German stopwords go (``removestops=False`` keeps them, marked ``stopped``).
+4. Snowball German stemmer (``whoosh.lang.snowball``) plus three verb rules it lacks:
+   ``gestaltet``→``gestalt``, ``organisiert``→``organisi``, ``beantragt``→``beantrag``.
+5. Compounds (index mode only, with a non-empty lexicon): after the whole word's stem, the
+   stems of its parts follow AT THE SAME POSITION with ``boost=PART_BOOST`` (0.3). The field
+   format sums token boosts into the term weight, so a whole-word match scores above a part
+   match in the same field — no extra field and no special query needed.
+   ``Kinder- und Jugendhilfeplanung`` is indexed as ``kind``, ``jugendhilfeplanung``
+   + parts ``jugend``, ``hilf``, ``planung``, ``jugendhilf``, ``hilfeplanung``.
+
+Pickling (Whoosh pickles the schema into the index's TOC): the analyzer pickles WITHOUT its
+lexicon, so the TOC stays small. An analyzer unpickled from an index therefore has an empty
+lexicon — fine for searching, but WRITE documents only through a schema built with the
+loaded lexicon: ``index.open_dir(dir, schema=schema_with(Lexicon.load(dir / LEXICON_FILE)))``
+(and ``create_in(dir, schema)`` for a new index). Otherwise new documents get no parts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer
+from whoosh.lang.snowball.german import GermanStemmer
+from whoosh.lang.stopwords import stoplists
+
+from index.lexicon import LEXICON_FILE, TOKEN_PATTERN, Lexicon, base_form, fold, strip_feminine
+
+__all__ = [
+    "LEXICON_FILE",
+    "PART_BOOST",
+    "STOPWORDS",
+    "TOKEN_PATTERN",
+    "GermanFilter",
+    "Lexicon",
+    "analyze_word",
+    "fold",
+    "prepare_query",
+    "query_analyzer",
+    "stem",
+    "text_analyzer",
+]
+
+PART_BOOST = 0.3
+CACHE_SIZE = 200_000
+#: Snowball's German list, folded; ``weg`` stays searchable (Radweg, Weg), ``dass`` is added.
+STOPWORDS = frozenset(fold(w) for w in stoplists["de"]) - {"weg"} | {"dass"}
+
+_stemmer = GermanStemmer()
+_stems: dict[str, str] = {}
+_QUERY_GENDER = re.compile(r"(?<=[^\W\d_])[:*](?=[Ii]n(?:nen)?\b)")
+_VOWELS = frozenset("aeiouy")
+
+
+def stem(form: str) -> str:
+    """The stem of a folded word: Snowball German plus the verb endings it leaves."""
+    result = _stems.get(form)
+    if result is None:
+        if len(_stems) >= CACHE_SIZE:
+            _stems.clear()
+        result = _stems[form] = _stem(form)
+    return result
+
+
+def _stem(form: str) -> str:
+    result = _stemmer.stem(form)
+    if len(result) < 5:
+        return result
+    if result.endswith("et") and result != "internet":
+        before = result[-3]
+        if before in "dt" or (before in "mn" and result[-4] not in _VOWELS):
+            return result[:-2]  # gestaltet, arbeitet, rechnet
+    elif result.endswith("iert"):
+        return result[:-3]  # organisiert -> organisi (as organisieren)
+    elif result.endswith("gt"):
+        return result[:-1]  # beantragt -> beantrag
+    return result
+
+
+def analyze_word(word: str, lexicon: Lexicon | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """``(stem, part stems)`` of one token; ``(None, ())`` for a stopword."""
+    base, _ = base_form(word)
+    form = strip_feminine(fold(base))
+    if form in STOPWORDS:
+        return None, ()
+    if not form.isalpha():
+        return form, ()
+    whole = stem(form)
+    if lexicon is None or not lexicon.counts:
+        return whole, ()
+    pieces = lexicon.split(form)
+    parts: list[str] = []
+    for i in range(len(pieces)):
+        for j in range(i + 1, len(pieces) + 1):
+            if j - i == len(pieces):
+                continue
+            part = stem("".join(pieces[i:j]))
+            if part != whole and part not in parts:
+                parts.append(part)
+    return whole, tuple(parts)
+
+
+class GermanFilter(Filter):
+    """Gender forms, folding, stopwords, stemming and compound parts in one cached pass."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon if lexicon is not None else Lexicon()
+        self._cache: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.lexicon is self.lexicon
+
+    def __hash__(self) -> int:
+        return id(self.lexicon)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}  # no lexicon, no cache in the index's TOC (see the module docstring)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()
+
+    def analyze(self, word: str) -> tuple[str | None, tuple[str, ...]]:
+        cache = self._cache
+        found = cache.get(word)
+        if found is None:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            found = cache[word] = analyze_word(word, self.lexicon)
+        return found
+
+    def __call__(self, tokens):  # whoosh's token stream protocol
+        analyze = self.analyze
+        for t in tokens:
+            whole, parts = analyze(t.text)
+            if whole is None:
+                if not t.removestops:
+                    t.stopped = True
+                    t.text = fold(t.text)
+                    yield t
+                continue
+            t.text = whole
+            yield t
+            if parts and t.mode != "query":
+                boost = t.boost
+                t.boost = boost * PART_BOOST
+                for part in parts:
+                    t.text = part
+                    yield t
+                t.boost = boost
+
+
+def text_analyzer(lexicon: Lexicon | None = None) -> Analyzer:
+    """The analyzer for full-text fields; with a lexicon it also indexes compound parts."""
+    return RegexTokenizer(expression=TOKEN_PATTERN) | GermanFilter(lexicon)
+
+
+def query_analyzer() -> Analyzer:
+    """The same chain without a lexicon; query mode never adds compound parts anyway."""
+    return text_analyzer(None)
+
+
+def prepare_query(qstring: str) -> str:
+    """Rewrite ``Akteur:innen``/``Akteur*innen`` so Whoosh's parser does not read a field
+    name or a wildcard; the analyzer treats the result (``Akteur_innen``) the same way."""
+    return _QUERY_GENDER.sub("_", qstring)

@@ -1,0 +1,278 @@
+"""German word forms and the corpus lexicon that compound splitting relies on.
+
+Plain strings only (no whoosh): ``index.analysis`` builds the Whoosh analyzer on top.
+
+- ``fold`` is the one spelling folding, used at index and at query time: lower case,
+  ``ß``→``ss``, ``ä/ö/ü``→``a/o/u`` and the transcriptions ``ae/oe/ue``→``a/o/u`` (except after
+  a vowel or ``q``, so ``Steuer``, ``neue``, ``Quelle`` keep their ``ue``), other accents
+  dropped. ``Bürgermeister`` and ``Buergermeister`` both fold to ``burgermeister``.
+- ``TOKEN_PATTERN`` finds words, gender forms (``Akteur:innen``, ``Akteur*innen``,
+  ``Akteur_innen``, ``Bearbeiter/-in``) and words broken at a line end by PDF extraction
+  (``Nordtan-\\ngente``); ``base_form`` turns such a token into the plain word.
+- ``Lexicon`` is the corpus-derived list of folded word forms with their frequency and
+  whether they are used as nouns (mostly capitalised). ``Lexicon.split`` cuts a folded
+  compound into known words: ``sozialraumorientierung`` → ``sozial|raum|orientierung``.
+
+Usage::
+
+    lexicon = Lexicon.build(texts)          # once per corpus
+    lexicon.save(index_dir / LEXICON_FILE)  # atomic, gzipped text
+    Lexicon.load(index_dir / LEXICON_FILE)  # a missing file gives the empty lexicon
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_FILE = "lexicon.tsv.gz"
+FORMAT_LINE = "# ratsarchiv lexicon 1: form<TAB>count<TAB>noun(0/1)"
+
+#: One token: a word broken at a line end, a gender form, or a run of word characters.
+TOKEN_PATTERN = (
+    r"[^\W\d_]+(?:"
+    r"-[ \t]*\r?\n[ \t]*(?!(?:und|oder|bzw|sowie|bis|als|wie)\b)[a-zäöüß]\w*"  # broken word
+    r"|(?:[:*_]|/-?)[Ii]n(?:nen)?(?![^\W\d_])"  # Akteur:innen, Bearbeiter/-in
+    r"|\w*)"
+    r"|\w+"
+)
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+_BROKEN = re.compile(r"-\s+")
+_MARKED_GENDER = re.compile(r"^([^\W\d_]{2,}?)(?:[:*_]|/-?)[Ii]n(?:nen)?$")
+_BINNEN_I = re.compile(r"^([^\W\d_]*[a-zäöüß])In(?:nen)?$")
+# -innen words that are verbs, not feminine plurals
+_NOT_FEMININE = re.compile(r"(?:gewinnen|beginnen|besinnen|entrinnen|spinnen|sinnen)$")
+
+_TRANSCRIBED = re.compile(r"(?<![aeiouq])([aou])e")
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
+
+MIN_PART = 4
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+#: Three-letter words that do occur as parts of council compounds (Gemeinderat, Jugendamt).
+SHORT_PARTS = _wordset("amt rat weg bad bau hof zoo see rad bus tag tor gas eis ort uhr")
+#: Suffixes and PDF fragments that are never a part of their own.
+BAD_PARTS = _wordset(
+    "ung ungen heit keit schaft tion ation ition ion lich isch ismus itat nis ling chen lein "
+    "ierung tung nung rung lung gung sung hung zung dung ungs heits keits schafts tions ions "
+    "lichen lichkeit ische ischen ungen"
+)
+_FUGEN = ("s", "es", "n", "en", "er", "e")
+_ENDINGS = ("e", "en", "n", "s", "es", "er", "ern", "nen")
+MAX_PARTS = 4
+
+
+def fold(text: str) -> str:
+    """Lower case with umlauts, ``ß`` and their transcriptions folded (``Straße``→``strasse``)."""
+    text = _TRANSCRIBED.sub(r"\1", text.lower()).translate(_UMLAUTS)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text
+
+
+def base_form(token: str) -> tuple[str, bool]:
+    """The plain word of a token and whether it was a marked gender form.
+
+    ``Nordtan-\\ngente`` → ``Nordtangente``; ``Akteur:innen``, ``Akteur*innen``,
+    ``Akteur_innen``, ``AkteurInnen``, ``Bearbeiter/-in`` → ``Akteur`` / ``Bearbeiter``.
+    Case is kept (the Binnen-I is only visible before lower-casing).
+    """
+    if "-" in token:
+        token = _BROKEN.sub("", token)
+    match = _MARKED_GENDER.match(token) or _BINNEN_I.match(token)
+    if match:
+        return match.group(1), True
+    return token, False
+
+
+def strip_feminine(form: str) -> str:
+    """``akteurinnen`` → ``akteur``, ``burgermeisterin`` → ``burgermeister`` (folded forms)."""
+    if form.endswith("innen") and len(form) >= 8 and not _NOT_FEMININE.search(form):
+        return form[:-5]
+    if form.endswith("erin") and len(form) >= 8:
+        return form[:-2]
+    return form
+
+
+def word_forms(texts: Iterable[str]) -> Iterable[tuple[str, int, int]]:
+    """``(folded form, count, capitalised count)`` for the alphabetic words of ``texts``."""
+    raw: Counter[str] = Counter()
+    for text in texts:
+        raw.update(TOKEN_RE.findall(text))
+    counts: Counter[str] = Counter()
+    capitals: Counter[str] = Counter()
+    for token, count in raw.items():
+        word, _ = base_form(token)
+        if not word.isalpha():
+            continue
+        form = strip_feminine(fold(word))
+        counts[form] += count
+        if word[0].isupper() and not word.isupper():
+            capitals[form] += count
+    for form, count in counts.items():
+        yield form, count, capitals[form]
+
+
+class Lexicon:
+    """Folded word forms of a corpus with their counts; ``nouns`` are mostly capitalised."""
+
+    def __init__(self, counts: dict[str, int] | None = None, nouns: Iterable[str] = ()):
+        self.counts: dict[str, int] = dict(counts or {})
+        self.nouns: frozenset[str] = frozenset(nouns)
+        self._split = lru_cache(maxsize=50_000)(self._split_uncached)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    def __contains__(self, form: object) -> bool:
+        return form in self.counts
+
+    def __repr__(self) -> str:
+        return f"<Lexicon {len(self.counts)} forms, {len(self.nouns)} nouns>"
+
+    @classmethod
+    def build(cls, texts: Iterable[str], min_freq: int = 2, max_len: int = 30) -> Lexicon:
+        """The lexicon of ``texts``: forms seen at least ``min_freq`` times, 3–``max_len`` long."""
+        counts: dict[str, int] = {}
+        nouns: list[str] = []
+        for form, count, capitals in word_forms(texts):
+            if count >= min_freq and 3 <= len(form) <= max_len:
+                counts[form] = count
+                if capitals * 2 >= count:
+                    nouns.append(form)
+        return cls(counts, nouns)
+
+    def save(self, path: Path) -> None:
+        """Write the lexicon as gzipped text via a temp file and a rename."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = [FORMAT_LINE]
+        for form in sorted(self.counts):
+            lines.append(f"{form}\t{self.counts[form]}\t{int(form in self.nouns)}")
+        data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        """Read a saved lexicon; a missing file gives the empty lexicon (no compound splitting)."""
+        try:
+            data = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
+        except FileNotFoundError:
+            return cls()
+        counts: dict[str, int] = {}
+        nouns: list[str] = []
+        for line in data.splitlines():
+            if not line or line.startswith("#"):
+                continue
+            form, count, noun = line.split("\t")
+            counts[form] = int(count)
+            if noun == "1":
+                nouns.append(form)
+        return cls(counts, nouns)
+
+    # -- compound splitting -------------------------------------------------------------
+
+    def split(self, form: str) -> tuple[str, ...]:
+        """The known words a folded compound is made of, or ``()`` if it is none.
+
+        Every part has at least four letters (or is one of ``SHORT_PARTS``), is a word of
+        the lexicon (a modifier may carry a Fugen-s/-n/-en/-es/-er/-e, the head an
+        inflection ending) and the last part, the head, is a noun. Of several splits the
+        one whose parts are most frequent (geometric mean) wins.
+        """
+        if len(form) < 6 or not self.counts or not form.isalpha():
+            return ()
+        return self._split(form)
+
+    def _split_uncached(self, form: str) -> tuple[str, ...]:
+        best: tuple[float, tuple[str, ...]] = (0.0, ())
+        for start in range(3, len(form) - 2):
+            head = form[start:]
+            head_count = self._head_count(head)
+            if not head_count:
+                continue
+            for score, parts in self._modifiers(form[:start]):
+                total = (score * head_count) ** (1 / (len(parts) + 1))
+                if total > best[0]:
+                    best = (total, (*parts, head))
+        return best[1]
+
+    def _modifiers(self, text: str, depth: int = 1) -> list[tuple[float, tuple[str, ...]]]:
+        """Ways to read ``text`` as known modifiers: ``(product of counts, parts)``."""
+        found = []
+        count = self._modifier_count(text)
+        if count:
+            found.append((float(count), (text,)))
+        if depth < MAX_PARTS - 1:
+            for cut in range(3, len(text) - 2):
+                last = self._modifier_count(text[cut:])
+                if not last:
+                    continue
+                for score, parts in self._modifiers(text[:cut], depth + 1):
+                    found.append((score * last, (*parts, text[cut:])))
+        return found
+
+    def _allowed(self, form: str) -> bool:
+        return (len(form) >= MIN_PART or form in SHORT_PARTS) and form not in BAD_PARTS
+
+    def _modifier_ok(self, form: str) -> bool:
+        return form not in _STOP_PARTS and self._allowed(form)
+
+    def _head_count(self, head: str) -> int:
+        if head in self.nouns:
+            return self.counts[head] if self._allowed(head) else 0
+        if head[-1] not in "enrs" or not self._allowed(head):
+            return 0
+        for ending in _ENDINGS:
+            stem = head[: -len(ending)]
+            if head.endswith(ending) and stem in self.nouns and self._allowed(stem):
+                return self.counts[stem]
+        return 0
+
+    def _modifier_count(self, piece: str) -> int:
+        counts = self.counts
+        if piece in _STOP_PARTS or not self._allowed(piece):
+            return 0
+        if piece in counts:
+            return counts[piece]
+        for fuge in _FUGEN:
+            stem = piece[: -len(fuge)]
+            if piece.endswith(fuge) and stem in counts and self._modifier_ok(stem):
+                return counts[stem]
+        for added in ("e", "en"):  # Schul-weg (Schule), Wohn-raum (wohnen)
+            if piece + added in counts:
+                return counts[piece + added]
+        return 0
+
+
+#: Function words that must not be a compound part (unter-nehmen, uber-gang, gegen-stand).
+_STOP_PARTS = _wordset(
+    "aber alle allem allen aller alles also ander andere anders auch dann dass denn dessen "
+    "dies diese diesem diesen dieser dieses doch dort durch eine einem einen einer eines "
+    "einig einige etwas gegen hier hinter immer jede jedem jeden jeder jedes jene jetzt kein "
+    "keine mehr nach neben nicht noch nur ohne sehr sein seine selbst sich sind soll "
+    "sonst uber unter viel voll wann weil welche wenn werde werden wieder will wird zwar "
+    "zwischen"
+)
