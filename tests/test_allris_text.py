@@ -151,6 +151,21 @@ def test_seed_beschluss_splits_into_resolution_and_five_questions(seed_path: Pat
     assert "\u00a0" not in motion.resolution
 
 
+def test_page_without_section_links_reads_the_same(seed_text: str, seed_path: Path) -> None:
+    text = edited(seed_text, ("Wortprotokoll\nBeschluss\nAbstimmungsergebnis\n", ""))
+    assert motion_from(text, str(seed_path)) == normalise_auszug(read_auszug_file(seed_path))
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_windows_saved_exports_read_the_same(
+    seed_text: str, seed_path: Path, tmp_path: Path, encoding: str
+) -> None:
+    saved = tmp_path / "auszug.txt"
+    saved.write_bytes(seed_text.replace("\n", "\r\n").encode(encoding))
+    expected = normalise_auszug(read_auszug_file(seed_path))
+    assert normalise_auszug(read_auszug_file(saved)) == expected
+
+
 # ---------------------------------------------------------------- the paper line
 
 

@@ -118,6 +118,8 @@ def read_auszug_text(text: str, source: str) -> AuszugRecord:
             item["Beteiligt"] += f"\n{line}"
         elif line and not item:
             paper.append(line)
+        elif line:
+            break  # the content starts (a page without section links)
         i += 1
     record.paper_line = "\n".join(paper)
     record.item_status = item.get("Status", "")
