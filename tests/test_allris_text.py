@@ -531,3 +531,12 @@ def test_edit_the_import_would_not_touch_is_no_conflict(seed_path: Path, tmp_pat
     assert result.exit_code == 0, result.output
     assert "1 unchanged" in result.stdout
     assert target.read_text(encoding="utf-8") == text
+
+
+def test_corpus_that_is_a_file_is_a_usage_error(seed_path: Path, tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "corpus"
+    not_a_dir.write_text("", encoding="utf-8")
+    result = invoke("import", "allris", str(seed_path), "--corpus", str(not_a_dir))
+    assert result.exit_code == 2  # click's usage error
+    assert "is a file" in result.output
+    assert "Traceback" not in result.output

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import read_motion, render_motion
+from archive.errors import ConfigError
 from archive.importers.allris_text import read_auszug_file
 from archive.importers.normalise import merge_auszug, normalise_auszug
 from archive.importers.store import STATE_FILE, CorpusWriter, ImportReport, Outcome
@@ -301,3 +302,17 @@ def test_state_is_written_when_the_import_fails_midway(seed_motion: Motion, tmp_
         writer.save(seed_motion)
         raise RuntimeError("the source went away")
     assert list(state(tmp_path)) == [SEED_FILE.as_posix()]
+
+
+def test_unusable_corpus_is_a_config_error(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "corpus"
+    not_a_dir.write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"cannot use .* as corpus"):
+        CorpusWriter(not_a_dir)
+
+
+def test_unwritable_folder_is_skipped_with_the_reason(seed_motion: Motion, tmp_path: Path) -> None:
+    (tmp_path / "2024").write_text("a file where the year folder should be", encoding="utf-8")
+    with CorpusWriter(tmp_path) as writer:
+        assert writer.save(seed_motion) == (Outcome.SKIPPED, None)
+        assert writer.last_reason.startswith(f"cannot write {tmp_path / SEED_FILE}: ")

@@ -36,7 +36,7 @@ from archive.corpus import (
     render_motion,
     write_atomic,
 )
-from archive.errors import CorpusError, CorpusErrors
+from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.validation import validate
 
@@ -106,7 +106,10 @@ class CorpusWriter:
 
     def __init__(self, corpus: Path, *, force: bool = False) -> None:
         self.corpus = Path(corpus)
-        self.corpus.mkdir(parents=True, exist_ok=True)
+        try:
+            self.corpus.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot use {self.corpus} as corpus: {exc.strerror}") from None
         self.force = force
         self.last_reason: str | None = None
         self._state_path = self.corpus / STATE_FILE
@@ -174,7 +177,10 @@ class CorpusWriter:
         motion = replace(motion, consultations=[c for c in motion.consultations if c.public])
         known = self._references.get(motion.reference)
         target = known if known and known.exists() else path_for(motion, self.corpus)
-        current = target.read_bytes() if target.exists() else None
+        try:
+            current = target.read_bytes() if target.exists() else None
+        except OSError as exc:
+            return self._skip(Outcome.SKIPPED, f"cannot read {target}: {exc.strerror}")
         existing: Motion | None = None
         if current is not None:
             try:
@@ -203,7 +209,10 @@ class CorpusWriter:
                 Outcome.CONFLICT,
                 f"{target} was edited since the last import; left alone (--force overwrites)",
             )
-        write_atomic(target, text)
+        try:
+            write_atomic(target, text)
+        except OSError as exc:
+            return self._skip(Outcome.SKIPPED, f"cannot write {target}: {exc.strerror}")
         self._record(target, data)
         self._references[merged.reference] = target
         return (Outcome.CREATED if current is None else Outcome.UPDATED), target
