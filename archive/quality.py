@@ -15,9 +15,9 @@ from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 
 from archive import frontmatter
-from archive.corpus import read_text
+from archive.corpus import read_text, reference_of
 from archive.errors import CorpusError
-from archive.motion import Motion, Votes
+from archive.motion import Motion, Votes, slug_for
 from archive.vocabulary import Vocabulary
 
 AMENDMENT_TYPES = ("Änderungsantrag", "Ergänzungsantrag", "Austauschantrag")
@@ -84,6 +84,38 @@ def quality_warnings(
             line_of = _line_finder(path)
             warnings += [CorpusError(path, message, line_of(where)) for where, message in found]
     return warnings
+
+
+class CorpusReferences:
+    """``reference in refs`` for a corpus, answered from the file named after the reference.
+
+    Checking one file needs to know whether its parent exists, not every reference.
+    """
+
+    def __init__(self, corpus: Path, known: Iterable[str] = ()) -> None:
+        self.corpus = corpus
+        self.known = set(known)
+
+    def __contains__(self, reference: object) -> bool:
+        if reference in self.known:
+            return True
+        slug = slug_for(str(reference))
+        return any(reference_of(p) == reference for p in self.corpus.glob(f"*/{slug}.md"))
+
+
+def check_quality(
+    motions_with_paths: Pairs, corpus: Path | None
+) -> tuple[list[CorpusError], list[CorpusError]]:
+    """``(errors, warnings)`` for ``ratsarchiv check``: a broken vocabulary is an error."""
+    pairs = list(motions_with_paths)
+    if corpus is None:
+        return [], quality_warnings(pairs, Vocabulary())
+    try:
+        vocabulary = Vocabulary.load(corpus)
+    except CorpusError as exc:
+        return [exc], []
+    references = CorpusReferences(corpus, (m.reference for _, m in pairs))
+    return [], quality_warnings(pairs, vocabulary, known_references=references)
 
 
 def _line_finder(path: Path) -> Callable[[tuple], int | None]:

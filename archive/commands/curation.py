@@ -15,7 +15,6 @@ from archive.cli import corpus_option
 from archive.corpus import iter_motion_files, read_motion, reference_of
 from archive.errors import ConfigError, NotFoundError
 from archive.motion import Motion, slug_for
-from archive.quality import quality_warnings
 from archive.variants import FACETS, FacetReport, facet_report, read_corpus
 from archive.vocabulary import FILE_NAME, Vocabulary
 
@@ -135,31 +134,14 @@ def edit(reference: str, corpus: Path) -> None:
         raise NotFoundError(f"{path} is gone (deleted in the editor?)")
     click.echo(f"{path}: {'unchanged' if path.read_bytes() == before else 'saved'}")
     report = check_corpus([path], corpus=corpus)
-    vocabulary = Vocabulary.load(corpus)
-    warnings = []
-    if report.ok:
-        warnings = quality_warnings(
-            [(path, read_motion(path))], vocabulary, known_references=_References(corpus)
-        )
     for error in report.errors:
         click.echo(str(error))
-    for warning in [*report.warnings, *warnings]:
+    for warning in report.warnings:
         click.echo(f"{warning} (warning)")
     if report.errors:
         click.echo(f"{len(report.errors)} problem(s): fix them with 'ratsarchiv edit {reference}'")
         click.get_current_context().exit(1)
-    click.echo("ok" if not warnings else f"ok, {len(warnings)} warning(s)")
-
-
-class _References:
-    """``reference in refs`` answered by finding the reference's file, without a full scan."""
-
-    def __init__(self, corpus: Path) -> None:
-        self.corpus = corpus
-
-    def __contains__(self, reference: object) -> bool:
-        slug = slug_for(str(reference))
-        return any(reference_of(p) == reference for p in self.corpus.glob(f"*/{slug}.md"))
+    click.echo("ok" if not report.warnings else f"ok, {len(report.warnings)} warning(s)")
 
 
 @click.command("facets")
