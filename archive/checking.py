@@ -20,6 +20,7 @@ from pathlib import Path
 from archive.corpus import iter_motion_files, read_motion, reference_of
 from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.motion import slug_for
+from archive.quality import check_quality
 
 _REFERENCE_KEY = re.compile(rb"^reference\s*:", re.MULTILINE)
 
@@ -78,6 +79,7 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     files = motion_files(paths)
     report.files = len(files)
     owners: dict[str, list[Path]] = {}
+    readable = []
     for path in files:
         try:
             motion = read_motion(path)
@@ -85,6 +87,7 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
             report.errors.extend(sorted(exc.errors, key=lambda e: e.line or 1))
             continue
         owners.setdefault(motion.reference, []).append(path)
+        readable.append((path, motion))
     checked = {p.resolve() for p in files}
     if corpus is not None and corpus.is_dir():
         for path in iter_motion_files(corpus):
@@ -94,6 +97,10 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
                     owners[reference].append(path)
     for reference, group in owners.items():
         report.errors.extend(_duplicates(reference, group, checked))
+    # Vocabulary errors and quality warnings (archive.quality, docs/curation.md).
+    errors, warnings = check_quality(readable, corpus)
+    report.errors.extend(errors)
+    report.warnings.extend(warnings)
     return report
 
 

@@ -12,11 +12,14 @@ from archive.cli import corpus_option
 
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (see docs/curation.md).")
 @corpus_option
-def check(paths: tuple[Path, ...], corpus: Path) -> None:
+def check(paths: tuple[Path, ...], corpus: Path, strict: bool = False) -> None:
     """Validate corpus files (default: the whole corpus).
 
     Prints every problem as path:line: message and exits 1 if there is any.
+    Warnings (values outside the vocabulary, missing results, ...) do not fail
+    the check unless --strict is given.
     """
     report = check_corpus(list(paths) or [corpus], corpus=corpus)
     for error in report.errors:
@@ -24,5 +27,5 @@ def check(paths: tuple[Path, ...], corpus: Path) -> None:
     for warning in report.warnings:
         click.echo(f"{warning} (warning)")
     click.echo(report.summary())
-    if report.errors:
+    if report.errors or (strict and report.warnings):
         click.get_current_context().exit(1)
