@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from archive.cli import main
 from archive.corpus import read_motion, write_motion
 from archive.errors import CorpusError
 from archive.motion import Consultation, Motion, Votes
@@ -146,3 +148,43 @@ def test_seed_motion_with_a_luebeck_vocabulary(tmp_path: Path) -> None:
     (warning,) = check(tmp_path, seed, vocab=vocab)
     assert "'Linke & GAL' is not in the vocabulary" in warning.message
     assert warning.line == lines_of(warning.path, "- Linke & GAL")[0]
+
+
+def run_check(*args: str):
+    return CliRunner().invoke(main, ["check", *args])
+
+
+def test_check_prints_warnings_and_fails_only_when_strict(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_motion(read_motion(SEED_MOTION), corpus)
+    (corpus / "_vocabulary.yml").write_text("sponsors:\n  SPD & FW:\n", encoding="utf-8")
+    result = run_check("--corpus", str(corpus))
+    assert result.exit_code == 0, result.output
+    path = corpus / "2024" / "vo-2024-12903-01.md"
+    line = lines_of(path, "- Linke & GAL")[0]
+    assert result.output == (
+        f"{path}:{line}: sponsors: 'Linke & GAL' is not in the vocabulary (warning)\n"
+        "checked 1 file: 0 problems, 1 warning\n"
+    )
+    assert run_check("--strict", "--corpus", str(corpus)).exit_code == 1
+    assert run_check("--strict", str(path), "--corpus", str(corpus)).exit_code == 1
+
+
+def test_check_reports_a_broken_vocabulary_as_an_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_motion(read_motion(SEED_MOTION), corpus)
+    (corpus / "_vocabulary.yml").write_text("sponsors:\n  A: [x]\n  B: [X]\n", encoding="utf-8")
+    result = run_check("--corpus", str(corpus))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{corpus / '_vocabulary.yml'}:3: 'X' (variant of 'B')")
+
+
+def test_check_one_amendment_finds_its_parent_in_the_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    child = motion("VO/2025/14058-01", type="Änderungsantrag")
+    child_path = write_motion(child, corpus)
+    result = run_check(str(child_path), "--corpus", str(corpus))
+    assert "amends VO/2025/14058, which is not in the corpus (warning)" in result.output
+    write_motion(motion("VO/2025/14058"), corpus)
+    result = run_check(str(child_path), "--corpus", str(corpus))
+    assert result.output == "checked 1 file: 0 problems\n"
