@@ -21,13 +21,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from archive import frontmatter
 from archive.errors import CorpusError
-from archive.motion import MOTION_TYPES
+from archive.motion import MOTION_TYPES, Motion
 from archive.outcomes import RESULTS, normalise_result
 
 FILE_NAME = "_vocabulary.yml"
@@ -179,6 +179,36 @@ class Vocabulary:
         """The canonical names of ``kind`` (members that have no entry of their own included)."""
         kind = kind_of(kind)
         return set(self._lookup[kind].values())
+
+    def apply(self, motion: Motion) -> Motion:
+        """The motion as the index sees it: canonical names, sponsors with their members.
+
+        Results the vocabulary maps are replaced by their class (which ``normalise_result``
+        returns unchanged). The motion itself is not changed.
+        """
+        if not self:
+            return motion
+        date = motion.date
+
+        def names(kind: str, values: list[str]) -> list[str]:
+            return list(dict.fromkeys(self.canonical(kind, v) for v in values if v))
+
+        sponsors = [n for s in motion.sponsors if s for n in self.expand("sponsors", s, date)]
+        return replace(
+            motion,
+            type=self.canonical("types", motion.type) if motion.type else "",
+            sponsors=list(dict.fromkeys(sponsors)),
+            lead=self.canonical("offices", motion.lead) if motion.lead else "",
+            involved=names("offices", motion.involved),
+            consultations=[
+                replace(
+                    c,
+                    committee=self.canonical("committees", c.committee),
+                    result=self.canonical("results", c.result) if c.result else "",
+                )
+                for c in motion.consultations
+            ],
+        )
 
     def result_class(self, wording: str) -> str:
         """A result's class (``archive.outcomes.RESULTS``): the vocabulary's, else built-in."""

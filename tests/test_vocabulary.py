@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from archive.corpus import read_motion
 from archive.errors import CorpusError
-from archive.outcomes import ABGELEHNT, BESCHLOSSEN
+from archive.outcomes import ABGELEHNT, BESCHLOSSEN, normalise_result
 from archive.vocabulary import FILE_NAME, Vocabulary
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "2024" / "vo-2024-12903-01.md"
 
 LUEBECK_GREENS = (
     "BÜNDNIS 90 / DIE GRÜNEN",
@@ -158,3 +161,17 @@ def test_yaml_1_1_surprises_stay_text(tmp_path: Path) -> None:
 def test_an_empty_file_is_an_empty_vocabulary(tmp_path: Path) -> None:
     assert not Vocabulary.load(write(tmp_path, "# nothing yet\n"))
     assert not Vocabulary.load(write(tmp_path, "sponsors:\n"))
+
+
+def test_apply_gives_the_index_canonical_names_and_keeps_the_motion(vocab: Vocabulary) -> None:
+    seed = read_motion(SEED)
+    seed.consultations[0].result = "nicht befürwortet"
+    seed.lead = "FB 2"
+    view = vocab.apply(seed)
+    assert view.sponsors == ["SPD & FW", "SPD", "FW", "Linke & GAL", "Linke", "GAL"]
+    assert view.lead == "Fachbereich 2 – Wirtschaft und Soziales"
+    assert view.committees == ["Ausschuss für Soziales"]
+    assert normalise_result(view.result) == ABGELEHNT
+    assert seed.sponsors == ["SPD & FW", "Linke & GAL"]  # the motion's own wording stays
+    assert seed.result == "nicht befürwortet"
+    assert Vocabulary().apply(seed) is seed
