@@ -15,12 +15,11 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from playwright.sync_api import sync_playwright
 from webcorpus import SHIPPED_CORPUS, SOZIALES, build_index
 from webserver import served
 
 pytestmark = pytest.mark.browser
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,7 +40,7 @@ def browser() -> Iterator[object]:
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is not installed (make chromium)")
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
