@@ -31,13 +31,21 @@ _MIN_PAGES = 3
 
 # Control characters from fonts without a Unicode mapping: a space keeps words apart.
 # Soft hyphens in extracted text are printed hyphens (``Erich\xadHeckel\xadStraße``).
-_TRANSLATE = str.maketrans(
-    {"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\v": " ", "\u00ad": "-", "\u200b": None}
+_REPLACE = (
+    ("\r\n", "\n"),
+    ("\r", "\n"),
+    ("\u2028", "\n"),
+    ("\u2029", "\n"),
+    ("\v", " "),
+    ("\u00ad", "-"),
+    ("\u200b", ""),
+    ("\ufeff", ""),
+    (_PAGE_BREAK, "\n\n"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")
 
 _LOWER = "a-zäöüß"
-_HYPHENATED = re.compile(rf"([{_LOWER}])[-\u00ad][ \t]*\n[ \t]*([{_LOWER}]\S*)[ \t]*")
+_HYPHENATED = re.compile(rf"(?<=[{_LOWER}])-[ \t]*\n[ \t]*([{_LOWER}]\S*)[ \t]*")
 _WORD = re.compile(r"\w+")
 # After ``Ein-`` these words mean the hyphen is real: ``Ein- und Ausfahrt``.
 _KEEP_HYPHEN_BEFORE = frozenset(
@@ -70,12 +78,17 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"(?<!\w)\d+(?!\w)")
-_SPACES = re.compile(r"[ \t]+")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
+_LINE_EDGES = re.compile(r" ?\n ?")
+_BLANK_RUN = re.compile(r"\n{3,}")
+_HEADING_START = re.compile(r"^#", re.MULTILINE)
 
 
 def clean(text: str) -> str:
     """The text without hyphenation, repeated page margins and blank-line runs."""
-    text = text.translate(_TRANSLATE).replace(_PAGE_BREAK, "\n\n").replace("\ufeff", "")
+    for old, new in _REPLACE:
+        if old in text:
+            text = text.replace(old, new)
     text = _CONTROL.sub(" ", text)
     pages = _split_pages(text)
     if len(pages) >= _MIN_PAGES:
@@ -133,7 +146,7 @@ def _drop_repeated_margins(pages: list[str]) -> list[str]:
 
 def _dehyphenate(text: str) -> str:
     def join(match: re.Match[str]) -> str:
-        before, word = match.groups()
+        word = match.group(1)
         first = _WORD.match(word)
         if (
             first is None
@@ -142,23 +155,13 @@ def _dehyphenate(text: str) -> str:
         ):
             return match.group(0)
         at_line_end = match.end() == len(text) or text[match.end()] == "\n"
-        return f"{before}{word}" + ("" if at_line_end else "\n")
+        return word if at_line_end else f"{word}\n"
 
     return _HYPHENATED.sub(join, text)
 
 
 def _tidy(text: str) -> str:
-    lines = []
-    blank = False
-    for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
-        if not line:
-            blank = bool(lines)
-            continue
-        if blank:
-            lines.append("")
-            blank = False
-        if line.startswith("#"):
-            line = "\\" + line
-        lines.append(line)
-    return "\n".join(lines)
+    text = _SPACES.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text).strip(" \n")
+    text = _BLANK_RUN.sub("\n\n", text)
+    return _HEADING_START.sub(r"\\#", text)
