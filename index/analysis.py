@@ -18,8 +18,9 @@ How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATT
    ``Akteurinnen`` all become ``akteur`` — as do ``Akteur`` and ``Akteure``.
 2. ``fold``: ``Straße``/``Strasse`` → ``strasse``, ``Bürger``/``Buerger`` → ``burger``.
 3. German stopwords go (``removestops=False`` keeps them, marked ``stopped``).
-4. Snowball German stemmer (``whoosh.lang.snowball``) plus three verb rules it lacks:
-   ``gestaltet``→``gestalt``, ``organisiert``→``organisi``, ``beantragt``→``beantrag``.
+4. Snowball German stemmer (``whoosh.lang.snowball``) plus rules for endings it leaves:
+   ``gestaltet``→``gestalt``, ``organisiert``→``organisi``, ``beantragt``→``beantrag``,
+   ``Kitas``/``Umbaus``→``kita``/``umbau`` (-s after a vowel).
 5. Compounds (index mode only, with a non-empty lexicon): after the whole word's stem, the
    stems of its parts follow AT THE SAME POSITION with ``boost=PART_BOOST`` (0.3). The field
    format sums token boosts into the term weight, so a whole-word match scores above a part
@@ -43,7 +44,16 @@ from whoosh.analysis import Analyzer, Filter, RegexTokenizer
 from whoosh.lang.snowball.german import GermanStemmer
 from whoosh.lang.stopwords import stoplists
 
-from index.lexicon import LEXICON_FILE, TOKEN_PATTERN, Lexicon, base_form, fold, strip_feminine
+from index.lexicon import (
+    LEXICON_FILE,
+    TOKEN_PATTERN,
+    Lexicon,
+    base_form,
+    fold,
+    fold_umlauts,
+    strip_feminine,
+    transcribe,
+)
 
 __all__ = [
     "LEXICON_FILE",
@@ -83,6 +93,10 @@ def stem(form: str) -> str:
 
 def _stem(form: str) -> str:
     result = _stemmer.stem(form)
+    if len(result) < 4 or not form.isalpha():
+        return result
+    if result[-1] == "s" and result[-2] in "aiouy":
+        return result[:-1]  # Kitas, Autos, Umbaus -> kita, auto, umbau (and Haus -> hau)
     if len(result) < 5:
         return result
     if result.endswith("et") and result != "internet":
@@ -99,7 +113,8 @@ def _stem(form: str) -> str:
 def analyze_word(word: str, lexicon: Lexicon | None = None) -> tuple[str | None, tuple[str, ...]]:
     """``(stem, part stems)`` of one token; ``(None, ())`` for a stopword."""
     base, _ = base_form(word)
-    form = strip_feminine(fold(base))
+    literal = strip_feminine(fold_umlauts(base))
+    form = transcribe(literal)
     if form in STOPWORDS:
         return None, ()
     if not form.isalpha():
@@ -107,13 +122,13 @@ def analyze_word(word: str, lexicon: Lexicon | None = None) -> tuple[str | None,
     whole = stem(form)
     if lexicon is None or not lexicon.counts:
         return whole, ()
-    pieces = lexicon.split(form)
+    pieces = lexicon.split(literal)
     parts: list[str] = []
     for i in range(len(pieces)):
         for j in range(i + 1, len(pieces) + 1):
             if j - i == len(pieces):
                 continue
-            part = stem("".join(pieces[i:j]))
+            part = stem(transcribe("".join(pieces[i:j])))
             if part != whole and part not in parts:
                 parts.append(part)
     return whole, tuple(parts)

@@ -63,11 +63,11 @@ def _wordset(words: str) -> frozenset[str]:
 
 #: Three-letter words that do occur as parts of council compounds (Gemeinderat, Jugendamt).
 SHORT_PARTS = _wordset("amt rat weg bad bau hof zoo see rad bus tag tor gas eis ort uhr")
-#: Suffixes and PDF fragments that are never a part of their own.
-BAD_PARTS = _wordset(
-    "ung ungen heit keit schaft tion ation ition ion lich isch ismus itat nis ling chen lein "
-    "ierung tung nung rung lung gung sung hung zung dung ungs heits keits schafts tions ions "
-    "lichen lichkeit ische ischen ungen"
+#: Suffixes and PDF fragments that are never a part of their own (-lich, -ungen, -keit ...).
+_SUFFIX_LIKE = re.compile(
+    r"(?:lich|isch|ig|bar|sam)(?:e[nrsm]?|keit(?:en)?)?"
+    r"|(?:[tnrlgshzd]?ung|heit|keit|schaft|[a-z]?tion|ion|ismus|itat|nis|ling|chen|lein"
+    r"|ierung)(?:en|s|e|es)?"
 )
 _FUGEN = ("s", "es", "n", "en", "er", "e")
 _ENDINGS = ("e", "en", "n", "s", "es", "er", "ern", "nen")
@@ -76,11 +76,22 @@ MAX_PARTS = 4
 
 def fold(text: str) -> str:
     """Lower case with umlauts, ``ß`` and their transcriptions folded (``Straße``→``strasse``)."""
-    text = _TRANSCRIBED.sub(r"\1", text.lower()).translate(_UMLAUTS)
+    return transcribe(fold_umlauts(text))
+
+
+def fold_umlauts(text: str) -> str:
+    """Lower case with umlauts, ``ß`` and accents folded, but ``ae/oe/ue`` kept: the form
+    compounds are split in (``Büroeinheit`` is ``buro|einheit``, not ``buroinheit``)."""
+    text = text.lower().translate(_UMLAUTS)
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return text
+
+
+def transcribe(form: str) -> str:
+    """``ae/oe/ue`` → ``a/o/u`` in an umlaut-folded form, except after a vowel or ``q``."""
+    return _TRANSCRIBED.sub(r"\1", form) if "e" in form else form
 
 
 def base_form(token: str) -> tuple[str, bool]:
@@ -118,7 +129,7 @@ def word_forms(texts: Iterable[str]) -> Iterable[tuple[str, int, int]]:
         word, _ = base_form(token)
         if not word.isalpha():
             continue
-        form = strip_feminine(fold(word))
+        form = strip_feminine(fold_umlauts(word))
         counts[form] += count
         if word[0].isupper() and not word.isupper():
             capitals[form] += count
@@ -235,20 +246,30 @@ class Lexicon:
         return found
 
     def _allowed(self, form: str) -> bool:
-        return (len(form) >= MIN_PART or form in SHORT_PARTS) and form not in BAD_PARTS
+        return (len(form) >= MIN_PART or form in SHORT_PARTS) and not _SUFFIX_LIKE.fullmatch(form)
 
     def _modifier_ok(self, form: str) -> bool:
         return form not in _STOP_PARTS and self._allowed(form)
 
+    def _word_count(self, form: str) -> int:
+        """A head is a noun, or a longer word seen at least three times (strukturschwach)."""
+        if form in self.nouns:
+            return self.counts[form]
+        count = self.counts.get(form, 0)
+        return count if len(form) >= 6 and count >= 3 else 0
+
     def _head_count(self, head: str) -> int:
-        if head in self.nouns:
-            return self.counts[head] if self._allowed(head) else 0
-        if head[-1] not in "enrs" or not self._allowed(head):
+        if not self._allowed(head):
             return 0
+        count = self._word_count(head)
+        if count or head[-1] not in "enrs":
+            return count
         for ending in _ENDINGS:
             stem = head[: -len(ending)]
-            if head.endswith(ending) and stem in self.nouns and self._allowed(stem):
-                return self.counts[stem]
+            if head.endswith(ending) and self._allowed(stem):
+                count = self._word_count(stem)
+                if count:
+                    return count
         return 0
 
     def _modifier_count(self, piece: str) -> int:
