@@ -28,16 +28,20 @@ How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATT
    ``Kinder- und Jugendhilfeplanung`` is indexed as ``kind``, ``jugendhilfeplanung``
    + parts ``jugend``, ``hilf``, ``planung``, ``jugendhilf``, ``hilfeplanung``.
 
-Pickling (Whoosh pickles the schema into the index's TOC): the analyzer pickles WITHOUT its
-lexicon, so the TOC stays small. An analyzer unpickled from an index therefore has an empty
-lexicon — fine for searching, but WRITE documents only through a schema built with the
-loaded lexicon: ``index.open_dir(dir, schema=schema_with(Lexicon.load(dir / LEXICON_FILE)))``
-(and ``create_in(dir, schema)`` for a new index). Otherwise new documents get no parts.
+Pickling (Whoosh pickles the schema into the index's TOC, and ``writer(procs=N)`` sub-
+processes read it from there): the analyzer pickles only the FILE NAME of its lexicon — the
+path it was loaded from or last saved to — never the words, so the TOC stays small. An
+unpickled analyzer loads that file (once per process) the first time it indexes; queries
+never need it. So: ``lexicon.save(path)`` BEFORE ``create_in``/``writer(procs=N)``, and open
+an index for writing with a schema built from ``Lexicon.load(path)`` (``open_dir(dir,
+schema=...)``) — a TOC whose lexicon file has moved or gone indexes without compound parts.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import Analyzer, Filter, RegexTokenizer
@@ -138,34 +142,48 @@ class GermanFilter(Filter):
     """Gender forms, folding, stopwords, stemming and compound parts in one cached pass."""
 
     def __init__(self, lexicon: Lexicon | None = None):
-        self.lexicon = lexicon if lexicon is not None else Lexicon()
+        self._lexicon: Lexicon | None = lexicon if lexicon is not None else Lexicon()
+        self._path: str | None = None
         self._cache: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        self._query_cache: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon; an unpickled filter loads it from the saved file on first need."""
+        if self._lexicon is None:
+            self._lexicon = _load_shared(self._path)
+        return self._lexicon
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.lexicon is self.lexicon
+        return type(other) is type(self) and other.__getstate__() == self.__getstate__()
 
     def __hash__(self) -> int:
-        return id(self.lexicon)
+        return hash(self.__getstate__()["lexicon"])
 
     def __getstate__(self) -> dict[str, Any]:
-        return {}  # no lexicon, no cache in the index's TOC (see the module docstring)
+        # The index's TOC gets the lexicon's file name, not its words (see the module docstring).
+        path = self._lexicon.path if self._lexicon is not None else self._path
+        return {"lexicon": str(path) if path else None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()
+        self._lexicon, self._path = None, state.get("lexicon")
 
-    def analyze(self, word: str) -> tuple[str | None, tuple[str, ...]]:
-        cache = self._cache
+    def analyze(self, word: str, query: bool = False) -> tuple[str | None, tuple[str, ...]]:
+        """``analyze_word`` through a bounded cache; queries never need the lexicon."""
+        cache = self._query_cache if query else self._cache
         found = cache.get(word)
         if found is None:
             if len(cache) >= CACHE_SIZE:
                 cache.clear()
-            found = cache[word] = analyze_word(word, self.lexicon)
+            found = cache[word] = analyze_word(word, None if query else self.lexicon)
         return found
 
     def __call__(self, tokens):  # whoosh's token stream protocol
         analyze = self.analyze
         for t in tokens:
-            whole, parts = analyze(t.text)
+            query = t.mode == "query"
+            whole, parts = analyze(t.text, query)
             if whole is None:
                 if not t.removestops:
                     t.stopped = True
@@ -174,13 +192,31 @@ class GermanFilter(Filter):
                 continue
             t.text = whole
             yield t
-            if parts and t.mode != "query":
+            if parts:
                 boost = t.boost
                 t.boost = boost * PART_BOOST
                 for part in parts:
                     t.text = part
                     yield t
                 t.boost = boost
+
+
+_shared: dict[tuple[str, int, int], Lexicon] = {}
+
+
+def _load_shared(path: str | None) -> Lexicon:
+    """One loaded lexicon per file (and version of it) per process."""
+    if not path:
+        return Lexicon()
+    try:
+        info = os.stat(path)
+    except OSError:
+        return Lexicon()
+    key = (path, info.st_mtime_ns, info.st_size)
+    if key not in _shared:
+        _shared.clear()
+        _shared[key] = Lexicon.load(Path(path))
+    return _shared[key]
 
 
 def text_analyzer(lexicon: Lexicon | None = None) -> Analyzer:

@@ -143,6 +143,7 @@ class Lexicon:
     def __init__(self, counts: dict[str, int] | None = None, nouns: Iterable[str] = ()):
         self.counts: dict[str, int] = dict(counts or {})
         self.nouns: frozenset[str] = frozenset(nouns)
+        self.path: Path | None = None  # the file it was loaded from or saved to
         self._split = lru_cache(maxsize=50_000)(self._split_uncached)
 
     def __len__(self) -> int:
@@ -184,6 +185,7 @@ class Lexicon:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self.path = path.resolve()
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -201,7 +203,9 @@ class Lexicon:
             counts[form] = int(count)
             if noun == "1":
                 nouns.append(form)
-        return cls(counts, nouns)
+        lexicon = cls(counts, nouns)
+        lexicon.path = Path(path).resolve()
+        return lexicon
 
     # -- compound splitting -------------------------------------------------------------
 

@@ -190,3 +190,18 @@ def test_index_toc_holds_no_lexicon(ix, lexicon):
     reopened = index.open_dir(ix.storage.folder)  # schema from the TOC, no lexicon
     assert SEED_ID in search(reopened, "Sozialraum")  # searching needs none
     assert len(lexicon) > 1000
+
+
+def test_parallel_writers_load_the_saved_lexicon(tmp_path, corpus, lexicon):
+    saved = Lexicon.load(tmp_path / "missing")  # an empty lexicon has nothing to split with
+    assert analyze_word("Sozialraumorientierung", saved)[1] == ()
+    lexicon.save(tmp_path / LEXICON_FILE)  # saved first: the TOC names this file
+    analyzer = text_analyzer(Lexicon.load(tmp_path / LEXICON_FILE))
+    assert len(pickle.dumps(analyzer)) < 2000
+    schema = Schema(id=ID(stored=True), title=TEXT(analyzer=analyzer), text=TEXT(analyzer=analyzer))
+    (tmp_path / "ix").mkdir()
+    ix = index.create_in(str(tmp_path / "ix"), schema)
+    with ix.writer(procs=2, multisegment=True) as writer:  # sub-processes unpickle the schema
+        for doc in corpus[:8]:
+            writer.add_document(**doc)
+    assert SEED_ID in search(index.open_dir(str(tmp_path / "ix")), "Sozialraum")
