@@ -194,15 +194,31 @@ def load(text: str, path: Any, first_line: int = 2) -> tuple[Any, dict[Path_, in
         try:
             data, node = _parse(_FastLoader, text, path, first_line)
             return data, _line_map(node, first_line) if node is not None else {}
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             pass
     try:
         data, node = _parse(_StrictLoader, text, path, first_line)
+        return data, _line_map(node, first_line) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         raise CorpusError(path, *_describe(exc, first_line)) from None
     except yaml.YAMLError as exc:
         raise CorpusError(path, f"front matter is not valid YAML: {exc}", first_line) from None
-    return data, _line_map(node, first_line) if node is not None else {}
+    except RecursionError:
+        message = "front matter is not valid YAML: lists or mappings nested hundreds of levels deep"
+        raise CorpusError(path, message, _deep_line(text, first_line)) from None
+
+
+def _deep_line(text: str, first_line: int, limit: int = 50) -> int:
+    """The line on which brackets or indentation first nest more than ``limit`` levels."""
+    depth = 0
+    for number, line in enumerate(text.split("\n")):
+        if len(line) - len(line.lstrip(" ")) > 2 * limit:
+            return first_line + number
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth > limit:
+                return first_line + number
+    return first_line
 
 
 def dump(data: dict[str, Any]) -> str:
