@@ -1,9 +1,89 @@
-"""Import OParl papers from an API or a dump (not built yet)."""
+"""``ratsarchiv import oparl SOURCE``: import OParl papers from an API or a dump."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from archive.cli import corpus_option
+from archive.importers.oparl_import import import_oparl
+from archive.importers.oparl_source import OParlClient
+from archive.importers.progress import Progress
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
 
 @click.command("oparl")
-def oparl() -> None:
-    """Import OParl papers from an API or a dump (not built yet)."""
-    raise click.ClickException("'oparl' is not built yet")
+@click.argument("source")
+@click.option("--meetings", type=_FILE, help="Meetings dump with their agenda items.")
+@click.option("--organizations", type=_FILE, help="Organizations dump (names of committees).")
+@click.option("--sponsors", type=_FILE, help="Submitter hints (like paper-submitters.json).")
+@click.option("--since", metavar="DATE", help="Only papers modified since DATE (2024-05-01).")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after N papers.")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Pause between requests to an API.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
+@corpus_option
+def oparl(
+    source: str,
+    meetings: Path | None,
+    organizations: Path | None,
+    sponsors: Path | None,
+    since: str | None,
+    limit: int | None,
+    delay: float,
+    force: bool,
+    corpus: Path,
+) -> None:
+    """Import OParl papers from SOURCE: an API URL or a dump file.
+
+    SOURCE is an OParl System, Body or paper-list URL, or a dump (JSON array,
+    JSON object with "data", or JSON Lines; .gz is fine). Consultations get their
+    meeting, date, agenda item and result from the meetings (--meetings, or the
+    API). A second run against the same API asks only for papers changed since
+    the last complete run. Files edited by an archivist since the last import are
+    reported and left alone unless --force.
+    """
+    is_url = source.startswith(("http://", "https://"))
+    client = OParlClient(delay=delay) if is_url else None
+    counter = Progress("papers")
+    try:
+        run = import_oparl(
+            source,
+            corpus,
+            organizations=organizations,
+            meetings=meetings,
+            sponsors=sponsors,
+            since=since,
+            limit=limit,
+            force=force,
+            client=client,
+            progress=counter,
+        )
+    finally:
+        counter.close()
+        if client is not None:
+            client.close()
+    report = run.report
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    notes = []
+    if run.since:
+        notes.append(f"modified since {run.since}")
+    if run.deleted:
+        notes.append(f"{run.deleted} deleted in the source (ignored)")
+    if run.links_added:
+        notes.append(f"links added to {run.links_added} earlier files")
+    if run.requests:
+        notes.append(f"{run.requests} requests")
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    click.echo(f"{report.summary()}{extra}")
+    if not report.ok:
+        click.get_current_context().exit(1)
