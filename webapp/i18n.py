@@ -48,6 +48,7 @@ EN: dict[str, str] = {
     "Neueste Anträge": "Newest motions",
     "{n} Treffer": "{n} results",
     "1 Treffer": "1 result",
+    "für „{query}“": "for “{query}”",
     "{n} Anträge im Archiv": "{n} motions in the archive",
     "Seite {page} von {pages}": "Page {page} of {pages}",
     "Meinten Sie": "Did you mean",
