@@ -36,11 +36,18 @@ from whoosh.index import Index
 from archive.corpus import iter_motion_files, parse_motion, read_text
 from archive.errors import CorpusError, CorpusErrors, IndexMissingError
 from archive.motion import Motion
+from index.analysis import LEXICON_FILE
 from index.lock import reindex_lock
-from index.schema import SCHEMA_VERSION, Lexicon, build_schema, public_view, to_document
+from index.schema import (
+    SCHEMA_VERSION,
+    TEXT_FIELDS,
+    Lexicon,
+    build_schema,
+    public_view,
+    to_document,
+)
 
 CURRENT = "CURRENT"
-LEXICON = "lexicon"
 META = "meta.json"
 GEN_PREFIX = "gen-"
 BUILD_PREFIX = "build-"
@@ -85,10 +92,13 @@ def live_generation(index_dir: Path) -> Path | None:
     return gen if name.startswith(GEN_PREFIX) and gen.is_dir() else None
 
 
-def open_generation(gen: Path) -> Index:
-    """Open a generation's Whoosh index with its schema (and lexicon) rebuilt from code."""
+def open_generation(gen: Path, write: bool = False) -> Index:
+    """Open a generation's Whoosh index with its schema rebuilt from code.
+
+    Writing needs the generation's lexicon (compound parts); searching never does.
+    """
     storage = FileStorage(str(gen), supports_mmap=False)
-    schema = build_schema(Lexicon.load(gen / LEXICON))
+    schema = build_schema(Lexicon.load(gen / LEXICON_FILE) if write else Lexicon())
     try:
         return storage.open_index(schema=schema)
     except Exception as exc:  # whoosh raises EmptyIndexError, OSError, ...
@@ -156,15 +166,14 @@ class _File:
     digest: str
 
 
-def _scan(corpus: Path, paths: list[Path], report: ReindexReport) -> Iterator[_File]:
-    for path in paths:
-        try:
-            text = read_text(path)
-        except CorpusError as exc:
-            report.skipped.append(str(exc))
-            continue
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-        yield _File(path.relative_to(corpus).as_posix(), path, text, digest)
+def _read(corpus: Path, path: Path, report: ReindexReport) -> _File | None:
+    try:
+        text = read_text(path)
+    except CorpusError as exc:
+        report.skipped.append(str(exc))
+        return None
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return _File(path.relative_to(corpus).as_posix(), path, text, digest)
 
 
 def _parse(file: _File, report: ReindexReport) -> Motion | None:
@@ -183,10 +192,11 @@ def _duplicate(file: _File, motion: Motion, owner: str) -> str:
     )
 
 
-def _texts(motions: list[Motion]) -> Iterator[str]:
-    for m in motions:
-        yield m.title
-        yield from (m.resolution, *m.questions, m.reasons, m.body)
+def _texts(docs: list[dict]) -> Iterator[str]:
+    """The texts the lexicon learns words from: what the text fields index."""
+    for doc in docs:
+        for text in TEXT_FIELDS:
+            yield doc.get(text.name, "")
 
 
 # -- full rebuild -------------------------------------------------------------------------
@@ -203,25 +213,26 @@ def _full(
     files = list(iter_motion_files(corpus))
     total = 2 * len(files)
     done = 0
-    kept: list[tuple[_File, Motion]] = []
+    kept: list[dict] = []
     owners: dict[str, str] = {}
-    for file in _scan(corpus, files, report):
+    for path in files:
         done += 1
-        motion = _parse(file, report)
-        if motion is not None:
+        file = _read(corpus, path, report)
+        motion = _parse(file, report) if file else None
+        if file and motion:
             if not motion.public:
                 report.private += 1
             elif motion.slug in owners:
                 report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
             else:
                 owners[motion.slug] = file.relpath
-                kept.append((file, public_view(motion)))
+                kept.append(to_document(public_view(motion), file.relpath, file.digest))
         if progress:
             progress(done, total)
 
     build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
     try:
-        lexicon = Lexicon.build(_texts([m for _, m in kept]))
+        lexicon = Lexicon.build(_texts(kept))
         if procs is None:
             procs = 2 if len(kept) >= PARALLEL_MIN_DOCS and (os.cpu_count() or 1) > 1 else 1
         count = _build(build, lexicon, kept, procs, progress, done, total)
@@ -247,14 +258,14 @@ def _full(
 def _build(
     build: Path,
     lexicon: Lexicon,
-    kept: list[tuple[_File, Motion]],
+    kept: list[dict],
     procs: int,
     progress: Progress | None,
     done: int,
     total: int,
 ) -> int:
     build.mkdir(parents=True)
-    lexicon.save(build / LEXICON)
+    lexicon.save(build / LEXICON_FILE)
     storage = FileStorage(str(build), supports_mmap=False)
     ix = storage.create_index(build_schema(lexicon))
     if procs > 1:
@@ -262,8 +273,8 @@ def _build(
     else:
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
-        for file, motion in kept:
-            writer.add_document(**to_document(motion, file.relpath, file.digest))
+        for doc in kept:
+            writer.add_document(**doc)
             done += 1
             if progress:
                 progress(done, total)
@@ -288,18 +299,15 @@ def _manifest(ix: Index) -> dict[str, tuple[str, str]]:
         paths = reader.column_reader("path")
         digests = reader.column_reader("digest")
         slugs = reader.column_reader("slug")
-        return {
-            paths[d]: (digests[d].decode("ascii"), slugs[d]) for d in reader.all_doc_ids()
-        }
+        return {paths[d]: (digests[d].decode("ascii"), slugs[d]) for d in reader.all_doc_ids()}
 
 
-def _incremental(
-    corpus: Path, gen: Path, report: ReindexReport, progress: Progress | None
-) -> None:
-    ix = open_generation(gen)
+def _incremental(corpus: Path, gen: Path, report: ReindexReport, progress: Progress | None) -> None:
+    ix = open_generation(gen, write=True)
     try:
         manifest = _manifest(ix)
-        files = list(_scan(corpus, list(iter_motion_files(corpus)), report))
+        read = (_read(corpus, path, report) for path in iter_motion_files(corpus))
+        files = [f for f in read if f is not None]
         present = {f.relpath for f in files}
         changed = [f for f in files if manifest.get(f.relpath, ("", ""))[0] != f.digest]
         report.unchanged = len(files) - len(changed)

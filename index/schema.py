@@ -26,11 +26,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
-
-try:
-    from index.analysis import Lexicon, fold, text_analyzer
-except ImportError:  # TEMPORARY until index/analysis.py lands (another helper writes it)
-    from index._analysis_fallback import Lexicon, fold, text_analyzer  # type: ignore
+from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
@@ -226,19 +222,15 @@ def public_view(motion: Motion) -> Motion:
     return Motion.from_dict({**motion.to_dict(), "consultations": [c.to_dict() for c in kept]})
 
 
-def _cap(text: str) -> str:
-    return text[:MAX_FIELD_CHARS]
-
-
 def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
     """The index document of a public motion (consultations already filtered)."""
     exact, base = reference_variants(motion.reference)
     texts = {
         "title": motion.title,
-        "resolution": _cap(markdown_to_text(motion.resolution)),
-        "questions": _cap("\n".join(markdown_to_text(q) for q in motion.questions)),
-        "reasons": _cap(markdown_to_text(motion.reasons)),
-        "body": _cap(markdown_to_text(motion.body)),
+        "resolution": markdown_to_text(motion.resolution, MAX_FIELD_CHARS),
+        "questions": markdown_to_text("\n".join(motion.questions), MAX_FIELD_CHARS),
+        "reasons": markdown_to_text(motion.reasons, MAX_FIELD_CHARS),
+        "body": markdown_to_text(motion.body, MAX_FIELD_CHARS),
         "sponsors": "\n".join(motion.sponsors),
     }
     doc: dict[str, Any] = {

@@ -29,31 +29,42 @@ from whoosh.reading import TermNotFound
 SNIPPET_CHARS = 240
 """Longest snippet fragment, in characters; two fragments at most."""
 
+# Every pattern starts with a literal character, so ``re`` scans for it quickly; line
+# patterns start at "\n" (the text gets one in front). (needs, pattern, replacement)
 _MARKDOWN = [
-    (re.compile(r"^ {0,3}(?:[-*_] *){3,}$", re.M), ""),  # horizontal rules
-    (re.compile(r"^ {0,3}\|?(?: *:?-{3,}:? *\|?)+ *$", re.M), ""),  # table separators
-    (re.compile(r"^ {0,3}#{1,6} +", re.M), ""),  # ATX headings
-    (re.compile(r"^ {0,3}(?:> ?)+", re.M), ""),  # block quotes
-    (re.compile(r"^ *(?:[-*+]|\d{1,3}[.)]) +(?=\S)", re.M), ""),  # list markers
-    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # images → alt text
-    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # links → their text
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"(`+)(.+?)\1", re.S), r"\2"),  # inline code
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
-    (re.compile(r"(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis
-    (re.compile(r" *\| *"), " "),  # table cells
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),  # backslash escapes
+    ("-*_", re.compile(r"\n {0,3}([-*_])(?: *\1){2,} *(?=\n)"), "\n"),  # horizontal rules
+    ("|", re.compile(r"\n {0,3}\|?[ :|-]*-{3}[ :|-]*(?=\n)"), "\n"),  # table separators
+    ("#", re.compile(r"\n {0,3}#{1,6} +"), "\n"),  # ATX headings
+    (">", re.compile(r"\n {0,3}(?:> ?)+"), "\n"),  # block quotes
+    ("-*+", re.compile(r"\n *[-*+] +(?=\S)"), "\n"),  # bullets
+    (".)", re.compile(r"\n *\d{1,3}[.)] +(?=\S)"), "\n"),  # numbered items
+    ("[", re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # images → alt text
+    ("[", re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # links → their text
+    ("[", re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
+    ("<", re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
+    ("*", re.compile(r"\*\*(?=\S)([^\n]+?)(?<=\S)\*\*"), r"\1"),  # strong
+    ("_", re.compile(r"__(?=\S)([^\n]+?)(?<=\S)__"), r"\1"),  # strong
+    ("*", re.compile(r"\*(?<![\w*]\*)(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # emphasis
+    ("_", re.compile(r"_(?<!\w_)(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis
+    ("\\", re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),  # backslash escapes
 ]
+_BLANK_LINES = re.compile(r"\n\n\n+")
 
 
-def markdown_to_text(markdown: str) -> str:
-    """The plain text of a Markdown section (markup removed, words and line breaks kept)."""
-    text = markdown.replace("\r\n", "\n")
-    for pattern, replacement in _MARKDOWN:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+def markdown_to_text(markdown: str, limit: int | None = None) -> str:
+    """The plain text of a Markdown section (markup removed, words and line breaks kept).
+
+    With ``limit``, only about the first ``limit`` characters are converted and returned.
+    """
+    text = "\n" + markdown.replace("\r\n", "\n")
+    if limit is not None and len(text) > limit:
+        text = text[: text.rfind("\n", 0, limit + 2000) + 1 or limit]
+    for needs, pattern, replacement in _MARKDOWN:
+        if any(c in text for c in needs):
+            text = pattern.sub(replacement, text)
+    text = text.replace("`", "").replace("|", " ")
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return text[:limit] if limit is not None else text
 
 
 class _MarkFormatter(Formatter):

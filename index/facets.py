@@ -1,0 +1,163 @@
+"""Facet counts and filters over per-generation NumPy columns.
+
+When a searcher opens, ``Columns`` reads every facet field's postings once into two
+flat arrays — ``docs`` (docnum) and ``codes`` (value number) — one pair per
+(document, value), so multi-valued facets count right. A facet count is then one
+``np.bincount`` over the pairs whose document matches; a filter is a boolean mask.
+
+Disjunctive faceting: values of one facet OR, facets AND, and facet F's counts use
+every filter except F's own, so the other values of a filtered facet keep their counts.
+
+>>> order_values(FACETS_BY_NAME["year"], {"2023": 4, "2024": 1}, ())[0].value
+'2024'
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from index.results import FacetValue
+from index.schema import FACETS, FACETS_BY_NAME, FacetSpec, fold_value
+
+
+def _postings(reader: IndexReader, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    values: list[str] = []
+    docs: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for code, btext in enumerate(reader.lexicon(fieldname)):
+        ids = np.fromiter(reader.postings(fieldname, btext).all_ids(), dtype=np.int32)
+        values.append(btext.decode("utf-8"))
+        docs.append(ids)
+        codes.append(np.full(len(ids), code, dtype=np.int32))
+    if not values:
+        return values, np.zeros(0, np.int32), np.zeros(0, np.int32)
+    return values, np.concatenate(docs), np.concatenate(codes)
+
+
+class Columns:
+    """Facet value codes and the date order of every document of one reader (one commit)."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.size = reader.doc_count_all()
+        self.live = np.zeros(self.size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.values: dict[str, list[str]] = {}
+        self._index: dict[str, dict[str, int]] = {}
+        self._docs: dict[str, np.ndarray] = {}
+        self._codes: dict[str, np.ndarray] = {}
+        for spec in FACETS:
+            values, docs, codes = _postings(reader, spec.field)
+            self.values[spec.name] = values
+            self._index[spec.name] = {v: i for i, v in enumerate(values)}
+            self._docs[spec.name] = docs
+            self._codes[spec.name] = codes
+        # Date order: rank of each document's date among all dates (-1: undated)
+        self.dates, docs, codes = _postings(reader, "date")
+        self.date_rank = np.full(self.size, -1, dtype=np.int32)
+        self.date_rank[docs] = codes
+
+    # -- filters --------------------------------------------------------------------------
+
+    def mask(self, facet: str, values: Iterable[str]) -> np.ndarray:
+        """Documents having any of ``values`` in ``facet`` (unknown values match nothing)."""
+        index = self._index[facet]
+        wanted = [index[v] for v in values if v in index]
+        out = np.zeros(self.size, dtype=bool)
+        if wanted:
+            codes = self._codes[facet]
+            hit = codes == wanted[0] if len(wanted) == 1 else np.isin(codes, wanted)
+            out[self._docs[facet][hit]] = True
+        return out
+
+    def date_mask(self, low: str, high: str) -> np.ndarray:
+        """Documents dated from ``low`` to ``high`` (ISO text; prefixes compare as ranges)."""
+        first = bisect.bisect_left(self.dates, low)
+        last = bisect.bisect_right(self.dates, high + "\uffff") - 1
+        return (self.date_rank >= first) & (self.date_rank <= last)
+
+    def matching_values(self, facet: str, text: str) -> list[str]:
+        """Values of ``facet`` a query prefix like ``gremium:soziales`` means.
+
+        A value equal to ``text`` (ignoring case and accents) wins; otherwise every value
+        in which each word of ``text`` starts a word.
+        """
+        wanted = fold_value(text).split()
+        if not wanted:
+            return []
+        folded = [(v, fold_value(v)) for v in self.values[facet]]
+        exact = [v for v, f in folded if f.split() == wanted]
+        if exact:
+            return exact
+        found = []
+        for value, f in folded:
+            words = f.replace("/", " ").replace("-", " ").split()
+            if all(any(w.startswith(q) for w in words) for q in wanted):
+                found.append(value)
+        return found
+
+    # -- counts ---------------------------------------------------------------------------
+
+    def counts(self, facet: str, matching: np.ndarray) -> dict[str, int]:
+        """value → number of ``matching`` documents having it (only values counted > 0)."""
+        docs = self._docs[facet]
+        if not len(docs):
+            return {}
+        counts = np.bincount(self._codes[facet][matching[docs]], minlength=len(self.values[facet]))
+        values = self.values[facet]
+        return {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def order_values(
+    spec: FacetSpec, counts: Mapping[str, int], selected: Iterable[str]
+) -> list[FacetValue]:
+    """A facet's values in its declared order; selected values always listed."""
+    chosen = list(dict.fromkeys(selected))
+    merged = dict(counts)
+    for value in chosen:
+        merged.setdefault(value, 0)
+    if spec.order == "fixed":
+        rank = {v: i for i, v in enumerate(spec.fixed_order)}
+        key = lambda v: (rank.get(v, len(rank)), v.casefold())  # noqa: E731
+        names = sorted(merged, key=key)
+    elif spec.order == "value":
+        names = sorted(merged, key=str.casefold)
+    elif spec.order == "value_desc":
+        names = sorted(merged, reverse=True)
+    else:
+        names = sorted(merged, key=lambda v: (-merged[v], v.casefold()))
+    return [FacetValue(value=v, count=merged[v], selected=v in chosen) for v in names]
+
+
+def facet_counts(
+    columns: Columns,
+    base: np.ndarray,
+    filters: Mapping[str, tuple[str, ...]],
+) -> tuple[np.ndarray, dict[str, list[FacetValue]]]:
+    """The documents matching ``base`` and every filter, and every facet's counts.
+
+    Each facet is counted over ``base`` with all filters but its own (disjunctive).
+    """
+    masks = {name: columns.mask(name, values) for name, values in filters.items() if values}
+    final = base.copy()
+    for mask in masks.values():
+        final &= mask
+    facets: dict[str, list[FacetValue]] = {}
+    for spec in FACETS:
+        if spec.name in masks:
+            others = base.copy()
+            for name, mask in masks.items():
+                if name != spec.name:
+                    others &= mask
+        else:
+            others = final
+        facets[spec.name] = order_values(
+            spec, columns.counts(spec.name, others), filters.get(spec.name, ())
+        )
+    return final, facets
+
+
+__all__ = ["FACETS_BY_NAME", "Columns", "facet_counts", "order_values"]
