@@ -29,6 +29,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     metavar="SECONDS",
     help="Pause between requests to an API.",
 )
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=4,
+    show_default=True,
+    help="Retries of a request that failed with 5xx or a timeout (waiting 1, 2, 4 … s).",
+)
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
 @corpus_option
 def oparl(
@@ -39,6 +46,7 @@ def oparl(
     since: str | None,
     limit: int | None,
     delay: float,
+    retries: int,
     force: bool,
     corpus: Path,
 ) -> None:
@@ -52,7 +60,7 @@ def oparl(
     reported and left alone unless --force.
     """
     is_url = source.startswith(("http://", "https://"))
-    client = OParlClient(delay=delay) if is_url else None
+    client = OParlClient(delay=delay, retries=retries) if is_url else None
     counter = Progress("papers")
     try:
         run = import_oparl(

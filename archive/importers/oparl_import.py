@@ -198,15 +198,17 @@ def import_oparl(
     try:
         with CorpusWriter(corpus, force=force) as writer:
             records = _records(source, is_url, run.since, client)
-            for done, record in enumerate(records, 1):
-                if limit is not None and done > limit:
-                    break
-                fetch_failed |= _import_one(record, ctx, state, writer, run) == "fetch"
-                if progress:
-                    progress(done, run.report, run.total)
-            else:
-                run.complete = True
-            run.links_added = _complete_links(state, writer, run.report)
+            try:
+                for done, record in enumerate(records, 1):
+                    if limit is not None and done > limit:
+                        break
+                    fetch_failed |= _import_one(record, ctx, state, writer, run) == "fetch"
+                    if progress:
+                        progress(done, run.report, run.total)
+                else:
+                    run.complete = True
+            finally:  # also when the source fails midway: link what did arrive
+                run.links_added = _complete_links(state, writer, run.report)
     finally:
         if client is not None:
             run.requests = client.requests
@@ -220,11 +222,8 @@ def _records(source: str, is_url: bool, since: str, client: OParlClient | None) 
     if is_url:
         assert client is not None
         params = {"modified_since": since} if since else None
-        number = 0
-        for paper_list in client.paper_lists(source):
-            for paper in client.iter_list(paper_list, params):
-                number += 1
-                yield Record(str(paper.get("id") or f"paper {number}"), paper)
+        for number, paper in enumerate(client.iter_papers(source, params), 1):
+            yield Record(str(paper.get("id") or f"paper {number}"), paper)
         return
     for record in iter_dump(Path(source)):
         if record.data is None or not since or _modified_after(record.data, since):

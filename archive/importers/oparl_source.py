@@ -127,7 +127,7 @@ def _iter_lines(start: str, handle: IO[str]) -> Iterator[Record]:
         try:
             value = json.loads(line)
         except ValueError as exc:
-            yield Record(where, error=f"not valid JSON ({exc.msg} at column {exc.colno})")
+            yield Record(where, error=f"not valid JSON: {exc.msg} (column {exc.colno})")
             continue
         if isinstance(value, dict):
             yield Record(where, value)
@@ -198,7 +198,7 @@ class _Stream:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if len(self.buf) - self.pos > MAX_RECORD_CHARS or not self.more():
-                    self.fail(f"not valid JSON ({exc.msg})")
+                    self.fail(f"not valid JSON: {exc.msg}")
                 continue
             if end == len(self.buf) and not self.eof and self.more():
                 continue  # a number or literal may go on in the next chunk
@@ -358,11 +358,18 @@ class OParlClient:
             self._cache[url] = self.get(url)
         return self._cache[url]
 
-    def iter_list(self, url: str, params: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
-        """Every object of a paginated OParl list, following ``links.next``."""
+    def iter_list(
+        self,
+        url: str,
+        params: dict[str, str] | None = None,
+        first_page: dict[str, Any] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every object of a paginated OParl list, following ``links.next``.
+
+        ``first_page`` is the list's first page when the caller has fetched it already.
+        """
         seen: set[str] = set()
         page_url: str | None = url
-        first = True
         while page_url:
             if page_url in seen:
                 raise SourceError(
@@ -371,8 +378,10 @@ class OParlClient:
                     "read; the server's list is broken, nothing more fetched",
                 )
             seen.add(page_url)
-            page = self.get(page_url, params if first else None)
-            first = False
+            if first_page is not None:
+                page, first_page = first_page, None
+            else:
+                page = self.get(page_url, params if len(seen) == 1 else None)
             data = page.get("data")
             if not isinstance(data, list):
                 raise SourceError(page_url, "expected an OParl list (an object with 'data')")
@@ -380,25 +389,31 @@ class OParlClient:
             links = page.get("links") or {}
             page_url = links.get("next") if isinstance(links, dict) else None
 
-    def paper_lists(self, url: str) -> list[str]:
-        """The paper list URL(s) behind a System, Body or paper list URL."""
-        data = self.get(url)
+    def iter_papers(
+        self, url: str, params: dict[str, str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every paper behind a System, Body or paper list URL (asked with ``params``)."""
+        data = self.get(url, params)  # a System or Body ignores modified_since
         kind = str(data.get("type", "")).rsplit("/", 1)[-1]
         if kind == "System":
             bodies = data.get("body")
             if not isinstance(bodies, str):
                 raise SourceError(url, "the OParl System names no body list")
-            return [self._paper_list(body, body.get("id", url)) for body in self.iter_list(bodies)]
-        if kind == "Body":
-            return [self._paper_list(data, url)]
-        if isinstance(data.get("data"), list):
-            return [url]
-        raise SourceError(
-            url, f"expected an OParl System, Body or paper list, found {kind or 'something else'}"
-        )
+            for body in list(self.iter_list(bodies)):
+                yield from self.iter_list(self._paper_list(body, bodies), params)
+        elif kind == "Body":
+            yield from self.iter_list(self._paper_list(data, url), params)
+        elif isinstance(data.get("data"), list):
+            yield from self.iter_list(url, params, first_page=data)
+        else:
+            raise SourceError(
+                url,
+                f"expected an OParl System, Body or paper list, found {kind or 'something else'}",
+            )
 
     @staticmethod
     def _paper_list(body: dict[str, Any], where: str) -> str:
+        where = str(body.get("id") or where)
         papers = body.get("paper")
         if not isinstance(papers, str):
             raise SourceError(where, "the OParl Body names no paper list")
