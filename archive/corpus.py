@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -189,7 +190,9 @@ def _file_mode(path: Path) -> int:
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+    )
     try:
         os.chmod(tmp, _file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -200,6 +203,43 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+"""``write_atomic``'s temp files: ``.<name>.<pid>.<random>.tmp``."""
+
+
+def remove_stale_temp_files(corpus: Path) -> list[Path]:
+    """Remove the temp files of writes whose process was killed; returns what was removed.
+
+    Temp files of running processes stay (their pid is alive); a temp file without a pid
+    in its name (written by an older version) goes once it is an hour old.
+    """
+    removed = []
+    for path in corpus.rglob(".*.tmp"):
+        match = _TEMP_NAME.match(path.name)
+        try:
+            if match and _alive(int(match[1])):
+                continue
+            if not match and time.time() - path.stat().st_mtime < 3600:
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but belongs to someone else
+        return True
+    return True
 
 
 def write_motion(motion: Motion, corpus: Path, path: Path | None = None) -> Path:

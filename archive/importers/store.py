@@ -33,6 +33,7 @@ from archive.corpus import (
     parse_motion,
     path_for,
     reference_of,
+    remove_stale_temp_files,
     render_motion,
     write_atomic,
 )
@@ -112,6 +113,7 @@ class CorpusWriter:
             raise ConfigError(f"cannot use {self.corpus} as corpus: {exc.strerror}") from None
         self.force = force
         self.last_reason: str | None = None
+        remove_stale_temp_files(self.corpus)  # left by a killed run
         self._state_path = self.corpus / STATE_FILE
         self._state = self._load_state()
         self._references = scan_references(self.corpus)
