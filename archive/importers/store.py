@@ -9,7 +9,9 @@ rules as ``ratsarchiv check``), so an importer never writes a file check rejects
 Edits are detected with ``<corpus>/.import-state.json``: relative path → sha256 of
 the bytes an importer last wrote there. A file whose bytes differ from that record
 — or that has no record and differs from what the importer would write — counts as
-edited.
+edited. Records made since the state file was last written are appended to
+``<corpus>/.import-state.log`` as they happen, so a killed import loses none; the next
+run folds them in.
 
 >>> report = ImportReport()
 >>> report.add(Outcome.CREATED)
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 from archive.corpus import (
     iter_motion_files,
@@ -42,6 +45,8 @@ from archive.motion import Motion
 from archive.validation import validate
 
 STATE_FILE = ".import-state.json"
+JOURNAL_FILE = ".import-state.log"
+"""Records since the state was last written, one JSON line each: a killed run loses none."""
 FLUSH_EVERY = 200
 
 
@@ -115,9 +120,11 @@ class CorpusWriter:
         self.last_reason: str | None = None
         remove_stale_temp_files(self.corpus)  # left by a killed run
         self._state_path = self.corpus / STATE_FILE
+        self._journal_path = self.corpus / JOURNAL_FILE
+        self._journal: TextIO | None = None
+        self._unsaved = 0
         self._state = self._load_state()
         self._references = scan_references(self.corpus)
-        self._unsaved = 0
 
     def __enter__(self) -> CorpusWriter:
         return self
@@ -134,15 +141,38 @@ class CorpusWriter:
         try:
             data = json.loads(self._state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}  # no (usable) record: every differing file counts as edited
-        if not isinstance(data, dict):
-            return {}
-        return {str(k): str(v) for k, v in data.items()}
+            data = {}  # no (usable) record: every differing file counts as edited
+        state = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        try:  # what a killed run wrote after its last flush
+            lines = self._journal_path.read_text(encoding="utf-8").splitlines()
+        except (OSError, ValueError):
+            lines = []
+        for line in lines:
+            try:
+                name, digest = json.loads(line)
+            except (ValueError, TypeError):
+                continue  # the line the kill cut short
+            state[str(name)] = str(digest)
+            self._unsaved += 1
+        return state
 
     def _flush(self) -> None:
         text = json.dumps(self._state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         write_atomic(self._state_path, text)
         self._unsaved = 0
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self._journal_path.unlink(missing_ok=True)
+
+    def _log(self, name: str, digest: str) -> None:
+        try:
+            if self._journal is None:
+                self._journal = self._journal_path.open("a", encoding="utf-8")
+            self._journal.write(json.dumps([name, digest], ensure_ascii=False) + "\n")
+            self._journal.flush()
+        except OSError:
+            pass  # best effort: the state itself is still written at the next flush
 
     def close(self) -> None:
         """Write the import state (safe to call twice)."""
@@ -156,6 +186,7 @@ class CorpusWriter:
             return
         self._state[name] = digest
         self._unsaved += 1
+        self._log(name, digest)
         if self._unsaved >= FLUSH_EVERY:
             self._flush()
 
