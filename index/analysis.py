@@ -20,7 +20,7 @@ How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATT
 3. German stopwords go (``removestops=False`` keeps them, marked ``stopped``).
 4. Snowball German stemmer (``whoosh.lang.snowball``) plus rules for endings it leaves:
    ``gestaltet``→``gestalt``, ``organisiert``→``organisi``, ``beantragt``→``beantrag``,
-   ``Kitas``/``Umbaus``→``kita``/``umbau`` (-s after a vowel).
+   ``Mitteln``→``mittel``, ``Kitas``/``Umbaus``→``kita``/``umbau`` (-s after a vowel).
 5. Compounds (index mode only, with a non-empty lexicon): after the whole word's stem, the
    stems of its parts follow AT THE SAME POSITION with ``boost=PART_BOOST`` (0.3). The field
    format sums token boosts into the term weight, so a whole-word match scores above a part
@@ -74,7 +74,7 @@ __all__ = [
     "text_analyzer",
 ]
 
-PART_BOOST = 0.3
+PART_BOOST = 0.5
 CACHE_SIZE = 200_000
 #: Snowball's German list, folded; ``weg`` stays searchable (Radweg, Weg), ``dass`` is added.
 STOPWORDS = frozenset(fold(w) for w in stoplists["de"]) - {"weg"} | {"dass"}
@@ -111,6 +111,8 @@ def _stem(form: str) -> str:
         return result[:-3]  # organisiert -> organisi (as organisieren)
     elif result.endswith("gt"):
         return result[:-1]  # beantragt -> beantrag
+    elif result.endswith("eln"):
+        return result[:-1]  # Mitteln, regeln -> mittel, regel (as Mittel, Regelung)
     return result
 
 

@@ -297,7 +297,7 @@ _STOP_PARTS = _wordset(
     "aber alle allem allen aller alles also ander andere anders auch dann dass denn dessen "
     "dies diese diesem diesen dieser dieses doch dort durch eine einem einen einer eines "
     "einig einige etwas gegen hier hinter immer jede jedem jeden jeder jedes jene jetzt kein "
-    "keine mehr nach neben nicht noch nur ohne sehr sein seine selbst sich sind soll "
-    "sonst uber unter viel voll wann weil welche wenn werde werden wieder will wird zwar "
+    "keine mehr nach neben nicht noch nur ohne sehr sein seine sich sind soll "
+    "sonst uber unter viel voll wann weil welche wenn werde werden will wird zwar "
     "zwischen"
 )

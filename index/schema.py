@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
 from archive.motion import MOTION_TYPES, Motion, Votes
@@ -30,7 +30,7 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever documents change shape; an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
@@ -68,6 +68,13 @@ REF_BOOSTS = {REF_EXACT: 100.0, REF_BASE: 25.0}
 """A reference typed in the box outranks every text match; its base number ranks its amendments."""
 
 SPELL_FIELD = "spell"
+OPENING_CHARS = 300
+"""Characters of a motion's first text kept with its hit, for a snippet without matches."""
+
+
+def text_column(name: str) -> str:
+    """The column holding the plain text of text field ``name`` (read for snippets only)."""
+    return f"{name}_text"
 
 
 @dataclass(frozen=True)
@@ -186,10 +193,14 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
             analyzer=RegexTokenizer(r"\w{3,}") | LowercaseFilter(), phrase=False
         ),
         "hit": fields.STORED(),
-        "motion": fields.STORED(),
+        "motion": fields.COLUMN(columns.CompressedBytesColumn()),
     }
+    # Stored fields are one compressed blob per document, read for every hit: keep them
+    # small (hit data, title). Long texts go to per-field columns, read only when needed.
     for text in TEXT_FIELDS:
-        spec[text.name] = fields.TEXT(analyzer=analyzer, chars=True, stored=True)
+        spec[text.name] = fields.TEXT(analyzer=analyzer, chars=True, stored=text.name == "title")
+        if text.snippet:
+            spec[text_column(text.name)] = fields.COLUMN(columns.CompressedBytesColumn())
     for facet in FACETS:
         spec[facet.field] = fields.IDLIST(expression=exact)
     return fields.Schema(**spec)
@@ -243,10 +254,15 @@ def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
         SPELL_FIELD: " ".join(
             [motion.title, texts["resolution"], texts["questions"], texts["reasons"]]
         ),
-        "hit": json.dumps(hit_data(motion), ensure_ascii=False),
-        "motion": json.dumps(motion.to_dict(), ensure_ascii=False),
+        "hit": json.dumps({**hit_data(motion), "opening": _opening(texts)}, ensure_ascii=False),
+        "motion": json.dumps(motion.to_dict(), ensure_ascii=False).encode("utf-8"),
     }
-    doc.update({k: v for k, v in texts.items() if v})
+    for text in TEXT_FIELDS:
+        value = texts[text.name]
+        if value:
+            doc[text.name] = value
+            if text.snippet:
+                doc[text_column(text.name)] = value.encode("utf-8")
     for facet in FACETS:
         values = [v for v in facet.values_of(motion) if v]
         if values:
@@ -254,6 +270,17 @@ def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
     if not doc[REF_BASE]:
         del doc[REF_BASE]
     return doc
+
+
+def _opening(texts: dict[str, str]) -> str:
+    for name in SNIPPET_FIELDS:
+        if texts[name]:
+            text = " ".join(texts[name][: OPENING_CHARS * 2].split())
+            if len(text) <= OPENING_CHARS:
+                return text
+            cut = text.rfind(" ", 0, OPENING_CHARS)
+            return text[: cut if cut > 0 else OPENING_CHARS] + " …"
+    return ""
 
 
 def fold_value(text: str) -> str:

@@ -162,7 +162,7 @@ def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
 def opening(texts: dict[str, str], fields: Iterable[str]) -> str:
     """The first ``SNIPPET_CHARS`` characters of the first non-empty field, escaped."""
     for fieldname in fields:
-        text = " ".join((texts.get(fieldname) or "").split())
+        text = " ".join((texts.get(fieldname) or "")[: SNIPPET_CHARS * 2].split())
         if text:
             if len(text) <= SNIPPET_CHARS:
                 return escape(text, quote=False)

@@ -1,0 +1,400 @@
+"""The one search API of the site, the JSON API and the CLI: ``Archive``.
+
+>>> from pathlib import Path
+>>> archive = Archive.open(Path("var/index"))                    # doctest: +SKIP
+>>> archive.search(SearchRequest(query="Quartier")).total         # doctest: +SKIP
+1
+
+An ``Archive`` is opened once per process and shared by all request threads. It keeps
+one Whoosh searcher on the live generation (``index.indexer``), guarded by a lock, and
+per-commit NumPy columns for facets and date order (``index.facets``). ``refresh()`` is
+cheap (a small file read and a directory listing) and reopens the searcher when a
+reindex committed or a ``--full`` rebuild swapped generations.
+
+A search runs the query once for all its matches (docnums + BM25F scores, cached per
+commit), then filters, counts facets, sorts and pages with NumPy; only the page's hits
+touch stored fields and postings (for the highlights).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import numpy as np
+from whoosh import collectors, scoring
+from whoosh import query as wq
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from archive.errors import IndexMissingError, QueryError
+from archive.motion import Motion
+from index.analysis import query_analyzer
+from index.facets import Columns, facet_counts
+from index.indexer import live_generation, open_generation
+from index.query import Context, ParsedQuery, compile_query
+from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
+from index.schema import (
+    FACETS,
+    FACETS_BY_NAME,
+    SNIPPET_FIELDS,
+    SPELL_FIELD,
+    FacetSpec,
+    text_column,
+)
+from index.snippets import load_spans, mark_all, snippet
+
+TIME_LIMIT = 2.0
+"""Seconds a query may spend collecting matches; then it shows what it found so far."""
+CACHE_QUERIES = 64
+MAX_PAGE_SIZE = 100
+ITER_CHUNK = 200
+SIMILAR_FIELDS = {"title": 2.0, "resolution": 1.0, "reasons": 1.0, "body": 1.0}
+SIMILAR_CHARS = 20_000
+SIMILAR_TERMS = 12
+
+
+class _TimeLimited(collectors.ScoredCollector):
+    """Collects every match with its score into arrays; stops at a deadline."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self.docs: list[int] = []
+        self.scores: list[float] = []
+        self.timed_out = False
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        self.docs.append(global_docnum)
+        self.scores.append(score)
+        if not len(self.docs) & 255 and time.monotonic() > self.deadline:
+            self.timed_out = True
+            raise collectors.TimeLimit
+        return -score
+
+    def all_ids(self) -> list[int]:
+        return self.docs
+
+    def count(self) -> int:
+        return len(self.docs)
+
+    def results(self):  # type: ignore[no-untyped-def]
+        raise NotImplementedError("use .docs and .scores")
+
+
+@dataclass
+class _Match:
+    parsed: ParsedQuery
+    docs: np.ndarray  # int64 docnums, ascending
+    scores: np.ndarray  # float32, aligned with docs
+    partial: bool = False
+
+    def scores_of(self, docnums: list[int]) -> dict[int, float]:
+        where = np.searchsorted(self.docs, docnums)
+        return {d: float(self.scores[i]) for d, i in zip(docnums, where.tolist(), strict=True)}
+
+
+class _Snapshot:
+    """One searcher on one commit of one generation, with its columns and query cache."""
+
+    def __init__(self, gen: Path, ix: Index) -> None:
+        self.gen = gen
+        self.ix = ix
+        self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
+        self.reader = self.searcher.reader()
+        self.columns = Columns(self.reader)
+        self.analyzer = query_analyzer()
+        self.cache: OrderedDict[str, _Match] = OrderedDict()
+        self.users = 0
+        self.retired = False
+        self._column_readers: dict[str, object] = {}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def context(self) -> Context:
+        columns = self.columns
+
+        def date_terms(low: str, high: str) -> list[str]:
+            return [d for d in columns.dates if low <= d and d[: len(high)] <= high]
+
+        return Context(self.reader, self.analyzer, columns.matching_values, date_terms)
+
+    def match(self, text: str) -> _Match:
+        key = " ".join(text.split())
+        found = self.cache.get(key)
+        if found is not None:
+            self.cache.move_to_end(key)
+            return found
+        parsed = compile_query(key, self.context())
+        if parsed.query is None:  # browse: every document
+            docs = np.flatnonzero(self.columns.live)
+            found = _Match(parsed, docs, np.zeros(len(docs), np.float32))
+        elif parsed.empty:
+            found = _Match(parsed, np.zeros(0, np.int64), np.zeros(0, np.float32))
+        else:
+            collector = _TimeLimited(time.monotonic() + TIME_LIMIT)
+            with contextlib.suppress(collectors.TimeLimit):
+                self.searcher.search_with_collector(parsed.query, collector)
+            docs = np.array(collector.docs, dtype=np.int64)
+            scores = np.array(collector.scores, dtype=np.float32)
+            if len(docs) > 1 and not np.all(docs[1:] > docs[:-1]):
+                ordered = np.argsort(docs, kind="stable")
+                docs, scores = docs[ordered], scores[ordered]
+            found = _Match(parsed, docs, scores, partial=collector.timed_out)
+        self.cache[key] = found
+        if len(self.cache) > CACHE_QUERIES:
+            self.cache.popitem(last=False)
+        return found
+
+    def order(self, match: _Match, mask: np.ndarray, sort: str) -> np.ndarray:
+        """Docnums of ``match`` inside ``mask``, in the order ``sort`` asks for."""
+        keep = mask[match.docs]
+        docs, scores = match.docs[keep], match.scores[keep]
+        rank = self.columns.date_rank[docs]
+        if sort == "relevance":
+            return docs[np.lexsort((-docs, -rank, -scores))]
+        if sort == "oldest":
+            return docs[np.lexsort((docs, np.where(rank < 0, np.iinfo(np.int32).max, rank)))]
+        return docs[np.lexsort((-docs, -rank))]
+
+    def column(self, name: str):  # type: ignore[no-untyped-def]
+        reader = self._column_readers.get(name)
+        if reader is None:
+            reader = self._column_readers[name] = self.reader.column_reader(name)
+        return reader
+
+    def text(self, name: str, docnum: int) -> str:
+        """The plain text of text field ``name`` of a document (as indexed)."""
+        return self.column(text_column(name))[docnum].decode("utf-8")
+
+    def motion(self, docnum: int) -> Motion:
+        return Motion.from_dict(json.loads(self.column("motion")[docnum]))
+
+    def hits(self, docnums: list[int], terms: set[tuple[str, str]], scores: dict) -> list[Hit]:
+        """Hits with highlighted title and snippet for ``docnums`` (in that order)."""
+        fields = ("title", *SNIPPET_FIELDS)
+        spans = load_spans(self.reader, docnums, {t for t in terms if t[0] in fields})
+        hits = []
+        for docnum in docnums:
+            data = json.loads(self.reader.stored_fields(docnum)["hit"])
+            opening = data.pop("opening", "")
+            found = spans.get(docnum, {})
+            texts = {name: self.text(name, docnum) for name in SNIPPET_FIELDS if name in found}
+            hits.append(
+                Hit(
+                    **data,
+                    title_html=mark_all(data["title"], found.get("title")),
+                    snippet_html=snippet(texts, found, SNIPPET_FIELDS)
+                    if texts
+                    else (escape(opening, quote=False)),
+                    score=round(float(scores.get(docnum, 0.0)), 4),
+                )
+            )
+        return hits
+
+
+class Archive:
+    """The search index of one directory, opened once per process; thread-safe."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.RLock()
+        self._snapshot: _Snapshot | None = None
+
+    @classmethod
+    def open(cls, index_dir: Path) -> Archive:
+        """Open the live index; ``IndexMissingError`` if it has not been built."""
+        archive = cls(index_dir)
+        archive.refresh()
+        return archive
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Pick up a new commit or generation, if any (cheap when nothing changed)."""
+        with self._lock:
+            current = self._snapshot
+            gen = live_generation(self.index_dir)
+            if gen is None:
+                if current is not None:
+                    return  # the index vanished under us: keep serving what we have
+                raise IndexMissingError(
+                    f"no search index in {self.index_dir}; build it with 'ratsarchiv reindex'"
+                )
+            if current is not None and current.gen == gen and current.searcher.up_to_date():
+                return
+            ix = current.ix if current is not None and current.gen == gen else open_generation(gen)
+            self._snapshot = _Snapshot(gen, ix)
+            if current is not None:
+                self._retire(current)
+
+    def _retire(self, snapshot: _Snapshot) -> None:
+        snapshot.retired = True
+        if snapshot.users == 0:
+            snapshot.close()
+
+    def _release(self, snapshot: _Snapshot) -> None:
+        with self._lock:
+            snapshot.users -= 1
+            if snapshot.retired and snapshot.users == 0:
+                snapshot.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._retire(self._snapshot)
+                self._snapshot = None
+
+    @property
+    def _current(self) -> _Snapshot:
+        if self._snapshot is None:
+            raise IndexMissingError(f"the search index in {self.index_dir} is closed")
+        return self._snapshot
+
+    # -- searching ------------------------------------------------------------------------
+
+    def facet_specs(self) -> list[FacetSpec]:
+        return list(FACETS)
+
+    def count(self) -> int:
+        with self._lock:
+            return self._current.searcher.doc_count()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """One page of results with facet counts, highlights, suggestion and notices."""
+        _check(request)
+        with self._lock:
+            snap = self._current
+            match, order, facets = self._run(snap, request)
+            total = len(order)
+            start = (request.page - 1) * request.page_size
+            page_docs = [int(d) for d in order[start : start + request.page_size]]
+            hits = snap.hits(page_docs, match.parsed.terms, match.scores_of(page_docs))
+            suggestion = self._suggest(snap, request.query, match) if request.page == 1 else None
+        notices = list(match.parsed.notices)
+        if match.partial:
+            notices.append(
+                f"Die Suche wurde nach {TIME_LIMIT:g} Sekunden abgebrochen; "
+                "die Liste ist unvollständig."
+            )
+        return SearchResult(
+            total=total,
+            page=request.page,
+            pages=math.ceil(total / request.page_size),
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            notice=" ".join(notices) or None,
+            request=request,
+        )
+
+    def _run(self, snap: _Snapshot, request: SearchRequest):  # type: ignore[no-untyped-def]
+        match = snap.match(request.query)
+        base = np.zeros(snap.columns.size, dtype=bool)
+        base[match.docs] = True
+        final, facets = facet_counts(snap.columns, base, request.filters)
+        sort = request.sort or ("relevance" if match.parsed.scored else "newest")
+        return match, snap.order(match, final, sort), facets
+
+    def iter_all(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every hit of ``request`` in order (for exports and feeds), fetched in chunks."""
+        _check(request, paged=False)
+        with self._lock:
+            snap = self._current
+            match, order, _ = self._run(snap, request)
+            snap.users += 1
+        try:
+            for start in range(0, len(order), ITER_CHUNK):
+                chunk = [int(d) for d in order[start : start + ITER_CHUNK]]
+                with self._lock:
+                    hits = snap.hits(chunk, match.parsed.terms, match.scores_of(chunk))
+                yield from hits
+        finally:
+            self._release(snap)
+
+    def motion(self, slug: str) -> Motion | None:
+        """The motion as indexed (public consultations only), or ``None``."""
+        with self._lock:
+            snap = self._current
+            docnum = snap.searcher.document_number(slug=slug)
+            return None if docnum is None else snap.motion(docnum)
+
+    def similar(self, slug: str, limit: int = 5) -> list[Hit]:
+        """Motions sharing the most distinctive words of ``slug``'s title and texts."""
+        with self._lock:
+            snap = self._current
+            docnum = snap.searcher.document_number(slug=slug)
+            if docnum is None:
+                return []
+            title = json.loads(snap.reader.stored_fields(docnum)["hit"])["title"]
+            texts = [snap.text(f, docnum)[:SIMILAR_CHARS] for f in SIMILAR_FIELDS if f != "title"]
+            text = " ".join([title, *texts])
+            keys = _key_terms(snap, text, SIMILAR_TERMS)
+            if not keys:
+                return []
+            alternatives = [
+                wq.Term(name, term, boost=weight * boost)
+                for term, weight in keys
+                for name, boost in SIMILAR_FIELDS.items()
+            ]
+            query = wq.And([wq.Or(alternatives), wq.Not(wq.Term("slug", slug))])
+            found = [(r.docnum, r.score) for r in snap.searcher.search(query, limit=limit)]
+            return snap.hits([d for d, _ in found], set(), dict(found))
+
+    # -- "Meinten Sie …?" -----------------------------------------------------------------
+
+    def _suggest(self, snap: _Snapshot, text: str, match: _Match) -> str | None:
+        words = match.parsed.words
+        if not words:
+            return None
+        reader = snap.reader
+        corrector = snap.searcher.corrector(SPELL_FIELD)
+        replaced = text
+        for word in words:
+            lowered = word.lower()
+            if len(lowered) < 4 or reader.doc_frequency(SPELL_FIELD, lowered):
+                continue
+            for candidate in corrector.suggest(lowered, limit=3, maxdist=2, prefix=1):
+                if candidate != lowered:
+                    fixed = candidate.capitalize() if word[:1].isupper() else candidate
+                    replaced = replaced.replace(word, fixed, 1)
+                    break
+        if replaced == text:
+            return None
+        better = snap.match(replaced)
+        return replaced if len(better.docs) > len(match.docs) else None
+
+
+def _key_terms(snap: _Snapshot, text: str, count: int) -> list[tuple[str, float]]:
+    """The ``count`` most distinctive terms of ``text`` (tf·idf over the body field)."""
+    freq = Counter(t.text for t in snap.analyzer(text, mode="query"))
+    total = snap.reader.doc_count_all() + 1
+    scored = []
+    for term, tf in freq.items():
+        df = snap.reader.doc_frequency("body", term) + snap.reader.doc_frequency("title", term)
+        if df > 1 and len(term) > 2 and not term.isdigit():
+            scored.append((tf * math.log(total / df), term))
+    top = sorted(scored, reverse=True)[:count]
+    best = top[0][0] if top else 1.0
+    return [(term, score / best) for score, term in top]
+
+
+def _check(request: SearchRequest, paged: bool = True) -> None:
+    if request.sort and request.sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+    if paged and not 1 <= request.page <= MAX_PAGE:
+        raise QueryError(f"page must be a number from 1 to {MAX_PAGE}")
+    if paged and not 1 <= request.page_size <= MAX_PAGE_SIZE:
+        raise QueryError(f"page_size must be from 1 to {MAX_PAGE_SIZE}")
+    for name in request.filters:
+        if name not in FACETS_BY_NAME:
+            raise QueryError(f"unknown facet {name!r} (known: {', '.join(FACETS_BY_NAME)})")
