@@ -1,9 +1,36 @@
-"""Import ALLRIS classic HTML pages (not built yet)."""
+"""``ratsarchiv import allris-html FILE|URL...``: import ALLRIS classic HTML pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from archive.cli import corpus_option
+from archive.importers.allris_html import import_pages
+from archive.importers.progress import Progress
+
 
 @click.command("allris-html")
-def allris_html() -> None:
-    """Import ALLRIS classic HTML pages (not built yet)."""
-    raise click.ClickException("'allris-html' is not built yet")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE|URL...")
+@click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
+@corpus_option
+def allris_html(sources: tuple[str, ...], force: bool, corpus: Path) -> None:
+    """Import ALLRIS classic pages: vo020 (Drucksache) and to020 (Auszug).
+
+    Pages may be saved files (ISO-8859-1 as served, or re-saved as UTF-8) or
+    http(s) URLs. A Drucksache becomes a motion with its Beratungsfolge; an Auszug
+    adds its consultation to the paper's motion. Non-public items and agenda pages
+    (to010) are reported and skipped. Files edited by an archivist since the last
+    import are left alone unless --force.
+    """
+    counter = Progress("pages", total=len(sources))
+    try:
+        report = import_pages(sources, corpus, force=force, progress=counter)
+    finally:
+        counter.close()
+    for problem in report.problems:
+        click.echo(problem, err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        click.get_current_context().exit(1)
