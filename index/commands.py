@@ -1,15 +1,157 @@
-"""Build or update the search index (not built yet)."""
+"""``ratsarchiv reindex`` and ``ratsarchiv search``: thin commands over index.indexer/search."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
 
 import click
 
+from archive.cli import corpus_option, index_option
+from index.indexer import ReindexReport
+from index.results import SORTS, SearchRequest, SearchResult
+from index.schema import FACETS_BY_NAME
+
 
 @click.command("reindex")
-def reindex() -> None:
-    """Build or update the search index (not built yet)."""
-    raise click.ClickException("'reindex' is not built yet")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild from scratch into a new generation, then swap it in atomically.",
+)
+@corpus_option
+@index_option
+def reindex(full: bool, corpus: Path, index_dir: Path) -> None:
+    """Build or update the search index from the corpus.
+
+    By default only changed, new and deleted files are handled. Exits with 1 if a
+    file was skipped (each is listed as path:line: reason) or another run holds the lock.
+    """
+    from index.indexer import reindex as run
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = run(corpus, index_dir, full=full, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(_summary(report, index_dir))
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)}:", err=True)
+        for line in report.skipped:
+            click.echo(f"  {line}", err=True)
+        sys.exit(1)
+
+
+def _summary(report: ReindexReport, index_dir: Path) -> str:
+    kind = "full rebuild" if report.full else "update"
+    parts = [
+        f"{report.added} added",
+        f"{report.updated} updated",
+        f"{report.removed} removed",
+        f"{report.unchanged} unchanged",
+        f"{len(report.skipped)} skipped",
+    ]
+    if report.private:
+        parts.append(f"{report.private} not public (not indexed)")
+    return (
+        f"{index_dir / report.generation} ({kind}): {', '.join(parts)}; "
+        f"{report.documents} documents in {report.seconds:.1f} s"
+    )
 
 
 @click.command("search")
-def search() -> None:
-    """Search the archive from the terminal (not built yet)."""
-    raise click.ClickException("'search' is not built yet")
+@click.argument("query", nargs=-1)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Filter by a facet value (repeat: values of one facet OR, facets AND).",
+)
+@click.option("--sort", type=click.Choice(SORTS), help="Default: relevance, newest without words.")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
+@corpus_option
+@index_option
+def search(
+    query: tuple[str, ...],
+    facets: tuple[str, ...],
+    sort: str | None,
+    page: int,
+    as_json: bool,
+    corpus: Path,
+    index_dir: Path,
+) -> None:
+    """Search the archive: QUERY in the query language of the search box (docs/query-syntax.md)."""
+    from index.search import Archive
+
+    filters: dict[str, tuple[str, ...]] = {}
+    for item in facets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--facet")
+        filters[name.strip()] = (*filters.get(name.strip(), ()), value.strip())
+    request = SearchRequest(query=" ".join(query), filters=filters, sort=sort or "", page=page)
+    result = Archive.open(index_dir).search(request)
+    if as_json:
+        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(result, request))
+
+
+def result_json(result: SearchResult) -> dict:
+    """``SearchResult.to_dict()`` plus each hit's ``url`` — the JSON of ``/api/search``."""
+    data = result.to_dict()
+    for hit in data["hits"]:
+        hit["url"] = f"/motions/{hit['slug']}"
+    return data
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _plain(fragment: str) -> str:
+    """Highlighted HTML as terminal text: matches bold, entities decoded."""
+    text = _MARK.sub(lambda m: click.style(html.unescape(m.group(1)), bold=True), fragment)
+    return " ".join(html.unescape(text).split())
+
+
+def _table(result: SearchResult, request: SearchRequest) -> str:
+    words = f" für „{request.query}“" if request.query else ""
+    lines = [f"{result.total} Treffer{words} (Seite {result.page} von {max(result.pages, 1)})"]
+    if result.notice:
+        lines.append(f"Hinweis: {result.notice}")
+    if result.suggestion:
+        lines.append(f"Meinten Sie: {result.suggestion}")
+    start = (result.page - 1) * request.page_size
+    for n, hit in enumerate(result.hits, start + 1):
+        meta = "  ".join(x for x in (hit.date, hit.type, hit.result) if x)
+        lines.append("")
+        lines.append(f"{n:>4}. {hit.reference}  {meta}")
+        lines.append(f"      {_plain(hit.title_html)}")
+        if hit.snippet_html:
+            lines.append(f"      {_plain(hit.snippet_html)}")
+    shown = [
+        f"{FACETS_BY_NAME[name].label_de}: "
+        + ", ".join(f"{v.value} ({v.count})" for v in values[:5])
+        for name, values in result.facets.items()
+        if values
+    ]
+    if shown:
+        lines.append("")
+        lines.extend(shown)
+    return "\n".join(lines)
