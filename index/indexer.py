@@ -21,10 +21,12 @@ Non-public motions are never indexed; non-public consultations are dropped first
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,8 +36,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
 from archive.corpus import iter_motion_files, parse_motion, read_text
-from archive.errors import CorpusError, CorpusErrors, IndexMissingError
+from archive.errors import ConfigError, CorpusError, CorpusErrors, IndexMissingError
 from archive.motion import Motion
+from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
 from index.lock import reindex_lock
 from index.schema import (
@@ -166,13 +169,14 @@ class _File:
     digest: str
 
 
-def _read(corpus: Path, path: Path, report: ReindexReport) -> _File | None:
+def _read(corpus: Path, path: Path, report: ReindexReport, salt: str = "") -> _File | None:
+    """``salt``: the vocabulary's digest, so a vocabulary change updates every document."""
     try:
         text = read_text(path)
     except CorpusError as exc:
         report.skipped.append(str(exc))
         return None
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    digest = hashlib.blake2b((text + salt).encode("utf-8"), digest_size=16).hexdigest()
     return _File(path.relative_to(corpus).as_posix(), path, text, digest)
 
 
@@ -208,6 +212,7 @@ def _full(
     report: ReindexReport,
     progress: Progress | None,
     procs: int | None,
+    vocabulary: Vocabulary,
 ) -> None:
     report.full = True
     files = list(iter_motion_files(corpus))
@@ -217,7 +222,7 @@ def _full(
     owners: dict[str, str] = {}
     for path in files:
         done += 1
-        file = _read(corpus, path, report)
+        file = _read(corpus, path, report, vocabulary.digest)
         motion = _parse(file, report) if file else None
         if file and motion:
             if not motion.public:
@@ -226,7 +231,8 @@ def _full(
                 report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
             else:
                 owners[motion.slug] = file.relpath
-                kept.append(to_document(public_view(motion), file.relpath, file.digest))
+                doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
+                kept.append(doc)
         if progress:
             progress(done, total)
 
@@ -268,7 +274,9 @@ def _build(
     lexicon.save(build / LEXICON_FILE)
     storage = FileStorage(str(build), supports_mmap=False)
     ix = storage.create_index(build_schema(lexicon))
+    global _parallel_build
     if procs > 1:
+        _parallel_build = True
         writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB)
     else:
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
@@ -280,8 +288,13 @@ def _build(
                 progress(done, total)
         writer.commit()
     except BaseException:
+        for task in getattr(writer, "tasks", []):  # workers would wait for jobs forever
+            task.terminate()
+            task.join()
         writer.cancel()
         raise
+    finally:
+        _parallel_build = False
     meta = {"schema_version": SCHEMA_VERSION, "documents": len(kept), "built": time.time()}
     (build / META).write_text(json.dumps(meta), encoding="utf-8")
     with ix.searcher() as searcher:
@@ -302,11 +315,18 @@ def _manifest(ix: Index) -> dict[str, tuple[str, str]]:
         return {paths[d]: (digests[d].decode("ascii"), slugs[d]) for d in reader.all_doc_ids()}
 
 
-def _incremental(corpus: Path, gen: Path, report: ReindexReport, progress: Progress | None) -> None:
+def _incremental(
+    corpus: Path,
+    gen: Path,
+    report: ReindexReport,
+    progress: Progress | None,
+    vocabulary: Vocabulary,
+) -> None:
     ix = open_generation(gen, write=True)
     try:
         manifest = _manifest(ix)
-        read = (_read(corpus, path, report) for path in iter_motion_files(corpus))
+        salt = vocabulary.digest
+        read = (_read(corpus, path, report, salt) for path in iter_motion_files(corpus))
         files = [f for f in read if f is not None]
         present = {f.relpath for f in files}
         changed = [f for f in files if manifest.get(f.relpath, ("", ""))[0] != f.digest]
@@ -332,7 +352,8 @@ def _incremental(corpus: Path, gen: Path, report: ReindexReport, progress: Progr
                 report.removed += known
             else:
                 owners[motion.slug] = file.relpath
-                writer.add_document(**to_document(public_view(motion), file.relpath, file.digest))
+                doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
+                writer.add_document(**doc)
                 report.updated += known
                 report.added += not known
             if progress:
@@ -353,6 +374,23 @@ def _incremental(corpus: Path, gen: Path, report: ReindexReport, progress: Progr
 # -- entry point --------------------------------------------------------------------------
 
 
+def _orphan_guard() -> None:
+    """In a forked indexing worker: die with the parent (Linux), never outlive a killed run."""
+    if not _parallel_build:
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+_parallel_build = False
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_orphan_guard)
+
+
 def reindex(
     corpus: Path,
     index_dir: Path,
@@ -368,12 +406,22 @@ def reindex(
     """
     started = time.monotonic()
     report = ReindexReport()
+    if not corpus.is_dir():
+        raise ConfigError(f"corpus directory {corpus} does not exist")
     with reindex_lock(index_dir):
-        live = live_generation(index_dir)
-        _clean_leftovers(index_dir, live)
-        if full or live is None or _read_meta(live).get("schema_version") != SCHEMA_VERSION:
-            _full(corpus, index_dir, report, progress, procs)
-        else:
-            _incremental(corpus, live, report, progress)
+        vocabulary = Vocabulary.load(corpus)  # canonical names; a broken file stops here
+        try:
+            live = live_generation(index_dir)
+            _clean_leftovers(index_dir, live)
+            if full or live is None or _read_meta(live).get("schema_version") != SCHEMA_VERSION:
+                _full(corpus, index_dir, report, progress, procs, vocabulary)
+            else:
+                _incremental(corpus, live, report, progress, vocabulary)
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise ConfigError(
+                f"cannot write the index in {index_dir}: {exc.strerror or exc}{where}; "
+                "the previous index is still in use"
+            ) from None
     report.seconds = time.monotonic() - started
     return report

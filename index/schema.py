@@ -26,6 +26,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
+from archive.vocabulary import Vocabulary
 from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
@@ -233,8 +234,15 @@ def public_view(motion: Motion) -> Motion:
     return Motion.from_dict({**motion.to_dict(), "consultations": [c.to_dict() for c in kept]})
 
 
-def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
-    """The index document of a public motion (consultations already filtered)."""
+def to_document(
+    motion: Motion, path: str, digest: str, vocabulary: Vocabulary | None = None
+) -> dict[str, Any]:
+    """The index document of a public motion (consultations already filtered).
+
+    With a ``vocabulary``, facets and the sponsor search field hold canonical names
+    (joint factions with their members); the stored motion keeps the source's wording.
+    """
+    named = vocabulary.apply(motion) if vocabulary is not None else motion
     exact, base = reference_variants(motion.reference)
     texts = {
         "title": motion.title,
@@ -242,7 +250,7 @@ def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
         "questions": markdown_to_text("\n".join(motion.questions), MAX_FIELD_CHARS),
         "reasons": markdown_to_text(motion.reasons, MAX_FIELD_CHARS),
         "body": markdown_to_text(motion.body, MAX_FIELD_CHARS),
-        "sponsors": "\n".join(motion.sponsors),
+        "sponsors": "\n".join(dict.fromkeys([*motion.sponsors, *named.sponsors])),
     }
     doc: dict[str, Any] = {
         "slug": motion.slug,
@@ -264,7 +272,7 @@ def to_document(motion: Motion, path: str, digest: str) -> dict[str, Any]:
             if text.snippet:
                 doc[text_column(text.name)] = value.encode("utf-8")
     for facet in FACETS:
-        values = [v for v in facet.values_of(motion) if v]
+        values = [v for v in facet.values_of(named) if v]
         if values:
             doc[facet.field] = SEPARATOR.join(values)
     if not doc[REF_BASE]:
