@@ -13,7 +13,7 @@ from typing import Any
 
 from archive.errors import CorpusError
 from archive.frontmatter import Path_
-from archive.motion import MOTION_TYPES, Votes
+from archive.motion import MOTION_TYPES, Votes, slug_for
 from archive.outcomes import contradiction, is_known_result
 
 REQUIRED = ("reference", "title")
@@ -127,6 +127,11 @@ def validate(
             ("reference",),
             f"reference {clean['reference']!r} has characters "
             "other than letters, digits, '/', '.', '-' and spaces",
+        )
+    elif clean["reference"] and not slug_for(clean["reference"]):
+        check.error(
+            ("reference",),
+            f"reference {clean['reference']!r} has no letter a-z or digit to name its file",
         )
     check.date(clean["date"], ("date",))
     if clean["type"] and clean["type"] not in MOTION_TYPES:
