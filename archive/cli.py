@@ -22,6 +22,20 @@ DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = os.path.join("var", "index")
 
 
+def _not_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """Refuse ``/``: what ``--corpus "$DIR/"`` becomes when ``DIR`` is unset.
+
+    A corpus or index at the file-system root would read every Markdown file on the
+    machine, replace the live index with an empty one, or write files into ``/``.
+    """
+    if value is not None and Path(value).resolve() == Path(Path(value).resolve().anchor):
+        raise click.BadParameter(
+            f"{value} is the root of the file system; give the {param.opts[0].lstrip('-')} directory itself "
+            '(an empty variable in a path like "$DIR/"?)'
+        )
+    return value
+
+
 def corpus_option(func: Any) -> Any:
     """``--corpus DIR`` (env ``RATSARCHIV_CORPUS``, default ``corpus/``)."""
     return click.option(
@@ -33,6 +47,7 @@ def corpus_option(func: Any) -> Any:
         show_default=True,
         show_envvar=True,
         help="Corpus directory (one Markdown file per motion).",
+        callback=_not_root,
     )(func)
 
 
@@ -47,6 +62,7 @@ def index_option(func: Any) -> Any:
         show_default=True,
         show_envvar=True,
         help="Search index directory (rebuildable from the corpus).",
+        callback=_not_root,
     )(func)
 
 
