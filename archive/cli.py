@@ -29,8 +29,9 @@ def _not_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
     machine, replace the live index with an empty one, or write files into ``/``.
     """
     if value is not None and Path(value).resolve() == Path(Path(value).resolve().anchor):
+        name = param.opts[0].lstrip("-")
         raise click.BadParameter(
-            f"{value} is the root of the file system; give the {param.opts[0].lstrip('-')} directory itself "
+            f"{value} is the root of the file system; give the {name} directory itself "
             '(an empty variable in a path like "$DIR/"?)'
         )
     return value
