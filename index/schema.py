@@ -73,6 +73,12 @@ OPENING_CHARS = 300
 """Characters of a motion's first text kept with its hit, for a snippet without matches."""
 
 
+class TextColumn(columns.CompressedBytesColumn):
+    """Compressed bytes, empty by default (whoosh forgets the default of its own class)."""
+
+    _default = b""
+
+
 def text_column(name: str) -> str:
     """The column holding the plain text of text field ``name`` (read for snippets only)."""
     return f"{name}_text"
@@ -194,14 +200,14 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
             analyzer=RegexTokenizer(r"\w{3,}") | LowercaseFilter(), phrase=False
         ),
         "hit": fields.STORED(),
-        "motion": fields.COLUMN(columns.CompressedBytesColumn()),
+        "motion": fields.COLUMN(TextColumn()),
     }
     # Stored fields are one compressed blob per document, read for every hit: keep them
     # small (hit data, title). Long texts go to per-field columns, read only when needed.
     for text in TEXT_FIELDS:
         spec[text.name] = fields.TEXT(analyzer=analyzer, chars=True, stored=text.name == "title")
         if text.snippet:
-            spec[text_column(text.name)] = fields.COLUMN(columns.CompressedBytesColumn())
+            spec[text_column(text.name)] = fields.COLUMN(TextColumn())
     for facet in FACETS:
         spec[facet.field] = fields.IDLIST(expression=exact)
     return fields.Schema(**spec)

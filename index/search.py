@@ -23,6 +23,7 @@ import json
 import math
 import threading
 import time
+import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,6 +103,11 @@ class _Match:
         return {d: float(self.scores[i]) for d, i in zip(docnums, where.tolist(), strict=True)}
 
 
+def _close_quietly(searcher: Searcher) -> None:
+    with contextlib.suppress(Exception):
+        searcher.close()
+
+
 class _Snapshot:
     """One searcher on one commit of one generation, with its columns and query cache."""
 
@@ -117,8 +123,10 @@ class _Snapshot:
         self.retired = False
         self._column_readers: dict[str, object] = {}
 
+        self._finalizer = weakref.finalize(self, _close_quietly, self.searcher)
+
     def close(self) -> None:
-        self.searcher.close()
+        self._finalizer()  # once; also runs if the snapshot is garbage-collected unclosed
 
     def context(self) -> Context:
         columns = self.columns
@@ -249,10 +257,17 @@ class Archive:
                 snapshot.close()
 
     def close(self) -> None:
+        """Close the searcher (searches in other threads finish first)."""
         with self._lock:
             if self._snapshot is not None:
                 self._retire(self._snapshot)
                 self._snapshot = None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def _current(self) -> _Snapshot:

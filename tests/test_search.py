@@ -1,0 +1,389 @@
+"""index.search: ranking, facets, sorts, snippets, suggestions — on a real index in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archive.corpus import write_motion
+from archive.errors import IndexMissingError, QueryError
+from archive.motion import Consultation, Motion, Votes
+from index.indexer import reindex
+from index.results import MAX_PAGE, SearchRequest
+from index.search import Archive
+
+SEED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def motion(reference: str, title: str, date: str, **fields) -> Motion:
+    return Motion(reference=reference, title=title, date=date, **fields)
+
+
+def consult(
+    committee: str, date: str, result: str = "", public: bool = True, **votes
+) -> Consultation:
+    return Consultation(
+        committee=committee, date=date, result=result, public=public, votes=Votes(**votes)
+    )
+
+
+MOTIONS = [
+    motion(
+        "VO/2024/12903",
+        "Sozialraumorientierung in Lübeck",
+        "2024-03-01",
+        type="Beschlussvorlage",
+        sponsors=["Bürgermeister"],
+        consultations=[consult("Ausschuss für Soziales", "2024-03-05", "zur Kenntnis genommen")],
+        body="Der Bericht zur Sozialraumorientierung.",
+    ),
+    motion(
+        "VO/2024/12903-01",
+        "Quartiere stärken - Lebenswelten gestalten",
+        "2024-05-07",
+        type="Antrag",
+        sponsors=["SPD", "GRÜNE"],
+        consultations=[
+            consult("Ausschuss für Soziales", "2024-05-07", "abgelehnt", yes=7, no=8),
+            consult("Hauptausschuss", "2024-05-01", public=False),
+        ],
+        resolution="Der Bürgermeister wird beauftragt, ein **Konzept** zur quartiersbezogenen "
+        "Ausrichtung zu erarbeiten. <script>alert(1)</script> & mehr.",
+        body="## Wortprotokoll\n\nDie Quartiere brauchen [Treffpunkte](https://example.org).",
+    ),
+    motion(
+        "VO/2024/12903-01-01",
+        "Änderungsantrag: Quartiere mit Spielplätzen",
+        "2024-05-06",
+        type="Änderungsantrag",
+        sponsors=["CDU"],
+        consultations=[consult("Ausschuss für Soziales", "2024-05-07", "beschlossen")],
+        body="Ergänzung zu 12903-01: Spielplätze in jedem Quartier.",
+    ),
+    motion(
+        "VO/2023/11000",
+        "Radweg an der Kaiserstraße",
+        "2023-09-12",
+        type="Antrag",
+        sponsors=["GRÜNE"],
+        consultations=[consult("Bauausschuss", "2023-09-20", "beschlossen", yes=20, no=2)],
+        body="Ein Radweg entlang der Kaiserstraße. Siehe auch VO/2024/12903-01.",
+    ),
+    motion(
+        "VO/2022/10500",
+        "Fahrradstraße in Durlach",
+        "2022-02-02",
+        type="Antrag",
+        sponsors=["SPD", "GRÜNE"],
+        consultations=[consult("Bauausschuss", "2022-02-10", "vertagt")],
+        body="Eine Fahrradstraße durch Durlach mit Tempo 30.",
+    ),
+    motion(
+        "VO/2021/09000",
+        "Anfrage zur Kita-Versorgung",
+        "2021-06-30",
+        type="Anfrage",
+        sponsors=["CDU"],
+        questions=["Wie viele Kitaplätze fehlen?", "Wann werden sie geschaffen?"],
+        reasons="Die Kitas in Durlach sind voll.",
+    ),
+    motion(
+        "VO/2024/13000",
+        "Geheimes Grundstücksgeschäft",
+        "2024-06-01",
+        type="Beschlussvorlage",
+        public=False,
+        body="Quartiere Grundstück vertraulich",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("search")
+    corpus, index = root / "corpus", root / "index"
+    for m in MOTIONS:
+        write_motion(m, corpus)
+    report = reindex(corpus, index)
+    assert report.ok, report.skipped
+    return corpus, index
+
+
+@pytest.fixture(scope="module")
+def archive(built: tuple[Path, Path]) -> Iterator[Archive]:
+    with Archive.open(built[1]) as opened:
+        yield opened
+
+
+def search(archive: Archive, query: str = "", **kwargs) -> object:
+    return archive.search(SearchRequest(query=query, **kwargs))
+
+
+def refs(result) -> list[str]:
+    return [h.reference for h in result.hits]
+
+
+# -- references ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed", ["VO/2024/12903-01", "2024/12903-01", "12903-01", "vo/2024/12903-01"]
+)
+def test_every_form_of_a_reference_finds_that_paper_first(archive: Archive, typed: str) -> None:
+    result = search(archive, typed)
+    assert refs(result)[0] == "VO/2024/12903-01"
+
+
+def test_a_base_number_finds_the_paper_and_its_amendments_first(archive: Archive) -> None:
+    result = search(archive, "12903")
+    assert set(refs(result)[:3]) == {"VO/2024/12903", "VO/2024/12903-01", "VO/2024/12903-01-01"}
+
+
+def test_nummer_prefix_searches_references_only(archive: Archive) -> None:
+    result = search(archive, "nummer:12903-01")
+    assert refs(result) == ["VO/2024/12903-01", "VO/2024/12903-01-01"]
+
+
+def test_title_matches_rank_above_body_matches(archive: Archive) -> None:
+    result = search(archive, "Radweg")  # title of one, body of none else; add a body match:
+    assert refs(result)[0] == "VO/2023/11000"
+    result = search(archive, "Durlach")  # title of the Fahrradstraße, body of the Kita Anfrage
+    assert refs(result) == ["VO/2022/10500", "VO/2021/09000"]
+
+
+# -- facets --------------------------------------------------------------------------------
+
+
+def counts(result, facet: str) -> dict[str, int]:
+    return {v.value: v.count for v in result.facets[facet]}
+
+
+def test_facet_counts_cover_the_whole_result_and_multi_valued_sponsors(archive: Archive) -> None:
+    result = search(archive)
+    assert result.total == 6  # the non-public motion is not in the index
+    assert counts(result, "sponsor") == {"GRÜNE": 3, "SPD": 2, "CDU": 2, "Bürgermeister": 1}
+    assert counts(result, "type")["Antrag"] == 3
+    assert counts(result, "year") == {"2024": 3, "2023": 1, "2022": 1, "2021": 1}
+    assert [v.value for v in result.facets["year"]] == ["2024", "2023", "2022", "2021"]
+    assert counts(result, "votes") == {"knapp": 1, "mehrheitlich": 1, "nicht erfasst": 4}
+
+
+def test_values_of_one_facet_or_and_facets_and(archive: Archive) -> None:
+    either = search(archive, filters={"sponsor": ("CDU", "SPD")})
+    assert either.total == 4
+    both = search(archive, filters={"sponsor": ("GRÜNE",), "year": ("2022",)})
+    assert refs(both) == ["VO/2022/10500"]
+
+
+def test_facet_counts_are_disjunctive(archive: Archive) -> None:
+    result = search(archive, filters={"type": ("Antrag",)})
+    assert result.total == 3
+    # the filtered facet still counts its other values over everything else ...
+    assert counts(result, "type") == {
+        "Antrag": 3,
+        "Anfrage": 1,
+        "Beschlussvorlage": 1,
+        "Änderungsantrag": 1,
+    }
+    assert [v.value for v in result.facets["type"] if v.selected] == ["Antrag"]
+    # ... while the other facets count only the filtered result
+    assert counts(result, "sponsor") == {"GRÜNE": 3, "SPD": 2}
+
+
+def test_a_selected_value_without_matches_is_still_listed(archive: Archive) -> None:
+    result = search(archive, "Radweg", filters={"year": ("1999",)})
+    assert result.total == 0
+    assert [(v.value, v.count, v.selected) for v in result.facets["year"]] == [
+        ("2023", 1, False),
+        ("1999", 0, True),
+    ]
+
+
+def test_non_public_consultations_never_reach_facets_or_motions(archive: Archive) -> None:
+    assert "Hauptausschuss" not in counts(search(archive), "committee")
+    assert search(archive, "gremium:Hauptausschuss").total == 0
+    shown = archive.motion("vo-2024-12903-01")
+    assert [c.committee for c in shown.consultations] == ["Ausschuss für Soziales"]
+
+
+def test_non_public_motions_are_not_indexed(archive: Archive) -> None:
+    assert search(archive, "Grundstück").total == 0
+    assert archive.motion("vo-2024-13000") is None
+
+
+def test_unknown_facet_and_bad_pages_are_query_errors(archive: Archive) -> None:
+    with pytest.raises(QueryError):
+        search(archive, filters={"colour": ("red",)})
+    with pytest.raises(QueryError):
+        search(archive, page=MAX_PAGE + 1)
+    with pytest.raises(QueryError):
+        search(archive, sort="random")
+
+
+# -- sorting and paging --------------------------------------------------------------------
+
+
+def test_empty_query_browses_everything_newest_first(archive: Archive) -> None:
+    dates = [h.date for h in search(archive, page_size=10).hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 6
+
+
+def test_sorts(archive: Archive) -> None:
+    oldest = [h.date for h in search(archive, "Quartiere OR Durlach", sort="oldest").hits]
+    assert oldest == sorted(oldest)
+    newest = [h.date for h in search(archive, "Quartiere OR Durlach", sort="newest").hits]
+    assert newest == sorted(newest, reverse=True)
+    relevance = search(archive, "Quartiere OR Durlach").hits
+    assert [h.score for h in relevance] == sorted((h.score for h in relevance), reverse=True)
+
+
+def test_pages(archive: Archive) -> None:
+    first = search(archive, page_size=4)
+    second = search(archive, page=2, page_size=4)
+    assert (first.pages, len(first.hits), len(second.hits)) == (2, 4, 2)
+    assert not set(refs(first)) & set(refs(second))
+    assert search(archive, page=3, page_size=4).hits == []
+
+
+def test_iter_all_yields_the_whole_result_in_order(archive: Archive) -> None:
+    request = SearchRequest(query="", page_size=2)
+    assert [h.reference for h in archive.iter_all(request)] == refs(
+        archive.search(SearchRequest(page_size=10))
+    )
+
+
+# -- snippets ------------------------------------------------------------------------------
+
+
+def test_snippets_mark_matches_in_escaped_plain_text(archive: Archive) -> None:
+    result = search(archive, "beauftragt Konzept")
+    hit = result.hits[0]
+    assert "<mark>beauftragt</mark>" in hit.snippet_html
+    assert "<mark>Konzept</mark>" in hit.snippet_html
+    assert "**" not in hit.snippet_html  # Markdown is stripped at index time
+    planted = search(archive, "alert").hits[0].snippet_html
+    assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt; &amp;" in planted
+    assert "<script>" not in planted
+
+
+def test_title_is_highlighted_and_links_become_text(archive: Archive) -> None:
+    hit = search(archive, "Treffpunkte").hits[0]
+    assert "<mark>Treffpunkte</mark>" in hit.snippet_html and "https://" not in hit.snippet_html
+    assert search(archive, "Quartiere").hits[0].title_html.count("<mark>") == 1
+
+
+def test_hits_without_text_matches_show_the_opening_lines(archive: Archive) -> None:
+    hit = search(archive, "12903-01").hits[0]
+    assert hit.snippet_html.startswith("Der Bürgermeister wird beauftragt")
+    assert "<mark>" not in hit.snippet_html
+
+
+# -- suggestions, notices, similar ---------------------------------------------------------
+
+
+def test_a_misspelt_word_gets_a_suggestion_that_has_hits(archive: Archive) -> None:
+    result = search(archive, "Quartire")
+    assert result.total == 0
+    assert result.suggestion == "Quartiere"
+    assert search(archive, result.suggestion).total > 0
+    assert search(archive, "Quartiere").suggestion is None
+
+
+def test_malformed_query_falls_back_to_words_with_a_notice(archive: Archive) -> None:
+    result = search(archive, '"Quartiere stärken')
+    assert result.notice and "Anführungszeichen" in result.notice
+    assert refs(result)[0] == "VO/2024/12903-01"
+
+
+def test_similar_motions_share_words_and_exclude_the_motion(archive: Archive) -> None:
+    similar = archive.similar("vo-2024-12903-01", limit=3)
+    assert similar and "VO/2024/12903-01" not in [h.reference for h in similar]
+    assert similar[0].reference == "VO/2024/12903-01-01"
+    assert archive.similar("no-such-slug") == []
+
+
+def test_motion_and_count(archive: Archive) -> None:
+    shown = archive.motion("vo-2021-09000")
+    assert shown.questions == ["Wie viele Kitaplätze fehlen?", "Wann werden sie geschaffen?"]
+    assert archive.motion("vo-1999-1") is None
+    assert archive.count() == 6
+    assert [f.name for f in archive.facet_specs()][:2] == ["committee", "sponsor"]
+
+
+# -- lifecycle -----------------------------------------------------------------------------
+
+
+def test_missing_index_is_index_missing_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError):
+        Archive.open(tmp_path / "nothing")
+
+
+def test_refresh_picks_up_updates_and_full_swaps(built: tuple[Path, Path], tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(built[0], corpus)
+    reindex(corpus, index)
+    store = Archive.open(index)
+    request = SearchRequest("Seilbahn")
+    assert store.search(request).total == 0
+    write_motion(motion("VO/2025/1", "Seilbahn zum Turmberg", "2025-01-01"), corpus)
+    reindex(corpus, index)
+    assert store.search(SearchRequest("Seilbahn")).total == 0  # not refreshed yet
+    store.refresh()
+    assert store.search(SearchRequest("Seilbahn")).total == 1
+    (corpus / "2025" / "vo-2025-1.md").unlink()
+    reindex(corpus, index, full=True)
+    assert store.search(SearchRequest("Quartiere")).total > 0  # the old generation still answers
+    store.refresh()
+    assert store.search(SearchRequest("Seilbahn")).total == 0
+    assert store.count() == 6
+    store.close()
+
+
+def test_concurrent_searches_while_reindexing(built: tuple[Path, Path], tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(built[0], corpus)
+    reindex(corpus, index)
+    store = Archive.open(index)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                store.refresh()
+                result = store.search(SearchRequest("Quartiere"))
+                assert result.total >= 2
+                assert result.hits[0].snippet_html
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for n in range(3):
+            write_motion(motion(f"VO/2025/{n}", f"Quartiere Nummer {n}", "2025-01-01"), corpus)
+            reindex(corpus, index, full=n == 1)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        store.close()
+    assert not errors, errors
+
+
+# -- the shipped corpus --------------------------------------------------------------------
+
+
+def test_seed_is_found_with_marked_snippet(tmp_path: Path) -> None:
+    report = reindex(SEED_CORPUS, tmp_path / "index")
+    assert report.ok and report.documents >= 1
+    with Archive.open(tmp_path / "index") as store:
+        result = store.search(SearchRequest("Quartier"))
+    seed = next(h for h in result.hits if h.reference == "VO/2024/12903-01")
+    assert "<mark>" in seed.snippet_html
+    assert counts(result, "committee")["Ausschuss für Soziales"] >= 1
