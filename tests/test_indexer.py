@@ -1,0 +1,188 @@
+"""index.indexer: full builds, incremental updates, generation swaps, locks — real files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from archive.corpus import write_motion
+from archive.errors import ConfigError, IndexLockedError
+from archive.motion import Consultation, Motion
+from index.indexer import CURRENT, live_generation, reindex
+from index.lock import reindex_lock
+from index.results import SearchRequest
+from index.search import Archive
+
+
+def motion(n: int, title: str = "", **fields) -> Motion:
+    return Motion(
+        reference=f"VO/2024/{n:05d}",
+        title=title or f"Antrag Nummer {n} zur Sanierung",
+        date=f"2024-01-{n % 28 + 1:02d}",
+        type="Antrag",
+        consultations=[Consultation(committee="Bauausschuss", date="2024-02-01")],
+        **fields,
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    for n in range(1, 6):
+        write_motion(motion(n), root)
+    return root
+
+
+def total(index: Path, query: str = "") -> int:
+    with Archive.open(index) as store:
+        return store.search(SearchRequest(query)).total
+
+
+def test_first_run_builds_a_generation_and_points_current_at_it(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    report = reindex(corpus, index)
+    assert (report.full, report.added, report.documents, report.skipped) == (True, 5, 5, [])
+    assert (index / CURRENT).read_text().strip() == report.generation == "gen-000001"
+    assert live_generation(index) == index / "gen-000001"
+    assert total(index) == 5
+
+
+def test_incremental_run_handles_only_changed_new_and_deleted_files(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    write_motion(motion(2, "Neuer Titel: Spielplatz"), corpus)
+    write_motion(motion(9), corpus)
+    (corpus / "2024" / "vo-2024-00003.md").unlink()
+    report = reindex(corpus, index)
+    assert not report.full
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 3)
+    assert report.generation == "gen-000001"  # updated in place
+    assert total(index) == 5
+    assert total(index, "Spielplatz") == 1
+    assert total(index, "nummer:VO/2024/00003") == 0
+    again = reindex(corpus, index)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+
+
+def test_non_public_motions_are_not_indexed_and_leave_when_made_private(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    write_motion(motion(7, "Vertrauliche Grundstückssache", public=False), corpus)
+    report = reindex(corpus, index)
+    assert (report.added, report.private) == (5, 1)
+    assert total(index, "Grundstückssache") == 0
+    private = motion(1)
+    private.public = False
+    write_motion(private, corpus)
+    report = reindex(corpus, index)
+    assert (report.removed, report.private) == (1, 2)
+    assert total(index) == 4
+
+
+def test_broken_files_are_skipped_with_path_and_line_and_keep_their_last_version(
+    corpus, tmp_path
+) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    broken = corpus / "2024" / "vo-2024-00004.md"
+    broken.write_text(broken.read_text().replace("type: Antrag", "type: Gedicht"))
+    report = reindex(corpus, index)
+    assert len(report.skipped) == 1
+    assert report.skipped[0].startswith(f"{broken}:4: unknown type 'Gedicht'")
+    assert not report.ok
+    assert total(index, "nummer:VO/2024/00004") == 1  # the last good version still serves
+
+
+def test_duplicate_references_are_skipped(corpus, tmp_path) -> None:
+    write_motion(motion(1), corpus, corpus / "2024" / "copy-of-1.md")
+    report = reindex(corpus, tmp_path / "index")
+    assert report.added == 5
+    assert report.skipped == [
+        f"{corpus / '2024' / 'vo-2024-00001.md'}:1: duplicate reference 'VO/2024/00001' "
+        "(also in 2024/copy-of-1.md)"
+    ]
+
+
+def test_full_rebuild_swaps_generations_while_readers_keep_working(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    with Archive.open(index) as store:
+        for n in (2, 3):
+            write_motion(motion(10 + n, "Schwimmbad"), corpus)
+            report = reindex(corpus, index, full=True)
+            assert report.generation == f"gen-00000{n}"
+            assert store.search(SearchRequest("Sanierung")).total >= 5  # the old one answers
+            store.refresh()
+            assert store.search(SearchRequest("Schwimmbad")).total == n - 1
+    # the live generation and the one before it stay; older ones go
+    assert sorted(p.name for p in index.glob("gen-*")) == ["gen-000002", "gen-000003"]
+
+
+def test_leftovers_of_killed_runs_are_cleaned(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    (index / "build-99999").mkdir()
+    (index / "build-99999" / "junk").write_text("x")
+    (index / "gen-000007").mkdir()  # built, but CURRENT never pointed at it
+    (index / ".CURRENT.99999").write_text("gen-000007")
+    report = reindex(corpus, index)
+    assert report.generation == "gen-000001"
+    assert sorted(p.name for p in index.iterdir()) == [
+        "CURRENT",
+        "gen-000001",
+        "reindex.lock",
+        "reindex.lock.pid",
+    ]
+
+
+def test_a_second_run_is_refused_while_the_lock_is_held(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    with reindex_lock(index), pytest.raises(IndexLockedError, match="another reindex is running"):
+        reindex(corpus, index)
+    assert reindex(corpus, index).added == 5  # released with the block
+
+
+def test_a_stale_lock_file_does_not_block(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    index.mkdir()
+    (index / "reindex.lock").write_text("")
+    (index / "reindex.lock.pid").write_text("99999\n")
+    assert reindex(corpus, index).added == 5
+
+
+def test_lock_is_released_when_its_holder_is_killed(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    pid = os.fork()
+    if pid == 0:  # child: take the lock and die without releasing it
+        with reindex_lock(index):
+            os.kill(os.getpid(), 9)
+    os.waitpid(pid, 0)
+    assert reindex(corpus, index).added == 5
+
+
+def test_parallel_full_build_indexes_every_document(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    for n in range(1, 301):
+        write_motion(motion(n), corpus)
+    index = tmp_path / "index"
+    report = reindex(corpus, index, full=True, procs=2)
+    assert report.documents == 300
+    assert total(index, "Sanierung") == 300
+
+
+def test_unusable_index_location_is_a_clear_error(corpus, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigError, match="cannot use"):
+        reindex(corpus, blocker / "index")
+    with pytest.raises(ConfigError, match="does not exist"):
+        reindex(tmp_path / "missing", tmp_path / "index")
+
+
+def test_index_of_another_schema_version_is_rebuilt_in_full(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    (index / "gen-000001" / "meta.json").write_text('{"schema_version": 0}')
+    report = reindex(corpus, index)
+    assert report.full and report.generation == "gen-000002"
