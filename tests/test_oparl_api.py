@@ -249,3 +249,21 @@ def test_client_gives_up_on_an_unreachable_server():
     client = OParlClient(retries=1, backoff=0.01, timeout=2)
     with pytest.raises(SourceError, match=r"connection failed .* \(gave up after 2 attempts\)"):
         client.get("http://127.0.0.1:9/oparl/system")
+
+
+def test_a_meeting_the_api_no_longer_has_leaves_the_consultation_bare(
+    server: OParlServer, tmp_path: Path
+):
+    meeting = next(p for p in server.papers if p["reference"] == "2020/1246")["consultation"][0]
+    del server.objects[meeting["meeting"]]
+    server.objects.pop(meeting["agendaItem"], None)
+    corpus = tmp_path / "corpus"
+    result = run(server.paper_list, "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    motions = {m.reference: m for m in map(read_motion, iter_motion_files(corpus))}
+    (consultation,) = motions["2020/1246"].consultations
+    assert (consultation.committee, consultation.meeting, consultation.date) == (
+        "Gemeinderat",
+        "",
+        "",
+    )

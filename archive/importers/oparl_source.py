@@ -317,8 +317,13 @@ class OParlClient:
                 time.sleep(pause)
         self._last = time.monotonic()
 
-    def get(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        """One JSON object; retries transient failures, ``SourceError`` for the rest."""
+    def get(
+        self, url: str, params: dict[str, str] | None = None, *, missing_ok: bool = False
+    ) -> dict[str, Any]:
+        """One JSON object; retries transient failures, ``SourceError`` for the rest.
+
+        With ``missing_ok``, a 404 or 410 (the object is gone) gives ``{}``.
+        """
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
@@ -338,6 +343,8 @@ class OParlClient:
             if response.status_code >= 500 or response.status_code == 429:
                 problem = f"HTTP {response.status_code} {response.reason}"
                 continue
+            if missing_ok and response.status_code in (404, 410):
+                return {}
             if response.status_code != 200:
                 raise SourceError(
                     response.url, f"HTTP {response.status_code} {response.reason}; expected 200"
@@ -353,9 +360,9 @@ class OParlClient:
         raise SourceError(url, f"{problem} (gave up after {tries} attempt{'s' * (tries > 1)})")
 
     def get_object(self, url: str) -> dict[str, Any]:
-        """An OParl object by its id URL, fetched once per run."""
+        """An OParl object by its id URL, fetched once per run (``{}`` when it is gone)."""
         if url not in self._cache:
-            self._cache[url] = self.get(url)
+            self._cache[url] = self.get(url, missing_ok=True)
         return self._cache[url]
 
     def iter_list(
