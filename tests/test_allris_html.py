@@ -196,6 +196,9 @@ def test_import_all_hamburg_pages(hamburg: Path, tmp_path: Path):
     assert check_corpus([corpus], corpus=corpus).ok
     again = run(*pages, "--corpus", corpus)
     assert "0 created, 0 updated, 6 unchanged" in again.stdout
+    first = run(*pages, "--limit", "2", "--corpus", tmp_path / "limited")
+    assert first.exit_code == 1  # altona's to010 is the first page
+    assert "1 created, 0 updated, 0 unchanged, 0 conflicts, 1 skipped" in first.stdout
 
 
 def test_vorlage_and_auszug_of_one_paper_share_a_file(hamburg: Path, tmp_path: Path):

@@ -13,9 +13,10 @@ from archive.importers.progress import Progress
 
 @click.command("allris-html")
 @click.argument("sources", nargs=-1, required=True, metavar="FILE|URL...")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after N pages.")
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
 @corpus_option
-def allris_html(sources: tuple[str, ...], force: bool, corpus: Path) -> None:
+def allris_html(sources: tuple[str, ...], limit: int | None, force: bool, corpus: Path) -> None:
     """Import ALLRIS classic pages: vo020 (Drucksache) and to020 (Auszug).
 
     Pages may be saved files (ISO-8859-1 as served, or re-saved as UTF-8) or
@@ -24,6 +25,7 @@ def allris_html(sources: tuple[str, ...], force: bool, corpus: Path) -> None:
     (to010) are reported and skipped. Files edited by an archivist since the last
     import are left alone unless --force.
     """
+    sources = sources[:limit] if limit else sources
     counter = Progress("pages", total=len(sources))
     try:
         report = import_pages(sources, corpus, force=force, progress=counter)
