@@ -61,6 +61,7 @@ _YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:-|\.\.)\s*(\d{4})$")
 _DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _DATE_RANGE = re.compile(rf"^({_DATE})?\.\.({_DATE})?$")
 _PLAIN_WORD = re.compile(r"[^\W_][\w./-]*")
+_FIELD_PREFIX = re.compile(r"(?<![^\s(])[^\W\d_][\w-]*:(?=\S)")
 
 
 class Malformed(ValueError):
@@ -490,6 +491,7 @@ def _expand(reader: IndexReader, fieldname: str, text: str, fuzzy: int) -> tuple
 
 
 def _plain(text: str) -> object | None:
+    text = _FIELD_PREFIX.sub(" ", text)
     words = [Word(w) for w in _PLAIN_WORD.findall(text) if w not in _OPERATORS]
     if not words:
         return None
