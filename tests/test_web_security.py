@@ -11,7 +11,8 @@ from webapp import create_app
 
 def test_security_headers_on_every_response(web_client):
     for path in ("/", f"/motions/{SEED_SLUG}", "/api/search", "/nope", "/static/style.css"):
-        headers = web_client.get(path).headers
+        with web_client.get(path) as response:
+            headers = response.headers
         csp = headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp
         assert "frame-ancestors 'none'" in csp

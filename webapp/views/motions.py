@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, make_response, render_template, url_for
 from werkzeug.wrappers import Response
 
 from archive.errors import NotFoundError
 from archive.motion import Consultation, Motion, slug_for
-from index.results import Hit
+from index.results import Hit, SearchRequest
 from webapp.backend import archive
+
+if TYPE_CHECKING:
+    from index.search import Archive
 from webapp.rendering import markdown_html, web_url
 
 bp = Blueprint("motions", __name__)
 
 SLUG = re.compile(r"^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,12}$")
 SIMILAR = 5
+MAX_AMENDMENTS = 200
 _NON_PUBLIC_ITEM = re.compile(r"^N(?:[\s.\d]|$)")
 _SUFFIX = re.compile(r"^(.*[0-9A-Za-z])-([0-9]{1,3})$")
 
@@ -95,6 +100,17 @@ def parent_reference(reference: str) -> str | None:
     return match.group(1) if match else None
 
 
+def amendments(store: Archive, reference: str) -> list[Link]:
+    """The archive's amendments of a paper (``…-01``, ``…-02``), found by its number."""
+    request = SearchRequest(query=f'nummer:"{reference}"', sort="oldest")
+    found = [
+        Link(hit.reference, hit.title, _url(hit.slug))
+        for hit in islice(store.iter_all(request), MAX_AMENDMENTS)
+        if parent_reference(hit.reference) == reference
+    ]
+    return sorted(found, key=lambda link: link.reference)
+
+
 def motion_context(slug: str) -> MotionPage:
     """The motion page's context; unknown, malformed or non-public slugs are ``NotFoundError``."""
     if not SLUG.match(slug):
@@ -114,8 +130,10 @@ def motion_context(slug: str) -> MotionPage:
     parent = parent_reference(motion.reference)
     if parent and (parent in motion.related or store.motion(slug_for(parent)) is not None):
         page.parent = link(parent)
+    page.amendments = amendments(store, motion.reference)
+    listed = {motion.reference, parent, *(a.reference for a in page.amendments)}
     for reference in dict.fromkeys(motion.related):
-        if reference in (motion.reference, parent):
+        if reference in listed:
             continue
         target = link(reference)
         is_amendment = parent_reference(reference) == motion.reference
