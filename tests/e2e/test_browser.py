@@ -115,7 +115,7 @@ def test_search_facet_motion_back_and_feed(page, site):
 
 
 def test_works_without_javascript(browser, site):
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, locale="de-DE")
     page = context.new_page()
     page.goto(site + "?q=Quartier")
     before = result_heading(page)
@@ -154,7 +154,7 @@ def test_done_when_on_the_shipped_corpus(browser, tmp_path):
     """Search ``Quartier`` on the shipped corpus, narrow to the committee, open the seed: 7 : 8."""
     index_dir = build_index(SHIPPED_CORPUS, tmp_path / "index")
     with served(index_dir, SHIPPED_CORPUS) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
         page = context.new_page()
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
