@@ -261,3 +261,41 @@ def test_pre_commit_hook_definition() -> None:
     for block in blocks:
         config = yaml.safe_load(block)
         assert any(h["id"] == "ratsarchiv-check" for r in config["repos"] for h in r["hooks"])
+
+
+def test_vocabulary_from_facets_advice_gives_one_facet_value_per_faction(
+    sponsors_corpus: Path, tmp_path: Path
+) -> None:
+    """facets → vocabulary → reindex: the index's facets and search use canonical names."""
+    from index.indexer import reindex
+    from index.results import SearchRequest
+    from index.search import Archive
+
+    corpus, index = sponsors_corpus, tmp_path / "index"
+    shutil.copytree(REPO / "corpus" / "2024", corpus / "2024")  # the Lübeck seed
+    reindex(corpus, index)
+    with Archive.open(index) as archive:
+        before = {v.value: v.count for v in archive.search(SearchRequest()).facets["sponsor"]}
+    assert before["GRÜNE-Gemeinderatsfraktion"] == 5 and before["BÜ90/DIE GRÜNEN"] == 1
+
+    advice = run("facets", "sponsor", "--corpus", str(corpus)).output
+    snippet = advice[advice.index("sponsors:\n") :]
+    snippet = snippet.replace("  GRÜNE-Gemeinderatsfraktion:", "  Grüne:")  # the archivist's
+    snippet = snippet.replace("  DIE LINKE.-Gemeinderatsfraktion:", "  Linke:")  # own names
+    snippet += "  Linke & GAL:\n    members: [Linke, GAL]\n"
+    (corpus / FILE_NAME).write_text(snippet, encoding="utf-8")
+    assert "No unmapped variants found." in run("facets", "sponsor", "--corpus", str(corpus)).output
+
+    report = reindex(corpus, index)  # incremental: the vocabulary changed every document
+    assert not report.full and report.updated == 23 and report.unchanged == 0
+    with Archive.open(index) as archive:
+        facet = {v.value: v.count for v in archive.search(SearchRequest()).facets["sponsor"]}
+        assert facet["Grüne"] == sum(n for s, n in SPELLINGS.items() if "ÜNE" in s.upper()) == 12
+        assert facet["Linke"] == 7 + 1  # three spellings and the joint faction of the seed
+        assert not any("GRÜNEN" in value or "LINKE" in value for value in facet)
+        assert archive.search(SearchRequest(query="fraktion:Grüne")).total == 12
+        joint = archive.search(SearchRequest(query="fraktion:GAL"))
+        assert [h.reference for h in joint.hits] == ["VO/2024/12903-01"]
+        assert joint.hits[0].sponsors == ["SPD & FW", "Linke & GAL"]  # the source's wording
+        assert archive.motion("vo-2024-12903-01").sponsors == ["SPD & FW", "Linke & GAL"]
+    assert reindex(corpus, index).unchanged == 23  # nothing changed: nothing to do
