@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import time
@@ -54,6 +55,7 @@ CURRENT = "CURRENT"
 META = "meta.json"
 GEN_PREFIX = "gen-"
 BUILD_PREFIX = "build-"
+_REFERENCE_KEY = re.compile(r"^reference\s*:", re.MULTILINE)
 PARALLEL_MIN_DOCS = 2000
 """Full builds of at least this many documents use two indexing processes."""
 WRITER_LIMIT_MB = 256
@@ -191,8 +193,10 @@ def _parse(file: _File, report: ReindexReport) -> Motion | None:
 
 
 def _duplicate(file: _File, motion: Motion, owner: str) -> str:
+    key = _REFERENCE_KEY.search(file.text)
+    line = file.text.count("\n", 0, key.start()) + 1 if key else 1
     return str(
-        CorpusError(file.path, f"duplicate reference {motion.reference!r} (also in {owner})", 1)
+        CorpusError(file.path, f"duplicate reference {motion.reference!r} (also in {owner})", line)
     )
 
 
@@ -218,8 +222,7 @@ def _full(
     files = list(iter_motion_files(corpus))
     total = 2 * len(files)
     done = 0
-    kept: list[dict] = []
-    owners: dict[str, str] = {}
+    by_slug: dict[str, list[tuple[_File, Motion, dict]]] = {}
     for path in files:
         done += 1
         file = _read(corpus, path, report, vocabulary.digest)
@@ -227,14 +230,19 @@ def _full(
         if file and motion:
             if not motion.public:
                 report.private += 1
-            elif motion.slug in owners:
-                report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
             else:
-                owners[motion.slug] = file.relpath
                 doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
-                kept.append(doc)
+                by_slug.setdefault(motion.slug, []).append((file, motion, doc))
         if progress:
             progress(done, total)
+    kept: list[dict] = []
+    for slug, group in by_slug.items():
+        # As ``ratsarchiv check``: the file named after the reference owns it, then the first.
+        group.sort(key=lambda item: (item[0].path.stem != slug, item[0].path))
+        owner = group[0][0]
+        for file, motion, _ in group[1:]:
+            report.skipped.append(_duplicate(file, motion, owner.relpath))
+        kept.append(group[0][2])
 
     build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
     try:
