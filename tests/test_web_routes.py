@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from webcorpus import SEED_FILE, SEED_SLUG, SOZIALES
@@ -170,10 +172,17 @@ def test_healthz_counts_motions(web_client):
     assert response.get_json() == {"status": "ok", "motions": 20}
 
 
-def test_help_page_is_linked_and_explains_syntax(web_client):
-    html = web_client.get("/hilfe").get_data(as_text=True)
-    assert "So funktioniert die Suche" in html
-    assert "<code>" in html
+def test_help_page_covers_the_query_syntax_doc(web_client):
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "query-syntax.md").read_text("utf-8")
+    german = doc.split("## English")[0]
+    prefixes = set(re.findall(r"^\| `([a-zäöü]+:)` \|", german, flags=re.MULTILINE))
+    assert len(prefixes) >= 8
+    de = web_client.get("/hilfe?lang=de").get_data(as_text=True)
+    assert "So funktioniert die Suche" in de
+    for token in [*prefixes, "ODER", "NICHT", "Quartier*", "~", '"Tempo 30"']:
+        assert token in html_unescape(de), token
+    en = web_client.get("/hilfe?lang=en").get_data(as_text=True)
+    assert "How the search works" in en and "OR" in en
 
 
 @pytest.mark.parametrize("path", ["/", "/?q=Quartier", f"/motions/{SEED_SLUG}", "/hilfe"])
