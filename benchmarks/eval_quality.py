@@ -118,6 +118,12 @@ def inflect(word: str) -> str:
     low = word.lower()
     if low.endswith("ungen"):
         return word[:-2]
+    if low.endswith("innen"):
+        return word[:-3]  # Künstlerinnen -> Künstlerin
+    if low.endswith(("ern", "eln")):
+        return word[:-1]  # Bürgern -> Bürger
+    if low.endswith("in") and word[0].isupper():
+        return word + "nen"  # Trägerin -> Trägerinnen
     if low.endswith(("ung", "heit", "keit", "schaft", "ion")):
         return word + "en"
     if low.endswith("s") and len(low) > 5 and low[-2] not in "aiousß":

@@ -8,6 +8,7 @@ Contract (whoosh 2.7.4 classic API; other modules use only these names)::
     text_analyzer(lexicon) -> Analyzer    # for every full-text field (TEXT(analyzer=...))
     query_analyzer() -> Analyzer          # the same chain; queries never split compounds
     prepare_query(qstring) -> str         # before QueryParser.parse: Akteur:innen -> Akteur_innen
+    prefix_term(word) -> str              # the term prefix for a prefix query: Quartier* -> quarti
     fold(text) -> str                     # spelling folding for facet/keyword matching
     analyze_word(word, lexicon) -> (stem | None, parts)   # for tests and debugging
 
@@ -68,6 +69,7 @@ __all__ = [
     "Lexicon",
     "analyze_word",
     "fold",
+    "prefix_term",
     "prepare_query",
     "query_analyzer",
     "stem",
@@ -183,9 +185,13 @@ class GermanFilter(Filter):
 
     def __call__(self, tokens):  # whoosh's token stream protocol
         analyze = self.analyze
+        cache = query = None
         for t in tokens:
-            query = t.mode == "query"
-            whole, parts = analyze(t.text, query)
+            if cache is None:  # one stream, one mode
+                query = t.mode == "query"
+                cache = self._query_cache if query else self._cache
+            found = cache.get(t.text)
+            whole, parts = found if found is not None else analyze(t.text, query)
             if whole is None:
                 if not t.removestops:
                     t.stopped = True
@@ -229,6 +235,14 @@ def text_analyzer(lexicon: Lexicon | None = None) -> Analyzer:
 def query_analyzer() -> Analyzer:
     """The same chain without a lexicon; query mode never adds compound parts anyway."""
     return text_analyzer(None)
+
+
+def prefix_term(word: str) -> str:
+    """The indexed prefix for a prefix search ``word*``: folded and stemmed, so that
+    ``Quartier*`` looks for terms starting ``quarti`` (the stem of Quartier, Quartiere ...)."""
+    base, _ = base_form(word)
+    form = fold(base)
+    return stem(form) if form.isalpha() else form
 
 
 def prepare_query(qstring: str) -> str:

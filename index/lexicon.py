@@ -70,7 +70,8 @@ _SUFFIX_LIKE = re.compile(
     r"|ierung)(?:en|s|e|es)?"
 )
 _FUGEN = ("s", "es", "n", "en", "er", "e")
-_ENDINGS = ("e", "en", "n", "s", "es", "er", "ern", "nen")
+#: Inflection endings a head may carry, by its last letter.
+_ENDINGS = {"e": ("e",), "n": ("en", "n", "ern", "nen"), "s": ("s", "es"), "r": ("er",)}
 MAX_PARTS = 4
 
 
@@ -255,40 +256,38 @@ class Lexicon:
     def _modifier_ok(self, form: str) -> bool:
         return form not in _STOP_PARTS and self._allowed(form)
 
-    def _word_count(self, form: str) -> int:
+    def _is_head(self, form: str, count: int) -> bool:
         """A head is a noun, or a longer word seen at least three times (strukturschwach)."""
-        if form in self.nouns:
-            return self.counts[form]
-        count = self.counts.get(form, 0)
-        return count if len(form) >= 6 and count >= 3 else 0
+        return (form in self.nouns or (count >= 3 and len(form) >= 6)) and self._allowed(form)
 
     def _head_count(self, head: str) -> int:
-        if not self._allowed(head):
-            return 0
-        count = self._word_count(head)
-        if count or head[-1] not in "enrs":
+        counts = self.counts
+        count = counts.get(head, 0)
+        if count and self._is_head(head, count):
             return count
-        for ending in _ENDINGS:
-            stem = head[: -len(ending)]
-            if head.endswith(ending) and self._allowed(stem):
-                count = self._word_count(stem)
-                if count:
+        for ending in _ENDINGS.get(head[-1], ()):
+            if head.endswith(ending):
+                stem = head[: -len(ending)]
+                count = counts.get(stem, 0)
+                if count and self._is_head(stem, count):
                     return count
         return 0
 
     def _modifier_count(self, piece: str) -> int:
         counts = self.counts
-        if piece in _STOP_PARTS or not self._allowed(piece):
-            return 0
-        if piece in counts:
-            return counts[piece]
+        count = counts.get(piece, 0)
+        if count:
+            return count if self._modifier_ok(piece) else 0
         for fuge in _FUGEN:
-            stem = piece[: -len(fuge)]
-            if piece.endswith(fuge) and stem in counts and self._modifier_ok(stem):
-                return counts[stem]
+            if piece.endswith(fuge):
+                stem = piece[: -len(fuge)]
+                count = counts.get(stem, 0)
+                if count and self._modifier_ok(stem):
+                    return count
         for added in ("e", "en"):  # Schul-weg (Schule), Wohn-raum (wohnen)
-            if piece + added in counts:
-                return counts[piece + added]
+            count = counts.get(piece + added, 0)
+            if count and self._modifier_ok(piece):
+                return count
         return 0
 
 

@@ -23,6 +23,7 @@ from index.analysis import (
     Lexicon,
     analyze_word,
     fold,
+    prefix_term,
     prepare_query,
     text_analyzer,
 )
@@ -205,3 +206,12 @@ def test_parallel_writers_load_the_saved_lexicon(tmp_path, corpus, lexicon):
         for doc in corpus[:8]:
             writer.add_document(**doc)
     assert SEED_ID in search(index.open_dir(str(tmp_path / "ix")), "Sozialraum")
+
+
+def test_prefix_terms_are_prefixes_of_the_indexed_stems(ix):
+    assert prefix_term("Quartier") == "quarti"
+    with ix.searcher() as searcher:
+        terms = {t.decode() for f, t in searcher.reader().all_terms() if f == "text"}
+    for word in ("Quartier", "Lebenswelt", "Sozialraum", "Bürgerm", "Buergerm", "Planungsp"):
+        prefix = prefix_term(word)
+        assert any(t.startswith(prefix) for t in terms), word
