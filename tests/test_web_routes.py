@@ -193,3 +193,10 @@ def test_pages_have_landmarks_and_ordered_headings(web_client, path):
     levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in pairwise(levels)), levels
+
+
+def test_unparsable_query_shows_the_notice(web_client):
+    data = web_client.get('/api/search?q="Quartier').get_json()
+    assert data["notice"]
+    html = web_client.get('/?q="Quartier').get_data(as_text=True)
+    assert '<p class="notice"><strong>Hinweis:</strong>' in html
