@@ -14,15 +14,21 @@ from archive.errors import IndexMissingError
 @corpus_option
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
 @click.option(
     "--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads."
 )
 def serve(corpus: Path, index_dir: Path, host: str, port: int, threads: int) -> None:
     """Serve the web archive (search page, motion pages, JSON API, feeds, exports)."""
     import waitress
-    from index.search import Archive
 
+    from index.search import Archive
     from webapp import create_app
 
     try:
