@@ -51,3 +51,17 @@ def web_app(web_index: Path):
 @pytest.fixture
 def web_client(web_app):
     return web_app.test_client()
+
+
+# -- robustness tests (faults, load, hostile input): real Karlsruhe papers -----------------
+
+
+@pytest.fixture(scope="session")
+def karlsruhe_corpus(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """The first 150 Karlsruhe papers, imported by ``ratsarchiv import oparl``.
+
+    Shared by several test files: copy it (``shutil.copytree``) before changing it.
+    """
+    from faultkit import import_karlsruhe
+
+    return import_karlsruhe(tmp_path_factory.mktemp("karlsruhe") / "corpus", 150)
