@@ -38,21 +38,27 @@ class OParlServer:
     def __init__(self, papers: list[dict[str, Any]], others: list[dict[str, Any]]) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.httpd.server_port}/oparl"
-        self.papers = [self._local(p) for p in papers]
-        self.objects: dict[str, Any] = {}
-        for obj in map(self._local, others):
-            self.objects[obj["id"]] = obj
+        self.pristine = self._local(papers)
+        self.known: dict[str, Any] = {}
+        for obj in self._local(others):
+            self.known[obj["id"]] = obj
             for item in obj.get("agendaItem") or []:
-                self.objects[item["id"]] = item
+                self.known[item["id"]] = item
+        self.reset()
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def _local(self, obj: Any) -> Any:
+        return json.loads(json.dumps(obj).replace(ORIGIN, self.base))
+
+    def reset(self) -> None:
+        """Every test starts with the same papers, no failures and an empty log."""
+        self.papers = json.loads(json.dumps(self.pristine))
+        self.objects = dict(self.known)
         self.failures: dict[str, list[int]] = {}
         """``"/oparl/bodies/0001/papers?page=2": [503]``: the next answers of a page."""
         self.loop = False
         self.log: list[tuple[str, dict[str, list[str]], str]] = []
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def _local(self, obj: dict[str, Any]) -> dict[str, Any]:
-        return json.loads(json.dumps(obj).replace(ORIGIN, self.base))
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -121,18 +127,19 @@ class OParlServer:
 
 
 @pytest.fixture(scope="module")
-def karlsruhe_objects() -> list[dict[str, Any]]:
-    return load_dump(ORGANIZATIONS) + load_dump(MEETINGS)
-
-
-@pytest.fixture
-def server(karlsruhe_objects: list[dict[str, Any]]) -> Iterator[OParlServer]:
+def running_server() -> Iterator[OParlServer]:
     papers = sample_papers()
     # the linked papers (2020/1246 before its amendments) and 40 papers with consultations
     chosen = papers[-5:] + papers[FIRST_WITH_CONSULTATION : FIRST_WITH_CONSULTATION + 40]
-    server = OParlServer(chosen[:PAPER_COUNT], karlsruhe_objects)
+    server = OParlServer(chosen[:PAPER_COUNT], load_dump(ORGANIZATIONS) + load_dump(MEETINGS))
     yield server
     server.close()
+
+
+@pytest.fixture
+def server(running_server: OParlServer) -> OParlServer:
+    running_server.reset()
+    return running_server
 
 
 FIRST_WITH_CONSULTATION = 65  # the dump starts with 65 amendments without consultations
