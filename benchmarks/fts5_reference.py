@@ -1,10 +1,11 @@
 """A small SQLite FTS5 search over the same corpus: the yardstick for Ratsarchiv's speed.
 
-It does the same page work as Ratsarchiv's search page: match the words (bm25 ranking, title
-weighted 5×), count every facet with ``GROUP BY`` over the matching rows (a facet's own
-selection left out of its counts, as in an OR-within-a-facet UI), and build ten hits with a
-highlighted title and a ``snippet()``. Tokenizer: ``unicode61 remove_diacritics 2`` — no German
-stemming or compound splitting, so it does less linguistic work than Ratsarchiv.
+It does the same page work as Ratsarchiv's search page: match the words once, keeping each
+match's bm25 score (title weighted 5×) in a temp table; count every facet with ``GROUP BY``
+over the matching rows (a facet's own selection left out of its counts, as in an
+OR-within-a-facet UI); rank; build ten hits with a highlighted title and a ``snippet()``.
+Tokenizer: ``unicode61 remove_diacritics 2`` — no German stemming or compound splitting,
+so it does less linguistic work than Ratsarchiv.
 
     python -m benchmarks.fts5_reference build --corpus DIR --db FILE
     python -m benchmarks.fts5_reference serve --db FILE --port 8081   # GET /?q=...&committee=...
@@ -36,6 +37,7 @@ FIELDS = {"gremium": "committee", "jahr": "year", "typ": "type"}
 MULTI = ("committee", "sponsor")  # facets with several values per motion (own tables)
 FACETS = ("committee", "sponsor", "result", "type", "year", "lead", "votes")  # as index.schema
 FACET_LIMIT = 30
+MAX_FIELD_CHARS = 200_000  # as index.schema.MAX_FIELD_CHARS
 PAGE_SIZE = 10
 _TOKEN = re.compile(r'(\w+):"([^"]*)"|(\w+):(\S+)|"([^"]*)"|(\S+)')
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -70,12 +72,13 @@ def _doc_row(n: int, motion: Motion) -> tuple:
 
 
 def motion_text(motion: Motion) -> str:
-    """The searchable text besides the title: resolution, questions, reasons, other sections."""
-    return "\n\n".join(
-        part
-        for part in (motion.resolution, "\n".join(motion.questions), motion.reasons, motion.body)
-        if part
-    )
+    """The searchable text besides the title: resolution, questions, reasons, other sections.
+
+    Each section is capped at ``MAX_FIELD_CHARS`` like Ratsarchiv's index fields, so both
+    index (and snippet from) the same text.
+    """
+    sections = (motion.resolution, "\n".join(motion.questions), motion.reasons, motion.body)
+    return "\n\n".join(part[:MAX_FIELD_CHARS] for part in sections if part)
 
 
 def build(corpus: Path, db: Path) -> dict[str, Any]:
@@ -174,10 +177,12 @@ class Fts5Archive:
         conn.execute("DROP TABLE IF EXISTS temp.m")
         if match:
             conn.execute(
-                "CREATE TEMP TABLE m AS SELECT rowid AS id FROM fts WHERE fts MATCH ?", (match,)
+                "CREATE TEMP TABLE m AS SELECT rowid AS id, bm25(fts, 5.0, 1.0) AS score"
+                " FROM fts WHERE fts MATCH ?",
+                (match,),
             )
         else:
-            conn.execute("CREATE TEMP TABLE m AS SELECT id FROM docs")
+            conn.execute("CREATE TEMP TABLE m AS SELECT id, 0.0 AS score FROM docs")
         where, args = _where(selected)
         total = conn.execute(f"SELECT count(*) FROM m WHERE {where}", args).fetchone()[0]
         facets = {name: self._facet(name, selected) for name in FACETS}
@@ -199,13 +204,22 @@ class Fts5Archive:
 
     def _hits(self, match: str | None, where: str, args: list[str]) -> list[dict[str, Any]]:
         if match:
+            # Scores were kept with the matches; rank those, then snippet only the ten (a
+            # snippet in the ranking query would be built for every match before sorting,
+            # and ``rowid IN (subquery)`` makes FTS5 run the MATCH once per listed row).
+            top = [
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT id FROM m WHERE {where} ORDER BY score LIMIT {PAGE_SIZE}", args
+                )
+            ]
             sql = (
                 f"SELECT rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}'),"
                 f" snippet(fts, 1, '{_OPEN}', '{_CLOSE}', '…', 32) FROM fts"
-                f" WHERE fts MATCH ? AND rowid IN (SELECT id FROM m WHERE {where})"
-                f" ORDER BY rank LIMIT {PAGE_SIZE}"
+                f" WHERE fts MATCH ? AND rowid IN ({', '.join('?' * len(top))})"
             )
-            rows = self.conn.execute(sql, [match, *args]).fetchall()
+            found = {r[0]: r for r in self.conn.execute(sql, [match, *top])}
+            rows = [found[doc] for doc in top]
         else:
             sql = (
                 f"SELECT d.id, d.title, substr(f.text, 1, 200) FROM docs d JOIN fts f"

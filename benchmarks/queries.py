@@ -104,3 +104,19 @@ QUERIES: tuple[Query, ...] = (
     _q("Bäume", "facet", type="Anfrage"),
     _q("", "facet", type="Antrag"),  # browsing: no words, newest first
 )
+
+WARMUP: tuple[Query, ...] = (
+    _q("Ortschaftsrat", "warmup"),
+    _q("Kindergarten Neubau", "warmup"),
+    _q('"Stadt Karlsruhe"', "warmup"),
+    _q("Umweltschutz gremium:Gemeinderat", "warmup"),
+    _q("Verkehr", "warmup", type="Antrag"),
+    _q("Zuschuss jahr:2018", "warmup"),
+    _q("Friedhof", "warmup"),
+    _q("", "warmup", committee="Bauausschuss"),
+)
+"""Queries that warm up a fresh server (code paths, file cache) but are never timed.
+
+Ratsarchiv caches the matches of recent queries (``index.search.CACHE_QUERIES``), so the
+timed queries are sent to a fresh server, once each per round, after these.
+"""

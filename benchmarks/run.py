@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ from benchmarks.harness import (
     summarize,
     write_json,
 )
-from benchmarks.queries import QUERIES, Query
+from benchmarks.queries import QUERIES, WARMUP, Query
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PROBE = "Karlsruhe"
@@ -204,48 +206,66 @@ class Bench:
         cmd = [self.ratsarchiv, "serve", "--corpus", str(corpus), "--index", str(index)]
         return Server([*cmd, "--host", "127.0.0.1", "--port", "{port}"], health=health)
 
-    def search(self, corpus: Path, index: Path, db: Path, factor: int, server: Server) -> None:
-        """HTTP (full page) and in-process timings, Ratsarchiv and FTS5 interleaved."""
+    def search(self, corpus: Path, index: Path, db: Path, factor: int) -> None:
+        """HTTP (full page) and in-process timings, Ratsarchiv and FTS5 interleaved.
+
+        Each round starts fresh servers (and opens fresh in-process archives), warms them up
+        with ``WARMUP`` and then sends every query once, so no timing is a cache hit.
+        """
+        from index.results import SearchRequest
         from index.search import Archive
 
-        from index.results import SearchRequest
-
         fts_cmd = [sys.executable, "-m", "benchmarks.fts5_reference", "serve", "--db", str(db)]
-        with Server([*fts_cmd, "--port", "{port}"]) as fts_server:
-            http = _interleave(
-                QUERIES,
-                self.args.rounds,
-                lambda q: _get(server, _page(q)),
-                lambda q: _get(fts_server, _page(q)),
-            )
-            rss, peak = server.rss_mb(), server.peak_rss_mb
-            fts_rss = fts_server.rss_mb()
-        archive = Archive.open(index)
-        fts = Fts5Archive(db)
-        local = _interleave(
-            QUERIES,
-            self.args.rounds,
-            lambda q: archive.search(
-                SearchRequest(query=q.text, filters={k: (v,) for k, v in q.filters.items()})
-            ),
-            lambda q: fts.search(q.text, {k: [v] for k, v in q.filters.items()}),
-        )
+        http: dict[str, list[float]] = {"ratsarchiv": [], "fts5": []}
+        local: dict[str, list[float]] = {"ratsarchiv": [], "fts5": []}
+        per_query: dict[str, dict[str, list[float]]] = {}
+        rss = peak = fts_rss = 0.0
+        for _ in range(self.args.rounds):
+            with self.server(corpus, index) as ours, Server([*fts_cmd, "--port", "{port}"]) as fts:
+                _timed(http, per_query, "http ", lambda q: _get(ours, _page(q)), "ratsarchiv")
+                _timed(http, per_query, "http ", lambda q: _get(fts, _page(q)), "fts5")
+                rss, fts_rss = max(rss, ours.rss_mb()), max(fts_rss, fts.rss_mb())
+                peak = max(peak, ours.peak_rss_mb)
+            archive, reference = Archive.open(index), Fts5Archive(db)
+            totals: dict[str, dict[str, int]] = {}
+
+            def ours_local(q: Query, archive=archive, totals=totals) -> None:
+                filters = {k: (v,) for k, v in q.filters.items()}
+                result = archive.search(SearchRequest(query=q.text, filters=filters))
+                totals.setdefault(q.label, {})["ratsarchiv"] = result.total
+
+            def fts_local(q: Query, reference=reference, totals=totals) -> None:
+                result = reference.search(q.text, {k: [v] for k, v in q.filters.items()})
+                totals.setdefault(q.label, {})["fts5"] = result["total"]
+
+            _timed(local, per_query, "local ", ours_local, "ratsarchiv")
+            _timed(local, per_query, "local ", fts_local, "fts5")
+            archive.close()
         suffix = f"x{factor}"
-        self.details[f"search_{suffix}"] = {"http": http, "in_process": local}
+        h, hf = summarize(http["ratsarchiv"]), summarize(http["fts5"])
+        lr, lf = summarize(local["ratsarchiv"]), summarize(local["fts5"])
+        self.details[f"search_{suffix}"] = {
+            "http": {"ratsarchiv": h, "fts5": hf},
+            "in_process": {"ratsarchiv": lr, "fts5": lf},
+            "per_query_median_ms": {
+                label: {k: round(statistics.median(v) * 1000, 2) for k, v in t.items()}
+                for label, t in per_query.items()
+            },
+            "totals": totals,
+        }
         big = factor > 1
         limit = 150 if factor >= 4 else 50
-        h, hf = http["ratsarchiv"], http["fts5"]
+        judged = factor in (1, 4)
         self.row(
             f"search_http_{suffix}",
             f"Search {factor}× over HTTP, GET / full page, ms p50/p95/p99",
             ratsarchiv=_pcts(h),
             reference=f"FTS5 {_pcts(hf)}",
             ratio=f"{h['p95_ms'] / hf['p95_ms']:.2f}×",
-            target=f"p95 ≤ {limit} ms" if factor in (1, 4) else "",
-            status=_status(h["p95_ms"] <= limit) if factor in (1, 4) else "",
+            target=f"p95 ≤ {limit} ms" if judged else "",
+            status=_status(h["p95_ms"] <= limit) if judged else "",
             values={"ratsarchiv": h, "fts5": hf},
         )
-        lr, lf = local["ratsarchiv"], local["fts5"]
         self.row(
             f"search_inproc_{suffix}",
             f"Search {factor}× in-process (Archive.search vs FTS5), ms p50/p95/p99",
@@ -333,9 +353,9 @@ class Bench:
     def search_at(
         self, corpus: Path, index: Path, db: Path, factor: int, incremental: bool = False
     ) -> None:
-        with self.server(corpus, index) as server:
-            self.search(corpus, index, db, factor, server)
-            if incremental:
+        self.search(corpus, index, db, factor)
+        if incremental:
+            with self.server(corpus, index) as server:
                 self.incremental(corpus, index, server)
 
     def scale(self, base: Path, factor: int) -> None:
@@ -370,30 +390,22 @@ def _get(server: Server, path: str) -> None:
         raise RuntimeError(f"GET {path} → {status}: {body[:300]!r}")
 
 
-def _interleave(queries, rounds: int, ours, theirs) -> dict[str, Any]:
-    """Warm both up with one pass, then time ``rounds`` passes, alternating per query."""
-    for query in queries:
-        ours(query)
-        theirs(query)
-    times: dict[str, list[float]] = {"ratsarchiv": [], "fts5": []}
-    per_query: dict[str, dict[str, list[float]]] = {}
-    for _ in range(rounds):
-        for query in queries:
-            for name, call in (("ratsarchiv", ours), ("fts5", theirs)):
-                start = time.perf_counter()
-                call(query)
-                elapsed = time.perf_counter() - start
-                times[name].append(elapsed)
-                per_query.setdefault(query.label, {}).setdefault(name, []).append(elapsed)
-    slowest = sorted(per_query.items(), key=lambda kv: -max(kv[1]["ratsarchiv"]))
-    return {
-        "ratsarchiv": summarize(times["ratsarchiv"]),
-        "fts5": summarize(times["fts5"]),
-        "per_query_ms": {
-            label: {k: round(sorted(v)[len(v) // 2] * 1000, 2) for k, v in t.items()}
-            for label, t in slowest
-        },
-    }
+def _timed(
+    times: dict[str, list[float]],
+    per_query: dict[str, dict[str, list[float]]],
+    prefix: str,
+    call: Callable[[Query], object],
+    name: str,
+) -> None:
+    """Warm up with ``WARMUP``, then time ``call`` once for every query of ``QUERIES``."""
+    for query in WARMUP:
+        call(query)
+    for query in QUERIES:
+        start = time.perf_counter()
+        call(query)
+        elapsed = time.perf_counter() - start
+        times[name].append(elapsed)
+        per_query.setdefault(query.label, {}).setdefault(prefix + name, []).append(elapsed)
 
 
 def _pcts(s: dict[str, float]) -> str:
@@ -419,7 +431,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.papers = 300
     args.scales = sorted({int(s) for s in args.scales.split(",") if s.strip()} | {1})
     args.label = "karlsruhe" if args.papers is None else f"karlsruhe-{args.papers}"
-    args.rounds = args.rounds or (1 if args.small else 3)
+    args.rounds = args.rounds or (1 if args.small else 5)
     args.reps = args.reps or (2 if args.small else 5)
     default_workdir = Path(tempfile.gettempdir()) / f"ratsarchiv-bench-{args.label}"
     args.workdir = (args.workdir or default_workdir).resolve()
