@@ -1,0 +1,104 @@
+"""The speed benchmark's small variant runs end to end, so ``make bench`` never rots.
+
+It imports the first 300 Karlsruhe papers into a scratch corpus, rebuilds, searches over
+HTTP and in-process beside the FTS5 reference, and scales to 4×. Timings are not judged
+here (the machine is shared); every row must be there with sane values.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.harness import percentile, summarize
+from benchmarks.queries import QUERIES
+
+REPO = Path(__file__).resolve().parents[1]
+ROWS = [
+    "import",
+    "rebuild_seconds",
+    "rebuild_throughput",
+    "rebuild_memory",
+    "fts5_build",
+    "cold_cli",
+    "cold_serve",
+    *[f"{kind}_x{f}" for f in (1, 2, 4) for kind in ("search_http", "search_inproc", "server_rss")],
+    "incremental",
+    "rebuild_x2",
+    "rebuild_x4",
+]
+TARGETS = {
+    "rebuild_seconds",
+    "rebuild_throughput",
+    "incremental",
+    "cold_cli",
+    "cold_serve",
+    "search_http_x1",
+    "search_inproc_x1",
+    "server_rss_x1",
+    "search_http_x4",
+}
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> dict:
+    work = tmp_path_factory.mktemp("bench")
+    output = work / "small.json"
+    cmd = [sys.executable, "-m", "benchmarks.run", "--small", "--workdir", str(work / "w")]
+    done = subprocess.run(
+        [*cmd, "--output", str(output)], cwd=REPO, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads(output.read_text(encoding="utf-8"))
+    result["stdout"] = done.stdout
+    return result
+
+
+@pytest.mark.karlsruhe
+@pytest.mark.timeout(960)  # one small benchmark run: about a minute, more on a busy machine
+def test_small_run_has_every_row_once(small_run: dict) -> None:
+    keys = [row["key"] for row in small_run["rows"]]
+    assert sorted(keys) == sorted(ROWS)
+    for row in small_run["rows"]:
+        assert row["status"] in ("met", "MISSED", ""), row
+        assert (row["key"] in TARGETS) == bool(row["target"]), row
+        assert row["label"] in small_run["stdout"]  # the printed table
+
+
+@pytest.mark.karlsruhe
+@pytest.mark.timeout(960)
+def test_small_run_values_are_sane(small_run: dict) -> None:
+    rows = {row["key"]: row["values"] for row in small_run["rows"]}
+    assert rows["import"]["files"] >= 250
+    assert 0 < rows["rebuild_seconds"]["seconds"] < 120
+    assert rows["rebuild_throughput"]["mbps"] > 0 and rows["rebuild_throughput"]["ratio"] > 0
+    assert rows["rebuild_memory"]["mb"] > 20
+    assert rows["rebuild_x4"]["files"] == 4 * rows["rebuild_x2"]["files"] // 2
+    for factor in (1, 2, 4):
+        for kind in ("search_http", "search_inproc"):
+            for system in ("ratsarchiv", "fts5"):
+                s = rows[f"{kind}_x{factor}"][system]
+                assert s["n"] == len(QUERIES)
+                assert 0 < s["p50_ms"] <= s["p95_ms"] <= s["p99_ms"] < 10_000
+        assert 20 < rows[f"server_rss_x{factor}"]["rss_mb"] < 2000
+    assert 0 < rows["incremental"]["p50_s"] < 30
+    assert 0 < rows["cold_cli"]["p50_s"] < 30 and 0 < rows["cold_serve"]["p50_s"] < 30
+    assert small_run["machine"]["nproc"] >= 1
+
+
+def test_percentiles_interpolate() -> None:
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([5], 99) == 5
+    s = summarize([0.001 * n for n in range(1, 101)])
+    assert s["p50_ms"] == 50.5 and s["p99_ms"] == 99.01 and s["n"] == 100
+
+
+def test_query_list_covers_every_kind() -> None:
+    kinds = {q.kind for q in QUERIES}
+    assert {"common", "word", "rare", "words", "phrase", "field", "facet"} <= kinds
+    assert len(QUERIES) >= 50
+    assert len({q.label for q in QUERIES}) == len(QUERIES)
