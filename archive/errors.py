@@ -27,6 +27,16 @@ class CorpusError(RatsarchivError):
         return f"{self.path}:{self.line or 1}: {self.message}"
 
 
+class CorpusWarning(CorpusError):
+    """Valid but probably wrong (a ``ratsarchiv check`` warning); ``kind`` groups them."""
+
+    def __init__(
+        self, path: Path | str, message: str, line: int | None = None, kind: str = ""
+    ) -> None:
+        super().__init__(path, message, line)
+        self.kind = kind
+
+
 class CorpusErrors(RatsarchivError):
     """Several problems found while validating files (raised only when collecting)."""
 
