@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 import re
 import statistics
+from collections import Counter
 from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus import read_text, reference_of
-from archive.errors import CorpusError
+from archive.errors import CorpusError, CorpusWarning
 from archive.motion import Motion, Votes, slug_for
 from archive.vocabulary import Vocabulary
 
@@ -27,10 +28,19 @@ RESOLUTION_TYPES = (
     *AMENDMENT_TYPES,
     "Beschlussvorlage",
 )
-"""Types that propose a decision, so their file should hold its text (``## Beschluss``).
-Anfragen ask questions, Informationsvorlagen, Mitteilungen and Berichte inform."""
+"""Types that propose a decision, so their file should hold its text (``## Beschluss``, or
+the paper's text in another section, as OParl imports have it). Anfragen ask questions,
+Informationsvorlagen, Mitteilungen and Berichte inform."""
 NO_DECISION_TYPES = ("Anfrage", "Mitteilung", "Informationsvorlage", "Bericht")
 """Types that are often answered or noted without a recorded result."""
+
+NOT_IN_VOCABULARY = "not in the vocabulary"
+MISSING_PARENT = "amended paper missing"
+NO_RESULT = "no result"
+IMPLAUSIBLE_VOTES = "implausible votes"
+DUPLICATE = "probable duplicate"
+NO_TEXT = "no resolution or other text"
+KINDS = (NOT_IN_VOCABULARY, MISSING_PARENT, NO_RESULT, IMPLAUSIBLE_VOTES, DUPLICATE, NO_TEXT)
 
 MAX_VOTES = 100
 """More votes than this in one consultation: no municipal body is that large."""
@@ -73,17 +83,28 @@ def quality_warnings(
     duplicates = _duplicates(pairs)
     warnings: list[CorpusError] = []
     for path, motion in pairs:
-        found: list[tuple[tuple, str]] = []
-        found += _outside_vocabulary(motion, vocabulary)
-        found += _missing_parent(motion, known_references)
-        found += _no_result(motion, today)
-        found += _implausible_votes(motion, vocabulary, usual)
-        found += [(("title",), message) for message in duplicates.get(path, [])]
-        found += _no_resolution(motion)
+        found: list[tuple[str, tuple, str]] = []
+        kinds = (
+            (NOT_IN_VOCABULARY, _outside_vocabulary(motion, vocabulary)),
+            (MISSING_PARENT, _missing_parent(motion, known_references)),
+            (NO_RESULT, _no_result(motion, today)),
+            (IMPLAUSIBLE_VOTES, _implausible_votes(motion, vocabulary, usual)),
+            (DUPLICATE, [(("title",), message) for message in duplicates.get(path, [])]),
+            (NO_TEXT, _no_text(motion)),
+        )
+        found = [(kind, where, message) for kind, items in kinds for where, message in items]
         if found:
             line_of = _line_finder(path)
-            warnings += [CorpusError(path, message, line_of(where)) for where, message in found]
+            warnings += [
+                CorpusWarning(path, message, line_of(where), kind) for kind, where, message in found
+            ]
     return warnings
+
+
+def summary(warnings: Iterable[CorpusError]) -> str:
+    """Counts by kind, most frequent first: ``"4676 no result, 68 probable duplicate"``."""
+    counts = Counter(getattr(w, "kind", "") or "other" for w in warnings)
+    return ", ".join(f"{n} {kind}" for kind, n in counts.most_common())
 
 
 class CorpusReferences:
@@ -235,11 +256,15 @@ def _implausible_votes(
 
 
 def _duplicates(pairs: list[tuple[Path, Motion]]) -> dict[Path, list[str]]:
-    """Files with the same title and date as another file of a different reference."""
-    by_key: dict[tuple[str, str], list[tuple[Path, Motion]]] = {}
+    """Files with the same title, date, type and sponsors as one of another reference.
+
+    Two factions' amendments to one paper often share its title: their sponsors differ.
+    """
+    by_key: dict[tuple, list[tuple[Path, Motion]]] = {}
     for path, motion in pairs:
         if motion.date and motion.title.strip():
-            key = (" ".join(motion.title.casefold().split()), motion.date)
+            title = " ".join(motion.title.casefold().split())
+            key = (title, motion.date, motion.type, tuple(sorted(motion.sponsors)))
             by_key.setdefault(key, []).append((path, motion))
     found: dict[Path, list[str]] = {}
     for same in by_key.values():
@@ -253,7 +278,9 @@ def _duplicates(pairs: list[tuple[Path, Motion]]) -> dict[Path, list[str]]:
     return found
 
 
-def _no_resolution(motion: Motion) -> list[tuple[tuple, str]]:
-    if motion.type in RESOLUTION_TYPES and not motion.resolution.strip():
-        return [(("type",), f"{motion.type} without resolution text (## Beschluss)")]
-    return []
+def _no_text(motion: Motion) -> list[tuple[tuple, str]]:
+    if motion.type not in RESOLUTION_TYPES or motion.resolution.strip():
+        return []
+    if motion.reasons.strip() or motion.body.strip():
+        return []  # the proposal is in the paper's text (e.g. "## Antrag" from a PDF)
+    return [(("type",), f"{motion.type} without text: no ## Beschluss and no other section")]

@@ -11,7 +11,7 @@ from archive.cli import main
 from archive.corpus import read_motion, write_motion
 from archive.errors import CorpusError
 from archive.motion import Consultation, Motion, Votes
-from archive.quality import parent_references, quality_warnings
+from archive.quality import NO_RESULT, NO_TEXT, parent_references, quality_warnings, summary
 from archive.vocabulary import Vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,7 +119,11 @@ def test_totals_varying_within_one_motion(tmp_path: Path) -> None:
 def test_same_title_and_date_under_two_references(tmp_path: Path) -> None:
     a = motion("2013/0007", title="Mietsystem für Fahrräder")
     b = motion("2013/0008", title="Mietsystem  für Fahrräder")
-    warnings = check(tmp_path, a, b, motion("2013/0009", title="Anderes"))
+    other = motion("2013/0009", title="Anderes")
+    # Karlsruhe 2016/0131 and 2016/0132: two factions' amendments named after their paper
+    cdu = motion("2016/0131", title="Analyse der Veranstaltungsstätten", sponsors=["CDU"])
+    greens = motion("2016/0132", title="Analyse der Veranstaltungsstätten", sponsors=["GRÜNE"])
+    warnings = check(tmp_path, a, b, other, cdu, greens)
     assert sorted(w.path.name for w in warnings) == ["2013-0007.md", "2013-0008.md"]
     assert "same title and date as 2013/0008" in warnings[0].message
     assert all(w.line == lines_of(w.path, "title:")[0] for w in warnings)
@@ -134,8 +138,13 @@ def test_missing_resolution_only_where_one_is_expected(
     tmp_path: Path, kind: str, expected: bool
 ) -> None:
     m = motion("VO/2024/1", type=kind, resolution="", related=["VO/2024/1"])
-    warnings = [w for w in check(tmp_path, m) if "resolution" in w.message]
+    warnings = [w for w in check(tmp_path, m) if w.kind == NO_TEXT]
     assert bool(warnings) is expected
+    if expected:
+        assert warnings[0].message == f"{kind} without text: no ## Beschluss and no other section"
+    # an OParl import keeps the paper's own text in a section of its own: that will do
+    m.body = "## Antrag\n\nDie Verwaltung wird beauftragt, …"
+    assert [w for w in check(tmp_path, m) if w.kind == NO_TEXT] == []
 
 
 def test_seed_motion_with_a_luebeck_vocabulary(tmp_path: Path) -> None:
@@ -188,3 +197,15 @@ def test_check_one_amendment_finds_its_parent_in_the_corpus(tmp_path: Path) -> N
     write_motion(motion("VO/2025/14058"), corpus)
     result = run_check(str(child_path), "--corpus", str(corpus))
     assert result.output == "checked 1 file: 0 problems\n"
+
+
+def test_warnings_have_kinds_for_the_summary(tmp_path: Path) -> None:
+    undecided = [Consultation("Gemeinderat", date="2024-06-01")]
+    warnings = check(
+        tmp_path,
+        motion("1", consultations=undecided),
+        motion("2", consultations=undecided, resolution=""),
+        motion("3", consultations=undecided),
+    )
+    assert [w.kind for w in warnings] == [NO_RESULT, NO_RESULT, NO_TEXT, NO_RESULT]
+    assert summary(warnings) == "3 no result, 1 no resolution or other text"
