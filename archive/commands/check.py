@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from archive import quality
 from archive.checking import check_corpus
 from archive.cli import corpus_option
 
@@ -27,5 +28,7 @@ def check(paths: tuple[Path, ...], corpus: Path, strict: bool = False) -> None:
     for warning in report.warnings:
         click.echo(f"{warning} (warning)")
     click.echo(report.summary())
+    if report.warnings:  # by kind, so one common warning does not hide the rare ones
+        click.echo(f"warnings: {quality.summary(report.warnings)}")
     if report.errors or (strict and report.warnings):
         click.get_current_context().exit(1)
