@@ -174,6 +174,7 @@ def test_check_prints_warnings_and_fails_only_when_strict(tmp_path: Path) -> Non
     assert result.output == (
         f"{path}:{line}: sponsors: 'Linke & GAL' is not in the vocabulary (warning)\n"
         "checked 1 file: 0 problems, 1 warning\n"
+        "warnings: 1 not in the vocabulary\n"
     )
     assert run_check("--strict", "--corpus", str(corpus)).exit_code == 1
     assert run_check("--strict", str(path), "--corpus", str(corpus)).exit_code == 1
