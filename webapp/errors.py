@@ -26,8 +26,8 @@ _PAGES = {
 
 
 def wants_json() -> bool:
-    """API routes and the health check answer errors in JSON."""
-    return request.path.startswith(("/api/", "/healthz"))
+    """API routes, the JSON export and the health check answer errors in JSON."""
+    return request.path.startswith(("/api/", "/healthz", "/export.json"))
 
 
 def error_response(status: int, detail: str = "") -> Response:
