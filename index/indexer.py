@@ -231,7 +231,7 @@ def _full(
             if not motion.public:
                 report.private += 1
             else:
-                doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
+                doc = _document(motion, file, vocabulary)
                 by_slug.setdefault(motion.slug, []).append((file, motion, doc))
         if progress:
             progress(done, total)
@@ -255,6 +255,7 @@ def _full(
             count = _build(build, lexicon, kept, 1, progress, done, total)
         if count != len(kept):
             raise RuntimeError(f"index holds {count} documents, expected {len(kept)}")
+        _write_meta(build, vocabulary)
         gens = _generations(index_dir)
         number = _generation_number(gens[-1].name) + 1 if gens else 1
         gen = index_dir / f"{GEN_PREFIX}{number:06d}"
@@ -314,13 +315,33 @@ def _build(
 # -- incremental update -------------------------------------------------------------------
 
 
-def _manifest(ix: Index) -> dict[str, tuple[str, str]]:
-    """relative path → (content digest, slug) of every indexed document."""
+@dataclass
+class _Indexed:
+    digest: str
+    slug: str
+    stamp: str
+
+
+def _manifest(ix: Index) -> dict[str, _Indexed]:
+    """relative path → content digest, slug and file stamp of every indexed document."""
     with ix.reader() as reader:
         paths = reader.column_reader("path")
         digests = reader.column_reader("digest")
         slugs = reader.column_reader("slug")
-        return {paths[d]: (digests[d].decode("ascii"), slugs[d]) for d in reader.all_doc_ids()}
+        stamps = reader.column_reader("stamp")
+        return {
+            paths[d]: _Indexed(digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii"))
+            for d in reader.all_doc_ids()
+        }
+
+
+def _stamp(path: Path) -> str:
+    """Modification time and size: a file with the same stamp is not read again."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    return f"{info.st_mtime_ns}:{info.st_size}"
 
 
 def _incremental(
@@ -333,23 +354,37 @@ def _incremental(
     ix = open_generation(gen, write=True)
     try:
         manifest = _manifest(ix)
-        salt = vocabulary.digest
-        read = (_read(corpus, path, report, salt) for path in iter_motion_files(corpus))
-        files = [f for f in read if f is not None]
-        present = {f.relpath for f in files}
-        changed = [f for f in files if manifest.get(f.relpath, ("", ""))[0] != f.digest]
-        report.unchanged = len(files) - len(changed)
-        kept = present - {f.relpath for f in changed}
-        owners = {slug: path for path, (_, slug) in manifest.items() if path in kept}
+        trust_stamps = _read_meta(gen).get("vocabulary") == vocabulary.digest
+        paths = list(iter_motion_files(corpus))
+        present: set[str] = set()
+        changed: list[_File] = []
+        owners: dict[str, str] = {}
+        for path in paths:
+            relpath = path.relative_to(corpus).as_posix()
+            present.add(relpath)
+            known = manifest.get(relpath)
+            if trust_stamps and known and known.stamp == _stamp(path):
+                owners[known.slug] = relpath
+                continue
+            file = _read(corpus, path, report, vocabulary.digest)
+            if file is None:  # unreadable: the last good version (if any) stays
+                if known is None:
+                    present.discard(relpath)
+                continue
+            if known and known.digest == file.digest:
+                owners[known.slug] = relpath
+            else:
+                changed.append(file)
+        report.unchanged = len(present) - len(changed)
         writer = None
         for i, file in enumerate(changed, 1):
             motion = _parse(file, report)
             if motion is not None and (motion.public and motion.slug in owners):
                 report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
                 motion = None
+            if progress:
+                progress(report.unchanged + i, len(present))
             if motion is None:  # unreadable: the last good version stays in the index
-                if progress:
-                    progress(report.unchanged + i, len(files))
                 continue
             writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB)
             known = file.relpath in manifest
@@ -360,23 +395,35 @@ def _incremental(
                 report.removed += known
             else:
                 owners[motion.slug] = file.relpath
-                doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
-                writer.add_document(**doc)
+                writer.add_document(**_document(motion, file, vocabulary))
                 report.updated += known
                 report.added += not known
-            if progress:
-                progress(report.unchanged + i, len(files))
         for path in sorted(set(manifest) - present):
             writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB)
             writer.delete_by_term("path", path)
             report.removed += 1
         if writer is not None:
             writer.commit(optimize=False)
+            _write_meta(gen, vocabulary, report)
         with ix.searcher() as searcher:
             report.documents = searcher.doc_count()
         report.generation = gen.name
     finally:
         ix.close()
+
+
+def _document(motion: Motion, file: _File, vocabulary: Vocabulary) -> dict:
+    doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
+    doc["stamp"] = _stamp(file.path).encode("ascii")
+    return doc
+
+
+def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:
+    meta = {**_read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
+    meta["updated"] = time.time()
+    tmp = gen / f".{META}.{os.getpid()}"
+    tmp.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp, gen / META)
 
 
 # -- entry point --------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped whenever documents change shape; an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
@@ -193,6 +193,7 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
         "slug": fields.ID(stored=True, unique=True, sortable=True),
         "path": fields.ID(stored=True, sortable=True),
         "digest": fields.COLUMN(),
+        "stamp": fields.COLUMN(),
         "date": fields.ID(stored=True, sortable=True),
         REF_EXACT: fields.IDLIST(expression=exact),
         REF_BASE: fields.IDLIST(expression=exact),
