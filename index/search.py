@@ -31,8 +31,8 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
-from whoosh import collectors, scoring
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -41,6 +41,7 @@ from archive.motion import Motion
 from index.analysis import query_analyzer
 from index.facets import Columns, facet_counts
 from index.indexer import live_generation, open_generation
+from index.matching import Matcher
 from index.query import Context, ParsedQuery, compile_query
 from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
 from index.schema import (
@@ -61,34 +62,6 @@ ITER_CHUNK = 200
 SIMILAR_FIELDS = {"title": 2.0, "resolution": 1.0, "reasons": 1.0, "body": 1.0}
 SIMILAR_CHARS = 20_000
 SIMILAR_TERMS = 12
-
-
-class _TimeLimited(collectors.ScoredCollector):
-    """Collects every match with its score into arrays; stops at a deadline."""
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__()
-        self.deadline = deadline
-        self.docs: list[int] = []
-        self.scores: list[float] = []
-        self.timed_out = False
-
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.docs.append(global_docnum)
-        self.scores.append(score)
-        if not len(self.docs) & 255 and time.monotonic() > self.deadline:
-            self.timed_out = True
-            raise collectors.TimeLimit
-        return -score
-
-    def all_ids(self) -> list[int]:
-        return self.docs
-
-    def count(self) -> int:
-        return len(self.docs)
-
-    def results(self):  # type: ignore[no-untyped-def]
-        raise NotImplementedError("use .docs and .scores")
 
 
 @dataclass
@@ -117,6 +90,7 @@ class _Snapshot:
         self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
         self.reader = self.searcher.reader()
         self.columns = Columns(self.reader)
+        self.matcher = Matcher(self.searcher, self.columns.live)
         self.analyzer = query_analyzer()
         self.cache: OrderedDict[str, _Match] = OrderedDict()
         self.users = 0
@@ -149,15 +123,9 @@ class _Snapshot:
         elif parsed.empty:
             found = _Match(parsed, np.zeros(0, np.int64), np.zeros(0, np.float32))
         else:
-            collector = _TimeLimited(time.monotonic() + TIME_LIMIT)
-            with contextlib.suppress(collectors.TimeLimit):
-                self.searcher.search_with_collector(parsed.query, collector)
-            docs = np.array(collector.docs, dtype=np.int64)
-            scores = np.array(collector.scores, dtype=np.float32)
-            if len(docs) > 1 and not np.all(docs[1:] > docs[:-1]):
-                ordered = np.argsort(docs, kind="stable")
-                docs, scores = docs[ordered], scores[ordered]
-            found = _Match(parsed, docs, scores, partial=collector.timed_out)
+            mask, scores = self.matcher.run(parsed.query, time.monotonic() + TIME_LIMIT)
+            docs = np.flatnonzero(mask)
+            found = _Match(parsed, docs, scores[docs].astype(np.float32), self.matcher.timed_out)
         self.cache[key] = found
         if len(self.cache) > CACHE_QUERIES:
             self.cache.popitem(last=False)
