@@ -33,13 +33,16 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"abgelehnt|ablehnung|nicht zugestimmt|nicht beschlossen", ABGELEHNT),
     (
         r"vertag|zurückgestellt|zurueckgestellt|zurückstellung|verschoben|verwiesen|verweisung|"
-        r"wiedervorlage",
+        r"wiedervorlage|weiterbehandlung|weitere beratung|abgesetzt|angehalten|"
+        r"beratung im fachgremium",
         VERTAGT,
     ),
     (r"kenntnis|ohne votum|ohne beschluss|erledigt|beantwortet|berichtet", KENNTNIS),
+    # Karlsruhe: items without a vote of their own
+    (r"keine abstimmung|nicht zur abstimmung|keine mitteilungen|aushang|^\s*keine\s*$", KENNTNIS),
     (
         r"beschlossen|zustimmung|zugestimmt|angenommen|annahme|empfohlen|empfehlung|"
-        r"einverstanden|genehmigt|beschluss",
+        r"einverstanden|genehmigt|beschluss|gewählt|vorberaten",
         BESCHLOSSEN,
     ),
 )

@@ -34,7 +34,6 @@ import requests
 
 from archive.errors import SourceError
 
-PROJECT_URL = "https://github.com/ratsarchiv/ratsarchiv"
 CHUNK = 1 << 20
 MAX_RECORD_CHARS = 64 << 20
 """A single object larger than this is not an OParl object but a broken file."""
@@ -271,12 +270,12 @@ def _record(where: str, value: Any) -> Record:
 
 
 def user_agent() -> str:
-    """``Ratsarchiv/<version> (+<project url>)``."""
+    """``Ratsarchiv/<version> (archive of council papers; OParl importer)``."""
     try:
         own = version("ratsarchiv")
     except PackageNotFoundError:  # pragma: no cover - running from a checkout
         own = "dev"
-    return f"Ratsarchiv/{own} (+{PROJECT_URL})"
+    return f"Ratsarchiv/{own} (archive of council papers; OParl importer)"
 
 
 class OParlClient:
