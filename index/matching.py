@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 from whoosh import collectors
@@ -26,6 +27,9 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.numlists import delta_decode
+
+from index.query import TextPhrase
+from index.snippets import phrase_pattern
 
 B = 0.75
 K1 = 1.2
@@ -63,8 +67,12 @@ class TimeLimited(collectors.ScoredCollector):
 class Matcher:
     """Dense match masks and scores for queries over one searcher (one commit)."""
 
-    def __init__(self, searcher: Searcher, live: np.ndarray) -> None:
+    def __init__(
+        self, searcher: Searcher, live: np.ndarray, text: Callable[[str, int], str]
+    ) -> None:
+        """``text(field, docnum)``: the plain text a field indexed (checks phrases)."""
         self.searcher = searcher
+        self.text = text
         self.reader = searcher.reader()
         self.live = live
         self.size = len(live)
@@ -106,6 +114,8 @@ class Matcher:
                 mask |= m
                 scores += s
             return mask, scores * q.boost
+        if isinstance(q, TextPhrase):
+            return self._text_phrase(q)
         if isinstance(q, wq.And) and type(q) is wq.And:
             positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
             negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
@@ -121,6 +131,21 @@ class Matcher:
                 mask &= ~m
             return mask, scores * q.boost
         return self._whoosh(q)
+
+    def _text_phrase(self, q: TextPhrase) -> tuple[np.ndarray, np.ndarray]:
+        """The documents with all the words, then those whose text has them in order."""
+        mask, scores = self._eval(wq.And(q.subqueries, boost=q.boost))
+        pattern = phrase_pattern(q.words, q.gaps)
+        candidates = np.flatnonzero(mask)
+        candidates = candidates[np.argsort(-scores[candidates], kind="stable")]  # best first
+        for n, docnum in enumerate(candidates.tolist()):
+            if not n & 31 and time.monotonic() > self.deadline:
+                self.timed_out = True
+                mask[candidates[n:]] = False  # unchecked: left out, the notice says so
+                break
+            if not pattern.search(self.text(q.fieldname, docnum)):
+                mask[docnum] = False
+        return mask, np.where(mask, scores, 0.0)
 
     def _whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """Anything else (phrases): Whoosh's own matcher, until the deadline."""
@@ -181,6 +206,12 @@ class Matcher:
         if len(self._postings) > POSTINGS_CACHE:
             self._postings.popitem(last=False)
         return found
+
+    def has(self, fieldname: str, text: str, docnum: int) -> bool:
+        """Whether a document contains a term (from the cached postings)."""
+        docs, _ = self.postings(fieldname, text)
+        i = int(np.searchsorted(docs, docnum))
+        return i < len(docs) and int(docs[i]) == docnum
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Every document's length of ``fieldname`` (as Whoosh stores it, one byte)."""

@@ -36,6 +36,7 @@ from index.schema import (
     REF_BOOSTS,
     REF_EXACT,
     TEXT_FIELDS,
+    TEXT_FIELDS_BY_NAME,
     normalise_reference,
 )
 
@@ -364,12 +365,11 @@ class _Compiler:
             return self.word(Word(node.text, node.field), negated)
         words = [text for text, _ in tokens]
         gaps = [b[1] - a[1] for a, b in itertools.pairwise(tokens)]
-        slop = max([1, *gaps])
         if not negated:
             self.out.scored = True
         alternatives = []
         for name, boost in self._fields(node.field):
-            alternatives.append(wq.Phrase(name, words, slop=slop, boost=boost))
+            alternatives.append(_phrase(name, words, gaps, boost))
             if not negated:
                 self.out.terms.update((name, w) for w in words)
         return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
@@ -453,8 +453,28 @@ def _sequence(name: str, groups: list[list[str]], boost: float) -> wq.Query:
             return wq.Term(name, group[0], boost=boost)
         return wq.Or([wq.Term(name, t) for t in group], boost=boost)
     if all(len(g) == 1 for g in groups):
-        return wq.Phrase(name, [g[0] for g in groups], boost=boost)
+        return _phrase(name, [g[0] for g in groups], [1] * (len(groups) - 1), boost)
     return wq.And([wq.Or([wq.Term(name, t) for t in g]) for g in groups], boost=boost)
+
+
+class TextPhrase(wq.And):
+    """A phrase in a field without positions (``body``): its words ANDed by Whoosh, and
+    checked in the stored text by ``index.matching`` (``gaps``: positions between words)."""
+
+    def __init__(self, fieldname: str, words: list[str], gaps: list[int], boost: float = 1.0):
+        super().__init__([wq.Term(fieldname, w) for w in words], boost=boost)
+        self.fieldname = fieldname
+        self.words = list(words)
+        self.gaps = list(gaps)
+
+    def __repr__(self) -> str:
+        return f"TextPhrase({self.fieldname!r}, {self.words!r}, {self.gaps!r})"
+
+
+def _phrase(name: str, words: list[str], gaps: list[int], boost: float) -> wq.Query:
+    if TEXT_FIELDS_BY_NAME[name].chars:
+        return wq.Phrase(name, words, slop=max([1, *gaps]), boost=boost)
+    return TextPhrase(name, words, gaps, boost=boost)
 
 
 def _reference(text: str) -> list[wq.Query]:

@@ -31,7 +31,7 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped whenever documents change shape; an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
@@ -47,11 +47,19 @@ SEPARATOR = "\x1f"
 
 @dataclass(frozen=True)
 class TextField:
-    """One full-text field: its boost at query time and whether snippets come from it."""
+    """One full-text field: its boost at query time, whether snippets come from it, and
+    whether its postings keep positions and character offsets (``chars``).
+
+    ``body`` (extracted PDF text, most of the index) keeps term frequencies only: with
+    positions, every occurrence of a common word is read back whenever a query names it,
+    which made ``Stadt Karlsruhe`` take seconds. Its phrases are checked against the
+    stored text (``index.matching``), its snippets found by ``index.snippets.find_spans``.
+    """
 
     name: str
     boost: float
     snippet: bool = False
+    chars: bool = True
 
 
 TEXT_FIELDS: tuple[TextField, ...] = (
@@ -59,9 +67,10 @@ TEXT_FIELDS: tuple[TextField, ...] = (
     TextField("resolution", 2.0, snippet=True),
     TextField("questions", 1.5, snippet=True),
     TextField("reasons", 1.0, snippet=True),
-    TextField("body", 0.8, snippet=True),
+    TextField("body", 0.8, snippet=True, chars=False),
     TextField("sponsors", 2.0),
 )
+TEXT_FIELDS_BY_NAME = {f.name: f for f in TEXT_FIELDS}
 SNIPPET_FIELDS = tuple(f.name for f in TEXT_FIELDS if f.snippet)
 REF_EXACT = "ref_exact"
 REF_BASE = "ref_base"
@@ -206,7 +215,9 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
     # Stored fields are one compressed blob per document, read for every hit: keep them
     # small (hit data, title). Long texts go to per-field columns, read only when needed.
     for text in TEXT_FIELDS:
-        spec[text.name] = fields.TEXT(analyzer=analyzer, chars=True, stored=text.name == "title")
+        spec[text.name] = fields.TEXT(
+            analyzer=analyzer, chars=text.chars, phrase=text.chars, stored=text.name == "title"
+        )
         if text.snippet:
             spec[text_column(text.name)] = fields.COLUMN(TextColumn())
     for facet in FACETS:

@@ -49,10 +49,11 @@ from index.schema import (
     FACETS_BY_NAME,
     SNIPPET_FIELDS,
     SPELL_FIELD,
+    TEXT_FIELDS,
     FacetSpec,
     text_column,
 )
-from index.snippets import load_spans, mark_all, snippet
+from index.snippets import find_spans, load_spans, mark_all, snippet
 
 TIME_LIMIT = 2.0
 """Seconds a query may spend collecting matches; then it shows what it found so far."""
@@ -90,12 +91,13 @@ class _Snapshot:
         self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
         self.reader = self.searcher.reader()
         self.columns = Columns(self.reader)
-        self.matcher = Matcher(self.searcher, self.columns.live)
+        self.matcher = Matcher(self.searcher, self.columns.live, self.text)
         self.analyzer = query_analyzer()
         self.cache: OrderedDict[str, _Match] = OrderedDict()
         self.users = 0
         self.retired = False
         self._column_readers: dict[str, object] = {}
+        self._analyzed: dict[str, frozenset[str]] = {}
 
         self._finalizer = weakref.finalize(self, _close_quietly, self.searcher)
 
@@ -148,6 +150,16 @@ class _Snapshot:
             reader = self._column_readers[name] = self.reader.column_reader(name)
         return reader
 
+    def analyzed(self, word: str) -> frozenset[str]:
+        """The terms one word of a text is searched by (cached)."""
+        found = self._analyzed.get(word)
+        if found is None:
+            if len(self._analyzed) > 50_000:
+                self._analyzed.clear()
+            found = frozenset(t.text for t in self.analyzer(word, mode="query"))
+            self._analyzed[word] = found
+        return found
+
     def text(self, name: str, docnum: int) -> str:
         """The plain text of text field ``name`` of a document (as indexed)."""
         return self.column(text_column(name))[docnum].decode("utf-8")
@@ -157,14 +169,19 @@ class _Snapshot:
 
     def hits(self, docnums: list[int], terms: set[tuple[str, str]], scores: dict) -> list[Hit]:
         """Hits with highlighted title and snippet for ``docnums`` (in that order)."""
-        fields = ("title", *SNIPPET_FIELDS)
-        spans = load_spans(self.reader, docnums, {t for t in terms if t[0] in fields})
+        with_chars = {f.name for f in TEXT_FIELDS if f.chars}
+        spans = load_spans(self.reader, docnums, {t for t in terms if t[0] in with_chars})
+        plain = {f: {t for n, t in terms if n == f} for f in SNIPPET_FIELDS if f not in with_chars}
         hits = []
         for docnum in docnums:
             data = json.loads(self.reader.stored_fields(docnum)["hit"])
             opening = data.pop("opening", "")
             found = spans.get(docnum, {})
-            texts = {name: self.text(name, docnum) for name in SNIPPET_FIELDS if name in found}
+            for name, stems in plain.items():
+                wanted = [t for t in stems if self.matcher.has(name, t, docnum)]
+                if wanted:
+                    found[name] = find_spans(self.text(name, docnum), wanted, self.analyzed)
+            texts = {name: self.text(name, docnum) for name in SNIPPET_FIELDS if found.get(name)}
             hits.append(
                 Hit(
                     **data,

@@ -13,7 +13,8 @@ and escapes everything around the ``<mark>`` tags.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from html import escape
 
 from whoosh.analysis import Token
@@ -25,6 +26,8 @@ from whoosh.highlight import (
     top_fragments,
 )
 from whoosh.reading import TermNotFound
+
+from index.analysis import fold
 
 SNIPPET_CHARS = 240
 """Longest snippet fragment, in characters; two fragments at most."""
@@ -111,6 +114,68 @@ def load_spans(
                 found = spans[docnum].setdefault(fieldname, [])
                 found.extend((s, e, text) for _pos, s, e in matcher.value_as("characters"))
     return spans
+
+
+# -- fields without character offsets: find the words in the text ------------------------
+
+_FOLDS = {"a": "(?:ae|a|ä|á|à|â)", "o": "(?:oe|o|ö|ó|ô)", "u": "(?:ue|u|ü|ú|û)", "e": "(?:e|é|è|ê)"}
+MAX_SPANS = 200
+
+
+def stem_pattern(stem: str) -> str:
+    """A regex matching the letters of a folded stem in unfolded text (``strass`` ~ ``Straß``)."""
+    out: list[str] = []
+    i = 0
+    while i < len(stem):
+        if stem.startswith("ss", i):
+            out.append("(?:ss|ß)")
+            i += 2
+            continue
+        out.append(_FOLDS.get(stem[i], re.escape(stem[i])))
+        i += 1
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _words_pattern(stems: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(stem_pattern(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def phrase_pattern(stems: list[str], gaps: list[int]) -> re.Pattern[str]:
+    """Words starting with ``stems`` in order, ``gaps`` apart (stopwords between count)."""
+    parts = [rf"(?<!\w){stem_pattern(stems[0])}\w*"]
+    for stem, gap in zip(stems[1:], gaps, strict=True):
+        between = r"\W+" if gap <= 1 else rf"\W+(?:\w+\W+){{0,{gap - 1}}}"
+        parts.append(rf"{between}{stem_pattern(stem)}\w*")
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def find_spans(
+    text: str, terms: Iterable[str], analyze: Callable[[str], frozenset[str]]
+) -> list[tuple[int, int, str]]:
+    """Spans of the words of ``text`` that analyse to one of ``terms`` (stems).
+
+    Candidates come from a regex on the stems' letters; a candidate counts when the
+    analyser gives it one of the stems, or (stems of 5 letters or more) when it holds
+    the stem inside, as a compound holds its parts (``Jugend`` in ``Jugendhilfeplanung``).
+    """
+    stems = frozenset(t for t in terms if t)
+    if not stems or not text:
+        return []
+    found: list[tuple[int, int, str]] = []
+    for match in _words_pattern(stems).finditer(text):
+        word = match.group()
+        analysed = analyze(word) & stems
+        term = next(iter(analysed), None)
+        if term is None:
+            folded = fold(word)
+            term = next((s for s in stems if len(s) >= 5 and s in folded), None)
+        if term is not None:
+            found.append((match.start(), match.end(), term))
+            if len(found) >= MAX_SPANS:
+                break
+    return found
 
 
 def _tokens(spans: list[tuple[int, int, str]]) -> list[Token]:

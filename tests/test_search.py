@@ -276,6 +276,14 @@ def test_title_is_highlighted_and_links_become_text(archive: Archive) -> None:
     assert search(archive, "Quartiere").hits[0].title_html.count("<mark>") == 1
 
 
+def test_phrases_in_the_body_are_checked_in_order(archive: Archive) -> None:
+    assert refs(search(archive, '"Durlach mit Tempo"')) == ["VO/2022/10500"]  # "mit" a stopword
+    assert refs(search(archive, '"Tempo Durlach"')) == []
+    assert refs(search(archive, '"Kitas in Durlach"')) == ["VO/2021/09000"]
+    hit = search(archive, '"Durlach mit Tempo"').hits[0]
+    assert "<mark>Durlach</mark> mit <mark>Tempo</mark>" in hit.snippet_html
+
+
 def test_hits_without_text_matches_show_the_opening_lines(archive: Archive) -> None:
     hit = search(archive, "12903-01").hits[0]
     assert hit.snippet_html.startswith("Der Bürgermeister wird beauftragt")
