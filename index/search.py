@@ -382,7 +382,9 @@ def _key_terms(snap: _Snapshot, text: str, count: int) -> list[tuple[str, float]
     for term, tf in freq.items():
         df = snap.reader.doc_frequency("body", term) + snap.reader.doc_frequency("title", term)
         if df > 1 and len(term) > 2 and not term.isdigit():
-            scored.append((tf * math.log(total / df), term))
+            score = tf * math.log(total / df)
+            if score > 0:  # a term in (nearly) every document says nothing, and log <= 0
+                scored.append((score, term))
     top = sorted(scored, reverse=True)[:count]
     best = top[0][0] if top else 1.0
     return [(term, score / best) for score, term in top]
