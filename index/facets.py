@@ -55,10 +55,16 @@ class Columns:
             self._index[spec.name] = {v: i for i, v in enumerate(values)}
             self._docs[spec.name] = docs
             self._codes[spec.name] = codes
-        # Date order: rank of each document's date among all dates (-1: undated)
-        self.dates, docs, codes = _postings(reader, "date")
-        self.date_rank = np.full(self.size, -1, dtype=np.int32)
-        self.date_rank[docs] = codes
+        # Date order: rank of each document's date among all dates (-1: undated), read
+        # from the sortable column (one value per document) rather than per-date postings
+        column = reader.column_reader("date")
+        values = np.array([column[d] or "" for d in range(self.size)], dtype=object)
+        dates, ranks = np.unique(values, return_inverse=True)
+        self.dates: list[str] = [str(d) for d in dates]
+        self.date_rank = ranks.astype(np.int32)
+        if self.dates and self.dates[0] == "":
+            self.dates.pop(0)
+            self.date_rank -= 1
 
     # -- filters --------------------------------------------------------------------------
 

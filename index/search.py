@@ -150,6 +150,11 @@ class _Snapshot:
             reader = self._column_readers[name] = self.reader.column_reader(name)
         return reader
 
+    def known(self, word: str) -> bool:
+        """Whether any text field holds the word (postings are cached by the search)."""
+        terms = self.analyzed(word)
+        return any(len(self.matcher.postings(f.name, t)[0]) for f in TEXT_FIELDS for t in terms)
+
     def analyzed(self, word: str) -> frozenset[str]:
         """The terms one word of a text is searched by (cached)."""
         found = self._analyzed.get(word)
@@ -362,6 +367,8 @@ class Archive:
         for word in words:
             lowered = word.lower()
             if len(lowered) < 4 or reader.doc_frequency(SPELL_FIELD, lowered):
+                continue
+            if snap.known(word):  # found in some text: not misspelt for this archive
                 continue
             for candidate in corrector.suggest(lowered, limit=3, maxdist=2, prefix=1):
                 if candidate != lowered:
