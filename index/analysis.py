@@ -77,7 +77,7 @@ __all__ = [
 ]
 
 PART_BOOST = 0.5
-CACHE_SIZE = 200_000
+CACHE_SIZE = 150_000  # per generation (two are kept)
 #: Snowball's German list, folded; ``weg`` stays searchable (Radweg, Weg), ``dass`` is added.
 STOPWORDS = frozenset(fold(w) for w in stoplists["de"]) - {"weg"} | {"dass"}
 
@@ -150,6 +150,10 @@ class GermanFilter(Filter):
         self._path: str | None = None
         self._cache: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self._query_cache: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        self._older: dict[bool, dict[str, tuple[str | None, tuple[str, ...]]]] = {
+            False: {},
+            True: {},
+        }
 
     @property
     def lexicon(self) -> Lexicon:
@@ -174,13 +178,20 @@ class GermanFilter(Filter):
         self._lexicon, self._path = None, state.get("lexicon")
 
     def analyze(self, word: str, query: bool = False) -> tuple[str | None, tuple[str, ...]]:
-        """``analyze_word`` through a bounded cache; queries never need the lexicon."""
-        cache = self._query_cache if query else self._cache
+        """``analyze_word`` through a bounded two-generation cache (the words used since the
+        last turnover survive it); queries never need the lexicon."""
+        name = "_query_cache" if query else "_cache"
+        cache = getattr(self, name)
         found = cache.get(word)
         if found is None:
+            found = self._older[query].get(word)
+            if found is None:
+                found = analyze_word(word, None if query else self.lexicon)
             if len(cache) >= CACHE_SIZE:
-                cache.clear()
-            found = cache[word] = analyze_word(word, None if query else self.lexicon)
+                self._older[query] = cache
+                cache = {}
+                setattr(self, name, cache)
+            cache[word] = found
         return found
 
     def __call__(self, tokens):  # whoosh's token stream protocol

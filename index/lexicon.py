@@ -69,7 +69,8 @@ _SUFFIX_LIKE = re.compile(
     r"|(?:[tnrlgshzd]?ung|heit|keit|schaft|[a-z]?tion|ion|ismus|itat|nis|ling|chen|lein"
     r"|ierung)(?:en|s|e|es)?"
 )
-_FUGEN = ("s", "es", "n", "en", "er", "e")
+#: Fugenelemente a modifier may carry, by its last letter (Lebens-, Straßen-, Kinder-).
+_FUGEN = {"s": ("s", "es"), "n": ("n", "en"), "r": ("er",), "e": ("e",)}
 #: Inflection endings a head may carry, by its last letter.
 _ENDINGS = {"e": ("e",), "n": ("en", "n", "ern", "nen"), "s": ("s", "es"), "r": ("er",)}
 MAX_PARTS = 4
@@ -92,7 +93,9 @@ def fold_umlauts(text: str) -> str:
 
 def transcribe(form: str) -> str:
     """``ae/oe/ue`` → ``a/o/u`` in an umlaut-folded form, except after a vowel or ``q``."""
-    return _TRANSCRIBED.sub(r"\1", form) if "e" in form else form
+    if "ae" in form or "oe" in form or "ue" in form:
+        return _TRANSCRIBED.sub(r"\1", form)
+    return form
 
 
 def base_form(token: str) -> tuple[str, bool]:
@@ -104,9 +107,10 @@ def base_form(token: str) -> tuple[str, bool]:
     """
     if "-" in token:
         token = _BROKEN.sub("", token)
-    match = _MARKED_GENDER.match(token) or _BINNEN_I.match(token)
-    if match:
-        return match.group(1), True
+    if "In" in token or ":" in token or "*" in token or "_" in token or "/" in token:
+        match = _MARKED_GENDER.match(token) or _BINNEN_I.match(token)
+        if match:
+            return match.group(1), True
     return token, False
 
 
@@ -146,6 +150,7 @@ class Lexicon:
         self.nouns: frozenset[str] = frozenset(nouns)
         self.path: Path | None = None  # the file it was loaded from or saved to
         self._split = lru_cache(maxsize=50_000)(self._split_uncached)
+        self._modifiers = lru_cache(maxsize=50_000)(self._modifiers_uncached)
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -223,19 +228,26 @@ class Lexicon:
         return self._split(form)
 
     def _split_uncached(self, form: str) -> tuple[str, ...]:
+        counts, is_head = self.counts, self._is_head
+        size = len(form)
+        # every head ends the word, so the inflection endings to try are the same for all
+        cuts = [0] + [len(e) for e in _ENDINGS.get(form[-1], ()) if form.endswith(e)]
         best: tuple[float, tuple[str, ...]] = (0.0, ())
-        for start in range(3, len(form) - 2):
-            head = form[start:]
-            head_count = self._head_count(head)
-            if not head_count:
+        for start in range(3, size - 2):
+            for cut in cuts:
+                stem = form[start : size - cut]
+                head_count = counts.get(stem, 0)
+                if head_count and is_head(stem, head_count):
+                    break
+            else:
                 continue
             for score, parts in self._modifiers(form[:start]):
                 total = (score * head_count) ** (1 / (len(parts) + 1))
                 if total > best[0]:
-                    best = (total, (*parts, head))
+                    best = (total, (*parts, form[start:]))
         return best[1]
 
-    def _modifiers(self, text: str, depth: int = 1) -> list[tuple[float, tuple[str, ...]]]:
+    def _modifiers_uncached(self, text: str, depth: int = 1) -> list[tuple[float, tuple[str, ...]]]:
         """Ways to read ``text`` as known modifiers: ``(product of counts, parts)``."""
         found = []
         count = self._modifier_count(text)
@@ -260,25 +272,12 @@ class Lexicon:
         """A head is a noun, or a longer word seen at least three times (strukturschwach)."""
         return (form in self.nouns or (count >= 3 and len(form) >= 6)) and self._allowed(form)
 
-    def _head_count(self, head: str) -> int:
-        counts = self.counts
-        count = counts.get(head, 0)
-        if count and self._is_head(head, count):
-            return count
-        for ending in _ENDINGS.get(head[-1], ()):
-            if head.endswith(ending):
-                stem = head[: -len(ending)]
-                count = counts.get(stem, 0)
-                if count and self._is_head(stem, count):
-                    return count
-        return 0
-
     def _modifier_count(self, piece: str) -> int:
         counts = self.counts
         count = counts.get(piece, 0)
         if count:
             return count if self._modifier_ok(piece) else 0
-        for fuge in _FUGEN:
+        for fuge in _FUGEN.get(piece[-1], ()):
             if piece.endswith(fuge):
                 stem = piece[: -len(fuge)]
                 count = counts.get(stem, 0)
