@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -77,6 +78,7 @@ class Bench:
         row = {"key": key, "label": label, "ratsarchiv": "", "reference": "", "ratio": ""}
         row.update(target="", status="", values={})
         row.update(fields)
+        row["load_1m"] = round(os.getloadavg()[0], 2)  # a busy shared machine shows here
         self.rows.append(row)
         write_json(self.args.output, self.result())  # what was measured so far survives
         print(f"  {label}: {row['ratsarchiv']}  {row['reference']}  {row['status']}", flush=True)
