@@ -21,56 +21,42 @@ Non-public motions are never indexed; non-public consultations are dropped first
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
-import re
 import shutil
-import signal
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
-from archive.corpus import iter_motion_files, parse_motion, read_text
-from archive.errors import ConfigError, CorpusError, CorpusErrors, IndexMissingError
-from archive.motion import Motion
+from archive.corpus import iter_motion_files
+from archive.errors import ConfigError, IndexMissingError
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
-from index.lock import reindex_lock
-from index.schema import (
-    SCHEMA_VERSION,
-    TEXT_FIELDS,
-    Lexicon,
-    build_schema,
-    public_view,
-    to_document,
+from index.building import (
+    WRITER_LIMIT_MB,
+    File,
+    Progress,
+    build_full,
+    codec,
+    document,
+    duplicate,
+    parse,
+    read,
+    settle_duplicates,
+    stamp,
 )
+from index.lock import reindex_lock
+from index.schema import SCHEMA_VERSION, Lexicon, build_schema
 
 CURRENT = "CURRENT"
 META = "meta.json"
 GEN_PREFIX = "gen-"
 BUILD_PREFIX = "build-"
-_REFERENCE_KEY = re.compile(r"^reference\s*:", re.MULTILINE)
-PARALLEL_MIN_DOCS = 2000
-"""Full builds of at least this many documents use two indexing processes."""
-WRITER_LIMIT_MB = 256
-LEXICON_CHARS = 5000
-"""Characters of each text field of each document the compound lexicon is built from."""
-
-
-def _codec() -> W3Codec:
-    """Posting blocks uncompressed: 8% faster to write, faster to read, 15% larger."""
-    return W3Codec(compression=0)
-
-
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while files are read and indexed."""
+PARALLEL_MIN_FILES = 1000
+"""Full builds of at least this many files use two indexing processes."""
 
 
 @dataclass
@@ -169,54 +155,6 @@ def _read_meta(gen: Path) -> dict:
         return {}
 
 
-# -- reading the corpus -------------------------------------------------------------------
-
-
-@dataclass
-class _File:
-    relpath: str
-    path: Path
-    text: str
-    digest: str
-
-
-def _read(corpus: Path, path: Path, report: ReindexReport, salt: str = "") -> _File | None:
-    """``salt``: the vocabulary's digest, so a vocabulary change updates every document."""
-    try:
-        text = read_text(path)
-    except CorpusError as exc:
-        report.skipped.append(str(exc))
-        return None
-    digest = hashlib.blake2b((text + salt).encode("utf-8"), digest_size=16).hexdigest()
-    return _File(path.relative_to(corpus).as_posix(), path, text, digest)
-
-
-def _parse(file: _File, report: ReindexReport) -> Motion | None:
-    try:
-        return parse_motion(file.text, file.path)
-    except CorpusErrors as exc:
-        report.skipped.extend(str(e) for e in exc.errors)
-    except CorpusError as exc:
-        report.skipped.append(str(exc))
-    return None
-
-
-def _duplicate(file: _File, motion: Motion, owner: str) -> str:
-    key = _REFERENCE_KEY.search(file.text)
-    line = file.text.count("\n", 0, key.start()) + 1 if key else 1
-    return str(
-        CorpusError(file.path, f"duplicate reference {motion.reference!r} (also in {owner})", line)
-    )
-
-
-def _texts(docs: list[dict]) -> Iterator[str]:
-    """The texts the lexicon learns words from: the opening of what each text field indexes
-    (the words of a council's papers repeat; the first pages carry enough of them)."""
-    for doc in docs:
-        for text in TEXT_FIELDS:
-            yield doc.get(text.name, "")[:LEXICON_CHARS]
-
-
 # -- full rebuild -------------------------------------------------------------------------
 
 
@@ -229,42 +167,28 @@ def _full(
     vocabulary: Vocabulary,
 ) -> None:
     report.full = True
-    files = list(iter_motion_files(corpus))
-    total = 2 * len(files)
-    done = 0
-    by_slug: dict[str, list[tuple[_File, Motion, dict]]] = {}
-    for path in files:
-        done += 1
-        file = _read(corpus, path, report, vocabulary.digest)
-        motion = _parse(file, report) if file else None
-        if file and motion:
-            if not motion.public:
-                report.private += 1
-            else:
-                doc = _document(motion, file, vocabulary)
-                by_slug.setdefault(motion.slug, []).append((file, motion, doc))
-        if progress:
-            progress(done, total)
-    kept: list[dict] = []
-    for slug, group in by_slug.items():
-        # As ``ratsarchiv check``: the file named after the reference owns it, then the first.
-        group.sort(key=lambda item: (item[0].path.stem != slug, item[0].path))
-        owner = group[0][0]
-        for file, motion, _ in group[1:]:
-            report.skipped.append(_duplicate(file, motion, owner.relpath))
-        kept.append(group[0][2])
-
+    paths = list(iter_motion_files(corpus))
+    if procs is None:
+        procs = 2 if len(paths) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 else 1
     build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
     try:
-        lexicon = Lexicon.build(_texts(kept))
-        if procs is None:
-            procs = 2 if len(kept) >= PARALLEL_MIN_DOCS and (os.cpu_count() or 1) > 1 else 1
-        count = _build(build, lexicon, kept, procs, progress, done, total)
-        if count != len(kept) and procs > 1:  # a lost sub-segment: build serially instead
-            shutil.rmtree(build)
-            count = _build(build, lexicon, kept, 1, progress, done, total)
-        if count != len(kept):
-            raise RuntimeError(f"index holds {count} documents, expected {len(kept)}")
+        parts = build_full(corpus, build, paths, vocabulary, procs, progress)
+        for part in parts:
+            report.skipped.extend(part.skipped)
+            report.private += part.private
+        losers, messages = settle_duplicates(parts)
+        report.skipped.extend(messages)
+        ix = open_generation(build, write=True)
+        if losers:
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
+            for relpath in losers:
+                writer.delete_by_term("path", relpath)
+            writer.commit(optimize=False, merge=False)
+        with ix.searcher() as searcher:
+            report.documents = searcher.doc_count()
+        expected = sum(len(p.indexed) for p in parts) - len(losers)
+        if report.documents != expected:
+            raise RuntimeError(f"the index holds {report.documents} documents, not {expected}")
         _write_meta(build, vocabulary)
         gens = _generations(index_dir)
         number = _generation_number(gens[-1].name) + 1 if gens else 1
@@ -275,51 +199,8 @@ def _full(
         raise
     _point_current(index_dir, gen)
     _clean_leftovers(index_dir, gen)
-    report.added = len(kept)
-    report.documents = len(kept)
+    report.added = report.documents
     report.generation = gen.name
-
-
-def _build(
-    build: Path,
-    lexicon: Lexicon,
-    kept: list[dict],
-    procs: int,
-    progress: Progress | None,
-    done: int,
-    total: int,
-) -> int:
-    build.mkdir(parents=True)
-    lexicon.save(build / LEXICON_FILE)
-    storage = FileStorage(str(build), supports_mmap=False)
-    ix = storage.create_index(build_schema(lexicon))
-    global _parallel_build
-    if procs > 1:
-        _parallel_build = True
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, codec=_codec())
-    else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=_codec())
-    try:
-        for doc in kept:
-            writer.add_document(**doc)
-            done += 1
-            if progress:
-                progress(done, total)
-        writer.commit()
-    except BaseException:
-        for task in getattr(writer, "tasks", []):  # workers would wait for jobs forever
-            task.terminate()
-            task.join()
-        writer.cancel()
-        raise
-    finally:
-        _parallel_build = False
-    meta = {"schema_version": SCHEMA_VERSION, "documents": len(kept), "built": time.time()}
-    (build / META).write_text(json.dumps(meta), encoding="utf-8")
-    with ix.searcher() as searcher:
-        count = searcher.doc_count()
-    ix.close()
-    return count
 
 
 # -- incremental update -------------------------------------------------------------------
@@ -345,15 +226,6 @@ def _manifest(ix: Index) -> dict[str, _Indexed]:
         }
 
 
-def _stamp(path: Path) -> str:
-    """Modification time and size: a file with the same stamp is not read again."""
-    try:
-        info = path.stat()
-    except OSError:
-        return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
-
-
 def _incremental(
     corpus: Path,
     gen: Path,
@@ -367,16 +239,16 @@ def _incremental(
         trust_stamps = _read_meta(gen).get("vocabulary") == vocabulary.digest
         paths = list(iter_motion_files(corpus))
         present: set[str] = set()
-        changed: list[_File] = []
+        changed: list[File] = []
         owners: dict[str, str] = {}
         for path in paths:
             relpath = path.relative_to(corpus).as_posix()
             present.add(relpath)
             known = manifest.get(relpath)
-            if trust_stamps and known and known.stamp == _stamp(path):
+            if trust_stamps and known and known.stamp == stamp(path):
                 owners[known.slug] = relpath
                 continue
-            file = _read(corpus, path, report, vocabulary.digest)
+            file = read(corpus, path, report.skipped, vocabulary.digest)
             if file is None:  # unreadable: the last good version (if any) stays
                 if known is None:
                     present.discard(relpath)
@@ -388,15 +260,17 @@ def _incremental(
         report.unchanged = len(present) - len(changed)
         writer = None
         for i, file in enumerate(changed, 1):
-            motion = _parse(file, report)
+            motion = parse(file, report.skipped)
             if motion is not None and (motion.public and motion.slug in owners):
-                report.skipped.append(_duplicate(file, motion, owners[motion.slug]))
+                report.skipped.append(
+                    duplicate(file.path, file.text, motion.reference, owners[motion.slug])
+                )
                 motion = None
             if progress:
                 progress(report.unchanged + i, len(present))
             if motion is None:  # unreadable: the last good version stays in the index
                 continue
-            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=_codec())
+            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             known = file.relpath in manifest
             if known:
                 writer.delete_by_term("path", file.relpath)
@@ -405,11 +279,11 @@ def _incremental(
                 report.removed += known
             else:
                 owners[motion.slug] = file.relpath
-                writer.add_document(**_document(motion, file, vocabulary))
+                writer.add_document(**document(motion, file, vocabulary))
                 report.updated += known
                 report.added += not known
         for path in sorted(set(manifest) - present):
-            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=_codec())
+            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             writer.delete_by_term("path", path)
             report.removed += 1
         if writer is not None:
@@ -422,12 +296,6 @@ def _incremental(
         ix.close()
 
 
-def _document(motion: Motion, file: _File, vocabulary: Vocabulary) -> dict:
-    doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
-    doc["stamp"] = _stamp(file.path).encode("ascii")
-    return doc
-
-
 def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:
     meta = {**_read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
     meta["updated"] = time.time()
@@ -437,23 +305,6 @@ def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None 
 
 
 # -- entry point --------------------------------------------------------------------------
-
-
-def _orphan_guard() -> None:
-    """In a forked indexing worker: die with the parent (Linux), never outlive a killed run."""
-    if not _parallel_build:
-        return
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
-
-
-_parallel_build = False
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_orphan_guard)
 
 
 def reindex(
@@ -488,5 +339,7 @@ def reindex(
                 f"cannot write the index in {index_dir}: {exc.strerror or exc}{where}; "
                 "the previous index is still in use"
             ) from None
+        except RuntimeError as exc:
+            raise ConfigError(f"{exc}; the previous index is still in use") from None
     report.seconds = time.monotonic() - started
     return report
