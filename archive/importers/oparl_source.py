@@ -83,16 +83,28 @@ def load_dump(path: Path) -> list[dict[str, Any]]:
 
 
 def count_dump(path: Path) -> int | None:
-    """How many objects a JSON Lines dump holds (cheap: counts lines), else ``None``."""
+    """How many objects a JSON Lines dump holds (cheap: counts lines), else ``None``.
+
+    ``None`` too for a file that cannot be read to its end; reading it says why.
+    """
     with open_text(path) as handle:
-        first = handle.read(1)
-        if first != "{":
+        try:
+            first = handle.read(1)
+            if first != "{":
+                return None
+            count, last = 0, first
+            for chunk in iter(lambda: handle.read(CHUNK), ""):
+                count += chunk.count("\n")
+                last = chunk[-1]
+        except (OSError, EOFError, UnicodeDecodeError):
             return None
-        count, last = 0, first
-        for chunk in iter(lambda: handle.read(CHUNK), ""):
-            count += chunk.count("\n")
-            last = chunk[-1]
         return count + (last != "\n")
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]
 
 
 def _iter_text(handle: IO[str], source: str) -> Iterator[Record]:
@@ -111,7 +123,7 @@ def _is_record_line(line: str) -> bool:
     """Whether a file's first line is a whole object on its own (JSON Lines)."""
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(value, dict) and not isinstance(value.get("data"), list)
 
@@ -125,8 +137,11 @@ def _iter_lines(start: str, handle: IO[str]) -> Iterator[Record]:
         where = f"line {number}"
         try:
             value = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             yield Record(where, error=f"not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting
+            yield Record(where, error=f"not valid JSON: {_unreadable(exc)}")
             continue
         if isinstance(value, dict):
             yield Record(where, value)
@@ -199,6 +214,8 @@ class _Stream:
                 if len(self.buf) - self.pos > MAX_RECORD_CHARS or not self.more():
                     self.fail(f"not valid JSON: {exc.msg}")
                 continue
+            except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting
+                self.fail(f"not valid JSON: {_unreadable(exc)}")
             if end == len(self.buf) and not self.eof and self.more():
                 continue  # a number or literal may go on in the next chunk
             self.pos = end
