@@ -34,7 +34,8 @@ from index.snippets import phrase_pattern
 B = 0.75
 K1 = 1.2
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
-POSTINGS_CACHE = 256
+POSTINGS_CACHE = 2_000_000
+"""Postings (docnum, frequency pairs) kept in memory per commit, about 16 bytes each."""
 
 
 def bm25(tf: np.ndarray, length: np.ndarray, avg: float, idf: float) -> np.ndarray:
@@ -79,6 +80,7 @@ class Matcher:
         self.doc_count = max(self.reader.doc_count(), 1)
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached = 0
         self.timed_out = False
 
     def run(self, q: wq.Query, deadline: float) -> tuple[np.ndarray, np.ndarray]:
@@ -203,8 +205,10 @@ class Matcher:
         else:
             found = (np.zeros(0, np.int64), np.zeros(0))
         self._postings[key] = found
-        if len(self._postings) > POSTINGS_CACHE:
-            self._postings.popitem(last=False)
+        self._cached += len(found[0])
+        while self._cached > POSTINGS_CACHE and len(self._postings) > 1:
+            _, (docs, _) = self._postings.popitem(last=False)
+            self._cached -= len(docs)
         return found
 
     def has(self, fieldname: str, text: str, docnum: int) -> bool:

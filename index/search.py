@@ -351,9 +351,11 @@ class Archive:
                 for term, weight in keys
                 for name, boost in SIMILAR_FIELDS.items()
             ]
-            query = wq.And([wq.Or(alternatives), wq.Not(wq.Term("slug", slug))])
-            found = [(r.docnum, r.score) for r in snap.searcher.search(query, limit=limit)]
-            return snap.hits([d for d, _ in found], set(), dict(found))
+            mask, scores = snap.matcher.run(wq.Or(alternatives), time.monotonic() + TIME_LIMIT)
+            mask[docnum] = False
+            docs = np.flatnonzero(mask)
+            best = docs[np.lexsort((docs, -scores[docs]))][:limit].tolist()
+            return snap.hits(best, set(), {d: float(scores[d]) for d in best})
 
     # -- "Meinten Sie …?" -----------------------------------------------------------------
 
