@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.numlists import delta_decode
 
-from index.query import TextPhrase
+from index.query import DateRange, TextPhrase
 from index.snippets import phrase_pattern
 
 B = 0.75
@@ -69,11 +69,17 @@ class Matcher:
     """Dense match masks and scores for queries over one searcher (one commit)."""
 
     def __init__(
-        self, searcher: Searcher, live: np.ndarray, text: Callable[[str, int], str]
+        self,
+        searcher: Searcher,
+        live: np.ndarray,
+        text: Callable[[str, int], str],
+        dates: Callable[[str, str], np.ndarray],
     ) -> None:
-        """``text(field, docnum)``: the plain text a field indexed (checks phrases)."""
+        """``text(field, docnum)``: the plain text a field indexed (checks phrases);
+        ``dates(low, high)``: the mask of documents dated in that range."""
         self.searcher = searcher
         self.text = text
+        self.dates = dates
         self.reader = searcher.reader()
         self.live = live
         self.size = len(live)
@@ -116,6 +122,8 @@ class Matcher:
                 mask |= m
                 scores += s
             return mask, scores * q.boost
+        if isinstance(q, DateRange):
+            return self.dates(q.low, q.high) & self.live, np.zeros(self.size)
         if isinstance(q, TextPhrase):
             return self._text_phrase(q)
         if isinstance(q, wq.And) and type(q) is wq.And:

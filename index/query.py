@@ -269,8 +269,6 @@ class Context:
     analyzer: Analyzer
     facet_values: Callable[[str, str], list[str]]
     """(facet name, typed text) → the facet values it means."""
-    date_terms: Callable[[str, str], list[str]]
-    """(low, high) → indexed dates in the range."""
 
 
 class _Compiler:
@@ -443,7 +441,7 @@ class _Compiler:
                     datetime.date.fromisoformat(value)
                 except ValueError:
                     raise Malformed(f"„{value}“ ist kein gültiges Datum") from None
-        return _terms("date", self.ctx.date_terms(low, high))
+        return wq.ConstantScoreQuery(DateRange(low, high), 0.0)
 
 
 def _sequence(name: str, groups: list[list[str]], boost: float) -> wq.Query:
@@ -455,6 +453,16 @@ def _sequence(name: str, groups: list[list[str]], boost: float) -> wq.Query:
     if all(len(g) == 1 for g in groups):
         return _phrase(name, [g[0] for g in groups], [1] * (len(groups) - 1), boost)
     return wq.And([wq.Or([wq.Term(name, t) for t in g]) for g in groups], boost=boost)
+
+
+class DateRange(wq.TermRange):
+    """Dates from ``low`` to ``high`` (ISO text; ``2024`` or ``2024-05`` cover the period).
+
+    ``index.matching`` answers it from the date column; Whoosh could as a term range."""
+
+    def __init__(self, low: str, high: str) -> None:
+        super().__init__("date", low, high + "\uffff")
+        self.low, self.high = low, high
 
 
 class TextPhrase(wq.And):

@@ -91,7 +91,7 @@ class _Snapshot:
         self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
         self.reader = self.searcher.reader()
         self.columns = Columns(self.reader)
-        self.matcher = Matcher(self.searcher, self.columns.live, self.text)
+        self.matcher = Matcher(self.searcher, self.columns.live, self.text, self.columns.date_mask)
         self.analyzer = query_analyzer()
         self.cache: OrderedDict[str, _Match] = OrderedDict()
         self.users = 0
@@ -105,12 +105,7 @@ class _Snapshot:
         self._finalizer()  # once; also runs if the snapshot is garbage-collected unclosed
 
     def context(self) -> Context:
-        columns = self.columns
-
-        def date_terms(low: str, high: str) -> list[str]:
-            return [d for d in columns.dates if low <= d and d[: len(high)] <= high]
-
-        return Context(self.reader, self.analyzer, columns.matching_values, date_terms)
+        return Context(self.reader, self.analyzer, self.columns.matching_values)
 
     def match(self, text: str) -> _Match:
         key = " ".join(text.split())
