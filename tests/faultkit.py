@@ -103,6 +103,19 @@ def auszug_variants(target: Path, count: int) -> list[Path]:
     return files
 
 
+def allris_html_variants(target: Path, count: int) -> list[Path]:
+    """``count`` ALLRIS Drucksache pages (vo020): a real Hamburg page under other numbers."""
+    page = (HAMBURG / "hamburg_mitte" / "vo020.html").read_bytes()
+    assert b"23-1862" in page, "the Hamburg page's paper number changed"
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        path = target / f"vo020-{i}.html"
+        path.write_bytes(page.replace(b"23-1862", f"23-{5000 + i}".encode("ascii")))
+        files.append(path)
+    return files
+
+
 # -- corpus state ---------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from faultkit import (
+    allris_html_variants,
     auszug_variants,
     kill_repeatedly,
     leftovers,
@@ -35,6 +36,7 @@ KILLS = 5
 """Kills per command here; ``python -m benchmarks.soak`` kills each command 20 times."""
 OPARL_PAPERS = 60
 AUSZUEGE = 120
+HTML_PAGES = 25
 INDEXED = 60
 
 
@@ -88,6 +90,28 @@ def test_killed_allris_import_never_half_writes_and_next_run_completes(tmp_path:
     )
     assert_killed_often(seen, KILLS)
     result = run("import", "allris", *files, "--corpus", corpus)
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert motion_files(corpus) == motion_files(clean)
+    assert leftovers(corpus) == []
+
+
+def test_killed_allris_html_import_never_half_writes_and_next_run_completes(
+    tmp_path: Path,
+) -> None:
+    files = allris_html_variants(tmp_path / "pages", HTML_PAGES)
+    clean = tmp_path / "clean"
+    seconds = timed(["import", "allris-html", *files, "--corpus", clean])
+    corpus = tmp_path / "corpus"
+    seen = kill_repeatedly(
+        ["import", "allris-html", *files, "--corpus", corpus],
+        times=KILLS,
+        longest=seconds,
+        seed=13,
+        after_each=lambda _: assert_sound(corpus),
+    )
+    assert_killed_often(seen, KILLS)
+    result = run("import", "allris-html", *files, "--corpus", corpus)
     no_traceback(result)
     assert result.returncode == 0, result.stderr[-2000:]
     assert motion_files(corpus) == motion_files(clean)
