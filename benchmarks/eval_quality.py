@@ -178,7 +178,9 @@ def compound_part(long: str, words: Words, own: set[str]) -> str | None:
     for size in range(len(low) - 4, 4, -1):  # leave at least four letters for the rest
         for piece, rest in ((low[-size:], low[:-size]), (low[:size], low[size:])):
             form = piece.capitalize()
-            if piece not in own and words.standalone[form] >= 3 and words.is_word(rest):
+            if piece in own or piece.startswith("inn"):  # Einwohner|innen is no compound
+                continue
+            if words.standalone[form] >= 3 and words.is_word(rest):
                 return form
     return None
 

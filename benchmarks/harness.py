@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import sqlite3
@@ -135,6 +136,8 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
+    """User + system CPU of the process and the children it waited for (robust to load)."""
 
     def check(self, what: str) -> Measured:
         if self.returncode != 0:
@@ -145,6 +148,7 @@ class Measured:
 
 def measure(cmd: Sequence[str], *, timeout: float = 3600, env: dict | None = None) -> Measured:
     """Run ``cmd`` to completion; time it from spawn to exit and sample its memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
@@ -157,7 +161,9 @@ def measure(cmd: Sequence[str], *, timeout: float = 3600, env: dict | None = Non
             out, err = proc.communicate()
             raise RuntimeError(f"timed out after {timeout} s: {' '.join(cmd)}") from None
     seconds = time.perf_counter() - start
-    return Measured(seconds, sampler.peak_mb, proc.returncode, out, err)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(seconds, sampler.peak_mb, proc.returncode, out, err, round(cpu, 2))
 
 
 def bin_path(name: str) -> str:
