@@ -92,12 +92,18 @@ class Words:
             self.df.update({w.lower() for w in _WORD.findall(text)})
             self.standalone.update({w for w in _STANDALONE.findall(text)})
 
-    def is_word(self, text: str) -> bool:
-        """Whether ``text`` (maybe with a Fugen-s/-n/-en/-es/-e) stands alone in two papers."""
-        for cut in ("", "s", "n", "en", "es", "e"):
+    def is_word(self, text: str, head: bool) -> bool:
+        """Whether ``text`` is a word: a noun (capitalised in three papers) or a longer word
+        standing alone in five; a modifier may carry a Fugen-s/-n/-en/-es/-e, a head an
+        ending. Fragments (``liche``, ``schaften``) and particles (``über``) are not."""
+        cuts = ("", "e", "en", "n", "s", "es", "er") if head else ("", "s", "n", "en", "es", "e")
+        for cut in cuts:
             form = text[: len(text) - len(cut)]
-            seen = self.standalone[form] + self.standalone[form.capitalize()]
-            if text.endswith(cut) and len(form) >= 4 and seen >= 2:
+            if not text.endswith(cut) or len(form) < 4 or form in _STOP:
+                continue
+            if self.standalone[form.capitalize()] >= 3:
+                return True
+            if len(form) >= 6 and self.standalone[form] >= 5:
                 return True
         return False
 
@@ -173,15 +179,17 @@ def inflection_query(doc, words: Words, rng) -> list[str] | None:
 
 def compound_part(long: str, words: Words, own: set[str]) -> str | None:
     """The longest noun that begins or ends ``long`` and stands alone in other papers, where
-    the rest of ``long`` is a word too (``Verkehr|sberuhigung`` no, ``Ferien|betreuung`` yes)."""
+    the rest of ``long`` is a word too (``Ferien|betreuung`` yes, ``Liegen|schaften`` no)."""
     low = long.lower()
     for size in range(len(low) - 4, 4, -1):  # leave at least four letters for the rest
-        for piece, rest in ((low[-size:], low[:-size]), (low[:size], low[size:])):
-            form = piece.capitalize()
+        for piece, rest, head in (
+            (low[-size:], low[:-size], False),
+            (low[:size], low[size:], True),
+        ):
             if piece in own or piece.startswith("inn"):  # Einwohner|innen is no compound
                 continue
-            if words.standalone[form] >= 3 and words.is_word(rest):
-                return form
+            if words.standalone[piece.capitalize()] >= 5 and words.is_word(rest, head):
+                return piece.capitalize()
     return None
 
 

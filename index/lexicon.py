@@ -66,14 +66,16 @@ SHORT_PARTS = _wordset("amt rat weg bad bau hof zoo see rad bus tag tor gas eis 
 #: Suffixes and PDF fragments that are never a part of their own (-lich, -ungen, -keit ...).
 _SUFFIX_LIKE = re.compile(
     r"(?:lich|isch|ig|bar|sam)(?:e[nrsm]?|keit(?:en)?)?"
-    r"|(?:[tnrlgshzd]?ung|heit|keit|schaft|[a-z]?tion|ion|ismus|itat|nis|ling|chen|lein"
-    r"|ierung)(?:en|s|e|es)?"
+    r"|(?:[tnrlgshzd]?ung|heit|keit|s?chaft|[a-z]?tion|ion|ismus|itat|nis|ling|chen|lein"
+    r"|[a-z]?ierung)(?:en|s|e|es)?"
 )
 #: Fugenelemente a modifier may carry, by its last letter (Lebens-, Straßen-, Kinder-).
 _FUGEN = {"s": ("s", "es"), "n": ("n", "en"), "r": ("er",), "e": ("e",)}
 #: Inflection endings a head may carry, by its last letter.
 _ENDINGS = {"e": ("e",), "n": ("en", "n", "ern", "nen"), "s": ("s", "es"), "r": ("er",)}
 MAX_PARTS = 4
+#: A word is not split if it is SPLIT_RATIO times as frequent as its rarest part.
+SPLIT_RATIO = 200
 
 
 def fold(text: str) -> str:
@@ -149,7 +151,8 @@ class Lexicon:
         self.counts: dict[str, int] = dict(counts or {})
         self.nouns: frozenset[str] = frozenset(nouns)
         self.path: Path | None = None  # the file it was loaded from or saved to
-        self._split = lru_cache(maxsize=50_000)(self._split_uncached)
+        self._split = lru_cache(maxsize=50_000)(self._split_fine)
+        self._split_best = lru_cache(maxsize=50_000)(self._split_uncached)
         self._modifiers = lru_cache(maxsize=50_000)(self._modifiers_uncached)
 
     def __len__(self) -> int:
@@ -227,12 +230,24 @@ class Lexicon:
             return ()
         return self._split(form)
 
+    def _split_fine(self, form: str) -> tuple[str, ...]:
+        """The best split, each longer part split again (stahlbeton|arbeiten → stahl|beton|…)."""
+        parts = self._split_best(form)
+        if len(parts) >= MAX_PARTS:
+            return parts
+        fine: list[str] = []
+        for part in parts:
+            inner = self._split_best(part) if len(part) >= 8 else ()
+            fine.extend(inner or (part,))
+        return parts if len(fine) > MAX_PARTS else tuple(fine)
+
     def _split_uncached(self, form: str) -> tuple[str, ...]:
         counts, is_head = self.counts, self._is_head
         size = len(form)
         # every head ends the word, so the inflection endings to try are the same for all
         cuts = [0] + [len(e) for e in _ENDINGS.get(form[-1], ()) if form.endswith(e)]
         best: tuple[float, tuple[str, ...]] = (0.0, ())
+        rarest = 0
         for start in range(3, size - 2):
             for cut in cuts:
                 stem = form[start : size - cut]
@@ -241,25 +256,28 @@ class Lexicon:
                     break
             else:
                 continue
-            for score, parts in self._modifiers(form[:start]):
+            for score, least, parts in self._modifiers(form[:start]):
                 total = (score * head_count) ** (1 / (len(parts) + 1))
                 if total > best[0]:
-                    best = (total, (*parts, form[start:]))
+                    best, rarest = (total, (*parts, form[start:])), min(least, head_count)
+        whole = max(counts.get(form, 0), self._modifier_count(form))  # entwicklungs: Fuge
+        if rarest * SPLIT_RATIO < whole:
+            return ()  # a part far rarer than the word is a fragment (arbe|iten, orien|tierung)
         return best[1]
 
-    def _modifiers_uncached(self, text: str, depth: int = 1) -> list[tuple[float, tuple[str, ...]]]:
-        """Ways to read ``text`` as known modifiers: ``(product of counts, parts)``."""
+    def _modifiers_uncached(self, text: str, depth: int = 1) -> list[tuple[float, int, tuple]]:
+        """Ways to read ``text`` as known modifiers: ``(product of counts, least count, parts)``."""
         found = []
         count = self._modifier_count(text)
         if count:
-            found.append((float(count), (text,)))
+            found.append((float(count), count, (text,)))
         if depth < MAX_PARTS - 1:
             for cut in range(3, len(text) - 2):
                 last = self._modifier_count(text[cut:])
                 if not last:
                     continue
-                for score, parts in self._modifiers(text[:cut], depth + 1):
-                    found.append((score * last, (*parts, text[cut:])))
+                for score, least, parts in self._modifiers(text[:cut], depth + 1):
+                    found.append((score * last, min(least, last), (*parts, text[cut:])))
         return found
 
     def _allowed(self, form: str) -> bool:
@@ -273,21 +291,26 @@ class Lexicon:
         return (form in self.nouns or (count >= 3 and len(form) >= 6)) and self._allowed(form)
 
     def _modifier_count(self, piece: str) -> int:
+        """How often ``piece`` occurs as a word, maybe without its Fugenelement (the larger
+        count: ``bebauungs`` is mostly ``Bebauung``); 0 if it is no possible modifier."""
         counts = self.counts
+        if piece in _STOP_PARTS:
+            return 0
         count = counts.get(piece, 0)
-        if count:
-            return count if self._modifier_ok(piece) else 0
+        if count and not self._allowed(piece):
+            count = 0
         for fuge in _FUGEN.get(piece[-1], ()):
             if piece.endswith(fuge):
                 stem = piece[: -len(fuge)]
-                count = counts.get(stem, 0)
-                if count and self._modifier_ok(stem):
-                    return count
-        for added in ("e", "en"):  # Schul-weg (Schule), Wohn-raum (wohnen)
-            count = counts.get(piece + added, 0)
-            if count and self._modifier_ok(piece):
-                return count
-        return 0
+                found = counts.get(stem, 0)
+                if found > count and self._modifier_ok(stem):
+                    count = found
+        if not count:
+            for added in ("e", "en"):  # Schul-weg (Schule), Wohn-raum (wohnen)
+                found = counts.get(piece + added, 0)
+                if found and self._allowed(piece):
+                    return found
+        return count
 
 
 #: Function words that must not be a compound part (unter-nehmen, uber-gang, gegen-stand).
