@@ -38,6 +38,7 @@ from index.schema import (
     TEXT_FIELDS,
     TEXT_FIELDS_BY_NAME,
     normalise_reference,
+    stem_hash,
 )
 
 MAX_QUERY_CHARS = 400
@@ -466,14 +467,16 @@ class DateRange(wq.TermRange):
 
 
 class TextPhrase(wq.And):
-    """A phrase in a field without positions (``body``): its words ANDed by Whoosh, and
-    checked in the stored text by ``index.matching`` (``gaps``: positions between words)."""
+    """A phrase in a field without positions (``body``): its words ANDed (all Whoosh sees),
+    then checked against each candidate's word sequence by ``index.matching``."""
 
     def __init__(self, fieldname: str, words: list[str], gaps: list[int], boost: float = 1.0):
         super().__init__([wq.Term(fieldname, w) for w in words], boost=boost)
         self.fieldname = fieldname
         self.words = list(words)
         self.gaps = list(gaps)
+        self.offsets = [0, *itertools.accumulate(gaps)]
+        self.hashes = [stem_hash(w) for w in words]
 
     def __repr__(self) -> str:
         return f"TextPhrase({self.fieldname!r}, {self.words!r}, {self.gaps!r})"

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
@@ -31,7 +33,7 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bumped whenever documents change shape; an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
@@ -52,8 +54,8 @@ class TextField:
 
     ``body`` (extracted PDF text, most of the index) keeps term frequencies only: with
     positions, every occurrence of a common word is read back whenever a query names it,
-    which made ``Stadt Karlsruhe`` take seconds. Its phrases are checked against the
-    stored text (``index.matching``), its snippets found by ``index.snippets.find_spans``.
+    which made ``Stadt Karlsruhe`` take seconds. Its phrases are checked against its word
+    sequence (``SequencedText``), its snippets found by ``index.snippets.find_spans``.
     """
 
     name: str
@@ -86,6 +88,55 @@ class TextColumn(columns.CompressedBytesColumn):
     """Compressed bytes, empty by default (whoosh forgets the default of its own class)."""
 
     _default = b""
+
+
+def stem_hash(term: str) -> int:
+    """A term's 16-bit fingerprint in a word sequence (0 marks a position without one)."""
+    return zlib.crc32(term.encode("utf-8")) & 0xFFFF or 1
+
+
+class SequencedText(fields.TEXT):
+    """Full text whose postings keep term frequencies only (fast to read for common words),
+    plus, in a column, the document's word sequence: one ``stem_hash`` per position, so a
+    phrase is checked by comparing arrays instead of storing every position in postings.
+
+    The sequence is recorded while Whoosh analyses the field for its postings (the column
+    value of a field is taken right after its terms), so no text is analysed twice.
+    """
+
+    def __init__(self, analyzer: Any) -> None:
+        super().__init__(analyzer=analyzer, phrase=False)
+        self.column_type = columns.VarBytesColumn()
+        self._sequence = b""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_sequence": b""}
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("mode", "index")
+        recorded: dict[int, int] = {}
+        inner = self.analyzer
+
+        def recording(text: str, **options: Any) -> Any:
+            options["positions"] = True
+            for token in inner(text, **options):
+                if not token.stopped and token.pos not in recorded:
+                    recorded[token.pos] = stem_hash(token.text)
+                yield token
+
+        for text, freq, weight, vbytes in self.format.word_values(value, recording, **kwargs):
+            yield (text.encode("utf-8"), freq, weight, vbytes)
+        sequence = np.zeros(max(recorded, default=-1) + 1, dtype="<u2")
+        if recorded:
+            sequence[np.fromiter(recorded, dtype=np.int64)] = list(recorded.values())
+        self._sequence = sequence.tobytes()
+
+    def to_column_value(self, value: Any) -> bytes:
+        sequence, self._sequence = self._sequence, b""
+        return sequence
+
+    def from_column_value(self, value: bytes) -> bytes:
+        return value
 
 
 def text_column(name: str) -> str:
@@ -215,9 +266,12 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
     # Stored fields are one compressed blob per document, read for every hit: keep them
     # small (hit data, title). Long texts go to per-field columns, read only when needed.
     for text in TEXT_FIELDS:
-        spec[text.name] = fields.TEXT(
-            analyzer=analyzer, chars=text.chars, phrase=text.chars, stored=text.name == "title"
-        )
+        if text.chars:
+            spec[text.name] = fields.TEXT(
+                analyzer=analyzer, chars=True, stored=text.name == "title"
+            )
+        else:
+            spec[text.name] = SequencedText(analyzer)
         if text.snippet:
             spec[text_column(text.name)] = fields.COLUMN(TextColumn())
     for facet in FACETS:

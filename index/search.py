@@ -91,7 +91,9 @@ class _Snapshot:
         self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
         self.reader = self.searcher.reader()
         self.columns = Columns(self.reader)
-        self.matcher = Matcher(self.searcher, self.columns.live, self.text, self.columns.date_mask)
+        self.matcher = Matcher(
+            self.searcher, self.columns.live, self.sequence, self.columns.date_mask
+        )
         self.analyzer = query_analyzer()
         self.cache: OrderedDict[str, _Match] = OrderedDict()
         self.users = 0
@@ -159,6 +161,10 @@ class _Snapshot:
             found = frozenset(t.text for t in self.analyzer(word, mode="query"))
             self._analyzed[word] = found
         return found
+
+    def sequence(self, name: str, docnum: int) -> np.ndarray:
+        """The word sequence of a text field without positions (``SequencedText``)."""
+        return np.frombuffer(self.column(name)[docnum] or b"", dtype="<u2")
 
     def text(self, name: str, docnum: int) -> str:
         """The plain text of text field ``name`` of a document (as indexed)."""

@@ -119,7 +119,8 @@ def load_spans(
 # -- fields without character offsets: find the words in the text ------------------------
 
 _FOLDS = {"a": "(?:ae|a|ä|á|à|â)", "o": "(?:oe|o|ö|ó|ô)", "u": "(?:ue|u|ü|ú|û)", "e": "(?:e|é|è|ê)"}
-MAX_SPANS = 200
+MAX_SPANS = 40
+"""Matches looked for in one text: enough to choose the snippet from."""
 
 
 def stem_pattern(stem: str) -> str:
@@ -137,18 +138,18 @@ def stem_pattern(stem: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _words_pattern(stems: frozenset[str]) -> re.Pattern[str]:
+def _stems_pattern(stems: frozenset[str]) -> re.Pattern[str]:
     alternatives = "|".join(stem_pattern(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
+    return re.compile(alternatives, re.IGNORECASE)
 
 
-def phrase_pattern(stems: list[str], gaps: list[int]) -> re.Pattern[str]:
-    """Words starting with ``stems`` in order, ``gaps`` apart (stopwords between count)."""
-    parts = [rf"(?<!\w){stem_pattern(stems[0])}\w*"]
-    for stem, gap in zip(stems[1:], gaps, strict=True):
-        between = r"\W+" if gap <= 1 else rf"\W+(?:\w+\W+){{0,{gap - 1}}}"
-        parts.append(rf"{between}{stem_pattern(stem)}\w*")
-    return re.compile("".join(parts), re.IGNORECASE)
+def _word_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole word around ``text[start:end]``."""
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return start, end
 
 
 def find_spans(
@@ -164,15 +165,20 @@ def find_spans(
     if not stems or not text:
         return []
     found: list[tuple[int, int, str]] = []
-    for match in _words_pattern(stems).finditer(text):
-        word = match.group()
+    last = -1
+    for match in _stems_pattern(stems).finditer(text):
+        if match.start() < last:
+            continue  # a second stem inside a word already taken
+        start, end = _word_at(text, match.start(), match.end())
+        last = end
+        word = text[start:end]
         analysed = analyze(word) & stems
         term = next(iter(analysed), None)
         if term is None:
             folded = fold(word)
             term = next((s for s in stems if len(s) >= 5 and s in folded), None)
         if term is not None:
-            found.append((match.start(), match.end(), term))
+            found.append((start, end, term))
             if len(found) >= MAX_SPANS:
                 break
     return found
