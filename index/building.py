@@ -38,6 +38,9 @@ from index.analysis import LEXICON_FILE
 from index.schema import Lexicon, build_schema, public_view, to_document
 
 WRITER_LIMIT_MB = 256
+BUILD_LIMIT_MB = 1536
+"""Posting pool of one full-build worker: big enough that a share of 12,000 papers is
+sorted in memory (a spill to disk writes and merges runs of pickled postings: slower)."""
 LEXICON_CHARS = 5_000
 """Characters at the start of each file the compound lexicon learns its words from."""
 _REFERENCE_KEY = re.compile(r"^reference\s*:", re.MULTILINE)
@@ -139,7 +142,7 @@ def _index_part(
     part = Part()
     storage = FileStorage(str(build), supports_mmap=False)
     ix = storage.open_index(schema=build_schema(Lexicon.load(build / LEXICON_FILE)))
-    writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB, codec=codec())
+    writer = SegmentWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, codec=codec())
     try:
         for path in paths:
             file = read(corpus, path, part.skipped, vocabulary.digest)

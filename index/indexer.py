@@ -9,12 +9,15 @@ Layout of an index directory (``--index``, default ``var/index``)::
       gen-000003/      the previous generation, kept for readers still using it
       build-4711/      a full rebuild in progress (a leftover is removed by the next run)
 
-``reindex(corpus, index_dir)`` updates the live generation in place: only files whose
-content changed are re-read (each document stores its file's content digest), deleted
-files are removed, and Whoosh's own commit makes the change visible at once.
-``reindex(..., full=True)`` builds a new generation from scratch beside the live one and
-then points ``CURRENT`` at it, so readers keep the old one until they refresh, and a
-crash or a broken file leaves the previous generation serving.
+``reindex(corpus, index_dir)`` updates the live generation in place: a file whose
+modification time and size match its document is not even read; others are compared by
+content digest; only changed files are re-indexed, deleted ones removed, and Whoosh's own
+commit makes the change visible at once (never an optimize).
+``reindex(..., full=True)`` builds a new generation from scratch beside the live one
+(``index.building``: two worker processes for big corpora) and then points ``CURRENT``
+at it, so readers keep the old one until they refresh, and a crash or a broken file
+leaves the previous generation serving. A first run, or an index of another
+``SCHEMA_VERSION``, is always a full build.
 
 Non-public motions are never indexed; non-public consultations are dropped first.
 """
