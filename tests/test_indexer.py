@@ -169,6 +169,10 @@ def test_parallel_full_build_indexes_every_document(tmp_path) -> None:
     report = reindex(corpus, index, full=True, procs=2)
     assert report.documents == 300
     assert total(index, "Sanierung") == 300
+    with Archive.open(index) as store:  # exports page through it in chunks
+        every = list(store.iter_all(SearchRequest("Sanierung", sort="oldest")))
+    assert len({h.reference for h in every}) == 300
+    assert [h.date for h in every] == sorted(h.date for h in every)
 
 
 def test_unusable_index_location_is_a_clear_error(corpus, tmp_path) -> None:
