@@ -118,7 +118,13 @@ class _State:
 
     def save(self) -> None:
         data = {"sources": self.sources, "papers": self.papers, "pending": self.pending}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+        try:
+            write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot write {self.path}: {exc.strerror}; every file written is complete, "
+                "run the import again when this is fixed"
+            ) from None
 
 
 def build_context(

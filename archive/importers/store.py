@@ -123,6 +123,7 @@ class CorpusWriter:
         self._journal_path = self.corpus / JOURNAL_FILE
         self._journal: TextIO | None = None
         self._unsaved = 0
+        self._flush_failed = False
         self._state = self._load_state()
         self._references = scan_references(self.corpus)
 
@@ -175,9 +176,15 @@ class CorpusWriter:
             pass  # best effort: the state itself is still written at the next flush
 
     def close(self) -> None:
-        """Write the import state (safe to call twice)."""
+        """Write the import state (safe to call twice); ``ConfigError`` if it cannot."""
         if self._unsaved:
-            self._flush()
+            try:
+                self._flush()
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot write {self._state_path}: {exc.strerror}; every file written is "
+                    "complete, run the import again when this is fixed"
+                ) from None
 
     def _record(self, path: Path, data: bytes) -> None:
         name = path.relative_to(self.corpus).as_posix()
@@ -187,8 +194,11 @@ class CorpusWriter:
         self._state[name] = digest
         self._unsaved += 1
         self._log(name, digest)
-        if self._unsaved >= FLUSH_EVERY:
-            self._flush()
+        if self._unsaved >= FLUSH_EVERY and not self._flush_failed:
+            try:
+                self._flush()
+            except OSError:  # a full disk, say: close() tries again and reports it
+                self._flush_failed = True
 
     def _edited(self, path: Path, data: bytes) -> bool:
         recorded = self._state.get(path.relative_to(self.corpus).as_posix())
