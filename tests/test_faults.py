@@ -284,22 +284,34 @@ def test_reindex_on_full_disk_says_so_and_keeps_the_old_index(archive) -> None:
     answers(store, total)
 
 
-def test_import_on_full_disk_says_so_and_writes_no_partial_file(tmp_path: Path) -> None:
-    files = auszug_variants(tmp_path / "auszuege", 20)
+@pytest.mark.parametrize(
+    ("files", "limit"),
+    [(20, 1024), (230, 8192)],
+    ids=["motion-files-do-not-fit", "import-state-does-not-fit"],
+)
+def test_import_on_full_disk_says_so_and_writes_no_partial_file(
+    tmp_path: Path, files: int, limit: int
+) -> None:
+    sources = auszug_variants(tmp_path / "auszuege", files)
     corpus = tmp_path / "corpus"
-    ok = run("import", "allris", *files[:10], "--corpus", corpus)
+    ok = run("import", "allris", *sources[:10], "--corpus", corpus)
     assert ok.returncode == 0
     before = snapshot(corpus)
-    result = run("import", "allris", *files, "--corpus", corpus, preexec_fn=_file_size_limit(1024))
+    result = run(
+        "import", "allris", *sources, "--corpus", corpus, preexec_fn=_file_size_limit(limit)
+    )
     no_traceback(result)
     assert result.returncode != 0
-    assert "too large" in result.stderr.lower(), result.stderr
+    assert "too large" in result.stderr.lower(), result.stderr[-1000:]
     assert_sound(corpus, before)
     assert leftovers(corpus) == []
     after = motion_files(corpus)
     assert {k: v for k, v in after.items() if k in before} == {
         k: v for k, v in before.items() if k.endswith(".md")
     }
+    again = run("import", "allris", *sources, "--corpus", corpus)  # space again: it completes
+    assert again.returncode == 0, again.stderr[-1000:]
+    assert "0 conflicts" in again.stdout
 
 
 @pytest.mark.parametrize("command", ["reindex", "serve", "search"])
