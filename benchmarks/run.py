@@ -28,6 +28,7 @@ from urllib.parse import quote, urlencode
 from benchmarks import corpora
 from benchmarks.fts5_reference import Fts5Archive
 from benchmarks.harness import (
+    Measured,
     Server,
     bin_path,
     machine_info,
@@ -118,15 +119,20 @@ class Bench:
         seconds = self.details["rebuild_x1"]["seconds"]
         peak = self.details["rebuild_x1"]["peak_rss_mb"]
         mbps = stats["mb"] / seconds
-        baseline_dir = self.workdir / "whoosh-default"
-        cmd = [sys.executable, "-m", "benchmarks.whoosh_default", "--corpus", str(corpus)]
-        base = measure([*cmd, "--index", str(baseline_dir)]).check("whoosh default baseline")
+        if self.args.baseline_from:  # a measurement of the same corpus made before
+            data = json.loads(self.args.baseline_from.read_text(encoding="utf-8"))
+            base = Measured(data["seconds"], data["peak_rss_mb"], 0, "", "", data["cpu_seconds"])
+        else:
+            baseline_dir = self.workdir / "whoosh-default"
+            cmd = [sys.executable, "-m", "benchmarks.whoosh_default", "--corpus", str(corpus)]
+            base = measure([*cmd, "--index", str(baseline_dir)]).check("whoosh default baseline")
         base_mbps = stats["mb"] / base.seconds
         ratio = mbps / base_mbps
         self.details["whoosh_default"] = {
             "seconds": base.seconds,
             "cpu_seconds": base.cpu_seconds,
             "peak_rss_mb": base.peak_rss_mb,
+            "reused_from": str(self.args.baseline_from or ""),
         }
         self.row(
             "rebuild_throughput",
@@ -474,6 +480,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, help="timed passes over the query list")
     parser.add_argument("--reps", type=int, help="repetitions of incremental and cold start")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")
+    parser.add_argument(
+        "--baseline-from",
+        type=Path,
+        help="reuse a default-Whoosh measurement of the same corpus (JSON with seconds, "
+        "cpu_seconds, peak_rss_mb) instead of running it again",
+    )
     args = parser.parse_args(argv)
     if args.small and args.papers is None:
         args.papers = 300
