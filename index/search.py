@@ -31,8 +31,8 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
+from whoosh import columns, scoring
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -144,7 +144,18 @@ class _Snapshot:
     def column(self, name: str):  # type: ignore[no-untyped-def]
         reader = self._column_readers.get(name)
         if reader is None:
-            reader = self._column_readers[name] = self.reader.column_reader(name)
+            # Whoosh's MultiReader leaves out segments without this column and then maps
+            # document numbers to the wrong segment; each segment gives its own column
+            # (the default where no document of it had a value).
+            leaves = self.reader.leaf_readers()
+            if len(leaves) == 1:
+                reader = leaves[0][0].column_reader(name)
+            else:
+                reader = columns.MultiColumnReader(
+                    [segment.column_reader(name) for segment, _ in leaves],
+                    [offset for _, offset in leaves],
+                )
+            self._column_readers[name] = reader
         return reader
 
     def known(self, word: str) -> bool:
