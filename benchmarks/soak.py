@@ -3,10 +3,11 @@
 ``python -m benchmarks.soak`` imports a few thousand real Karlsruhe papers (kept in
 ``--workdir`` between runs), then
 
-1. **load**: serves them with the real ``ratsarchiv serve`` while ``ratsarchiv reindex
-   --full`` rebuilds the index again and again; ``--clients`` threads (default 8) send
-   searches with varied queries and facets to ``/`` and ``/api/search`` for
-   ``--duration`` seconds (default 60) and open the motion page of every hit they get.
+1. **load**: serves them with the real ``ratsarchiv serve`` while ``ratsarchiv reindex``
+   runs again and again (after an edit to one file, then ``--full``, in turn);
+   ``--clients`` threads (default 8) send searches with varied queries and facets to
+   ``/`` and ``/api/search`` for ``--duration`` seconds (default 60) and open the motion
+   page of every hit they get.
    Any 5xx, failed connection or hit whose ``/motions/<slug>`` is missing counts
    against the run; latencies are reported as p50/p95/p99.
 2. **faults**: SIGKILLs ``reindex --full``, ``reindex`` and each importer ``--kills``
@@ -194,9 +195,19 @@ def _hammer(
 
 
 def _rebuild_forever(corpus: Path, index: Path, stop: threading.Event, report: LoadReport) -> None:
-    command = [bin_path("ratsarchiv"), "reindex", "--full", "--corpus", str(corpus)]
-    command += ["--index", str(index)]
-    while not stop.is_set():
+    """Reindex until ``stop``: an incremental run after an edit, then a full rebuild, …"""
+    base = [bin_path("ratsarchiv"), "reindex", "--corpus", str(corpus), "--index", str(index)]
+    files = sorted(corpus.rglob("*.md"))
+    for round_ in range(1_000_000):
+        if stop.is_set():
+            return
+        command = base
+        if round_ % 2 == 0:  # an archivist's edit, as a cron job's incremental run finds it
+            edited = files[round_ % len(files)]
+            text = edited.read_text(encoding="utf-8").rstrip("\n")
+            edited.write_text(f"{text}\n\nNachtrag {round_}\n", encoding="utf-8")
+        else:
+            command = [*base, "--full"]
         result = subprocess.run(command, capture_output=True, text=True, env=faultkit.env())
         if result.returncode == 0:
             report.rebuilds += 1
@@ -297,15 +308,20 @@ def _kill(
     return report
 
 
-def faults(workdir: Path, corpus: Path, *, kills: int, seed: int = 7) -> list[FaultReport]:
-    """SIGKILL each command ``kills`` times on a copy of ``corpus``."""
+def faults(
+    workdir: Path, corpus: Path, *, kills: int, papers: int = 400, seed: int = 7
+) -> list[FaultReport]:
+    """SIGKILL each command ``kills`` times; reindex on the first ``papers`` files of ``corpus``."""
     from index.search import Archive
 
     root = workdir / "faults"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     copy, index = root / "corpus", root / "index"
-    shutil.copytree(corpus, copy)
+    for path in sorted(corpus.rglob("*.md"))[:papers]:
+        target = copy / path.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
     faultkit.run("reindex", "--full", "--corpus", copy, "--index", index, timeout=3600)
     archive = Archive.open(index)
     total = archive.count()
@@ -316,7 +332,7 @@ def faults(workdir: Path, corpus: Path, *, kills: int, seed: int = 7) -> list[Fa
               kills=kills, seed=seed + 1, archive=archive, total=total),
     ]  # fmt: skip
     archive.close()
-    oparl = [*faultkit.oparl_args(400), "--corpus", root / "oparl"]
+    oparl = [*faultkit.oparl_args(papers), "--corpus", root / "oparl"]
     reports.append(_kill("import oparl", oparl, root / "oparl", kills=kills, seed=seed + 2))
     auszuege = faultkit.auszug_variants(root / "auszuege", 500)
     allris = ["import", "allris", *auszuege, "--corpus", root / "allris"]
@@ -346,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--clients", type=int, default=8, help="concurrent readers")
     parser.add_argument("--kills", type=int, default=20, help="SIGKILLs per command")
+    parser.add_argument(
+        "--fault-papers", type=int, default=400, help="papers of the corpus the kills work on"
+    )
     parser.add_argument("--only", choices=("load", "faults"), help="run one part only")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
@@ -365,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         ok &= load.ok
     if args.only in (None, "faults"):
         print(f"faults: {args.kills} kills per command …", flush=True)
-        reports = faults(args.workdir, corpus, kills=args.kills)
+        reports = faults(args.workdir, corpus, kills=args.kills, papers=args.fault_papers)
         results["faults"] = [
             {"command": r.command, "kills": r.kills, "finished": r.finished,
              "problems": r.problems[:5]}

@@ -232,6 +232,20 @@ def test_killed_incremental_reindex_keeps_serving_and_next_run_recovers(archive)
     answers(store, total)
     found = run("search", "--json", "--index", index, f"Nachtrag {KILLS - 1}")
     assert json.loads(found.stdout)["total"] > 0
+    every_page_answers(index, corpus)
+
+
+def every_page_answers(index: Path, corpus: Path) -> None:
+    """Each motion's page shows that motion (an updated index has several segments)."""
+    from webapp import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": index, "CORPUS_DIR": corpus}).test_client()
+    rows = client.get("/export.json").get_json()
+    assert rows
+    for row in rows:
+        page = client.get(f"/api/motions/{row['slug']}")
+        assert page.status_code == 200, row["slug"]
+        assert page.get_json()["title"] == row["title"]
 
 
 def test_second_reindex_refuses_while_one_runs(archive) -> None:

@@ -39,7 +39,7 @@ def archive(karlsruhe_corpus: Path, tmp_path_factory: pytest.TempPathFactory):
 
 def test_eight_readers_during_full_rebuilds(archive, record_property) -> None:
     corpus, index = archive
-    report = load_during_rebuild(corpus, index, seconds=SECONDS, clients=CLIENTS, min_rebuilds=1)
+    report = load_during_rebuild(corpus, index, seconds=SECONDS, clients=CLIENTS, min_rebuilds=2)
     summary = report.summary()
     for key in ("requests", "p50_ms", "p95_ms", "p99_ms", "rebuilds_completed"):
         record_property(key, summary[key])
@@ -48,7 +48,7 @@ def test_eight_readers_during_full_rebuilds(archive, record_property) -> None:
     assert report.failures == [], summary
     assert report.wrong == [], summary
     assert report.rebuild_failures == [], summary
-    assert report.rebuilds >= 1, "no rebuild finished while the readers were busy"
+    assert report.rebuilds >= 2, "no incremental and full rebuild finished under the readers"
     assert report.motions_checked > 0
     assert len(report.latencies) >= CLIENTS * 2
 
