@@ -18,6 +18,7 @@ import bisect
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+from whoosh import columns
 from whoosh.reading import IndexReader
 
 from index.results import FacetValue
@@ -36,6 +37,18 @@ def _postings(reader: IndexReader, fieldname: str) -> tuple[list[str], np.ndarra
     if not values:
         return values, np.zeros(0, np.int32), np.zeros(0, np.int32)
     return values, np.concatenate(docs), np.concatenate(codes)
+
+
+def column_reader(reader: IndexReader, name: str):  # type: ignore[no-untyped-def]
+    """A column over all segments, segment by segment (Whoosh's ``MultiReader`` leaves out
+    segments where no document had a value and then maps document numbers wrongly)."""
+    leaves = reader.leaf_readers()
+    if len(leaves) == 1:
+        return leaves[0][0].column_reader(name)
+    return columns.MultiColumnReader(
+        [segment.column_reader(name) for segment, _ in leaves],
+        [offset for _, offset in leaves],
+    )
 
 
 class Columns:
@@ -57,7 +70,7 @@ class Columns:
             self._codes[spec.name] = codes
         # Date order: rank of each document's date among all dates (-1: undated), read
         # from the sortable column (one value per document) rather than per-date postings
-        column = reader.column_reader("date")
+        column = column_reader(reader, "date")
         values = np.array([column[d] or "" for d in range(self.size)], dtype=object)
         dates, ranks = np.unique(values, return_inverse=True)
         self.dates: list[str] = [str(d) for d in dates]

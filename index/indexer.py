@@ -51,6 +51,7 @@ from index.building import (
     settle_duplicates,
     stamp,
 )
+from index.facets import column_reader
 from index.lock import reindex_lock
 from index.schema import SCHEMA_VERSION, Lexicon, build_schema
 
@@ -151,7 +152,7 @@ def _point_current(index_dir: Path, gen: Path) -> None:
         os.close(fd)
 
 
-def _read_meta(gen: Path) -> dict:
+def read_meta(gen: Path) -> dict:
     try:
         return json.loads((gen / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -219,10 +220,10 @@ class _Indexed:
 def _manifest(ix: Index) -> dict[str, _Indexed]:
     """relative path → content digest, slug and file stamp of every indexed document."""
     with ix.reader() as reader:
-        paths = reader.column_reader("path")
-        digests = reader.column_reader("digest")
-        slugs = reader.column_reader("slug")
-        stamps = reader.column_reader("stamp")
+        paths = column_reader(reader, "path")
+        digests = column_reader(reader, "digest")
+        slugs = column_reader(reader, "slug")
+        stamps = column_reader(reader, "stamp")
         return {
             paths[d]: _Indexed(digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii"))
             for d in reader.all_doc_ids()
@@ -239,7 +240,7 @@ def _incremental(
     ix = open_generation(gen, write=True)
     try:
         manifest = _manifest(ix)
-        trust_stamps = _read_meta(gen).get("vocabulary") == vocabulary.digest
+        trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
         paths = list(iter_motion_files(corpus))
         present: set[str] = set()
         changed: list[File] = []
@@ -300,7 +301,7 @@ def _incremental(
 
 
 def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:
-    meta = {**_read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
+    meta = {**read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
     meta["updated"] = time.time()
     tmp = gen / f".{META}.{os.getpid()}"
     tmp.write_text(json.dumps(meta), encoding="utf-8")
@@ -332,7 +333,7 @@ def reindex(
         try:
             live = live_generation(index_dir)
             _clean_leftovers(index_dir, live)
-            if full or live is None or _read_meta(live).get("schema_version") != SCHEMA_VERSION:
+            if full or live is None or read_meta(live).get("schema_version") != SCHEMA_VERSION:
                 _full(corpus, index_dir, report, progress, procs, vocabulary)
             else:
                 _incremental(corpus, live, report, progress, vocabulary)

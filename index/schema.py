@@ -33,7 +33,7 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped whenever documents change shape; an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
@@ -272,8 +272,9 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
             )
         else:
             spec[text.name] = SequencedText(analyzer)
-        if text.snippet:
-            spec[text_column(text.name)] = fields.COLUMN(TextColumn())
+        if text.snippet:  # body: read whole for every hit's snippet, so not compressed
+            column = TextColumn() if text.chars else columns.VarBytesColumn()
+            spec[text_column(text.name)] = fields.COLUMN(column)
     for facet in FACETS:
         spec[facet.field] = fields.IDLIST(expression=exact)
     return fields.Schema(**spec)

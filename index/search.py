@@ -31,22 +31,23 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
-from whoosh import columns, scoring
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from archive.errors import IndexMissingError, QueryError
 from archive.motion import Motion
 from index.analysis import query_analyzer
-from index.facets import Columns, facet_counts
-from index.indexer import live_generation, open_generation
+from index.facets import Columns, column_reader, facet_counts
+from index.indexer import live_generation, open_generation, read_meta
 from index.matching import Matcher
 from index.query import Context, ParsedQuery, compile_query
 from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
 from index.schema import (
     FACETS,
     FACETS_BY_NAME,
+    SCHEMA_VERSION,
     SNIPPET_FIELDS,
     SPELL_FIELD,
     TEXT_FIELDS,
@@ -144,18 +145,9 @@ class _Snapshot:
     def column(self, name: str):  # type: ignore[no-untyped-def]
         reader = self._column_readers.get(name)
         if reader is None:
-            # Whoosh's MultiReader leaves out segments without this column and then maps
-            # document numbers to the wrong segment; each segment gives its own column
-            # (the default where no document of it had a value).
-            leaves = self.reader.leaf_readers()
-            if len(leaves) == 1:
-                reader = leaves[0][0].column_reader(name)
-            else:
-                reader = columns.MultiColumnReader(
-                    [segment.column_reader(name) for segment, _ in leaves],
-                    [offset for _, offset in leaves],
-                )
-            self._column_readers[name] = reader
+            # segment by segment: Whoosh's MultiReader maps documents wrongly when a
+            # segment has no value in a column (see index.facets.column_reader)
+            reader = self._column_readers[name] = column_reader(self.reader, name)
         return reader
 
     def known(self, word: str) -> bool:
@@ -242,6 +234,15 @@ class Archive:
                 )
             if current is not None and current.gen == gen and current.searcher.up_to_date():
                 return
+            version = read_meta(gen).get("schema_version")
+            if version != SCHEMA_VERSION:
+                if current is not None:
+                    return  # keep serving; the next full rebuild brings a readable one
+                raise IndexMissingError(
+                    f"the index in {self.index_dir} was built by another version of "
+                    f"Ratsarchiv (schema {version}, now {SCHEMA_VERSION}); "
+                    "rebuild it with 'ratsarchiv reindex --full'"
+                )
             ix = current.ix if current is not None and current.gen == gen else open_generation(gen)
             self._snapshot = _Snapshot(gen, ix)
             if current is not None:

@@ -119,7 +119,7 @@ def load_spans(
 # -- fields without character offsets: find the words in the text ------------------------
 
 _FOLDS = {"a": "(?:ae|a|ä|á|à|â)", "o": "(?:oe|o|ö|ó|ô)", "u": "(?:ue|u|ü|ú|û)", "e": "(?:e|é|è|ê)"}
-MAX_SPANS = 40
+MAX_SPANS = 16
 """Matches looked for in one text: enough to choose the snippet from."""
 
 
@@ -138,9 +138,9 @@ def stem_pattern(stem: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _stems_pattern(stems: frozenset[str]) -> re.Pattern[str]:
+def _stems_pattern(stems: frozenset[str], ignore_case: bool) -> re.Pattern[str]:
     alternatives = "|".join(stem_pattern(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(alternatives, re.IGNORECASE)
+    return re.compile(alternatives, re.IGNORECASE if ignore_case else 0)
 
 
 def _word_at(text: str, start: int, end: int) -> tuple[int, int]:
@@ -166,7 +166,9 @@ def find_spans(
         return []
     found: list[tuple[int, int, str]] = []
     last = -1
-    for match in _stems_pattern(stems).finditer(text):
+    lowered = text.lower()  # scanning lower case is far faster than re.IGNORECASE
+    same = len(lowered) == len(text)
+    for match in _stems_pattern(stems, not same).finditer(lowered if same else text):
         if match.start() < last:
             continue  # a second stem inside a word already taken
         start, end = _word_at(text, match.start(), match.end())

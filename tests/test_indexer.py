@@ -190,3 +190,18 @@ def test_index_of_another_schema_version_is_rebuilt_in_full(corpus, tmp_path) ->
     (index / "gen-000001" / "meta.json").write_text('{"schema_version": 0}')
     report = reindex(corpus, index)
     assert report.full and report.generation == "gen-000002"
+
+
+def test_columns_stay_aligned_across_segments(corpus, tmp_path) -> None:
+    """An update adds a segment in which no document has a date (nor other columns)."""
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    undated = Motion(reference="VO/2024/99999", title="Ohne Datum", type="Antrag")
+    write_motion(undated, corpus, corpus / "2024" / "undated.md")
+    assert reindex(corpus, index).added == 1
+    with Archive.open(index) as store:
+        newest = store.search(SearchRequest(sort="newest", page_size=10)).hits
+        assert [h.date for h in newest] == [*sorted((m.date for m in newest[:5]), reverse=True), ""]
+        assert store.search(SearchRequest("datum:2024-01")).total == 5
+        assert store.motion("vo-2024-99999").title == "Ohne Datum"
+        assert store.motion("vo-2024-00001").title == "Antrag Nummer 1 zur Sanierung"
