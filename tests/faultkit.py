@@ -184,18 +184,21 @@ def kill_repeatedly(
     """Start ``ratsarchiv ARGS`` ``times`` times, SIGKILL each after a random delay.
 
     Delays are uniform in ``[0.05, longest]`` (seeded), so kills land in start-up,
-    reading, writing and committing alike. ``after_each(i)`` checks the state between
-    runs, while nothing is running.
+    reading, writing and committing alike. A run that finishes before its kill shortens
+    ``longest`` to its own length (an import that resumes has less left to do).
+    ``after_each(i)`` checks the state between runs, while nothing is running.
     """
     rng = random.Random(seed)
     seen = KillRun()
     for i in range(times):
         delay = rng.uniform(0.05, longest)
         seen.delays.append(delay)
+        started = time.monotonic()
         process = start(*args)
         try:
             process.wait(timeout=delay)
             seen.finished_before_kill += 1
+            longest = max(0.1, min(longest, time.monotonic() - started))
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             process.wait()
