@@ -107,6 +107,17 @@ class Vocabulary:
             for entry in by_name.values():
                 for member in entry.members:  # a member is a name of its own
                     lookup.setdefault(lookup_key(member.name), member.name)
+        # For fingerprints: every name as it appears in a file, with its entry. A name
+        # YAML may write escaped (quotes, backslash) is taken to occur in every file.
+        self._names: list[tuple[str, tuple[str, str]]] = []
+        self._always: set[tuple[str, str]] = set()
+        for kind, by_name in self.entries.items():
+            for entry in by_name.values():
+                names = (entry.canonical, *entry.variants, *(m.name for m in entry.members))
+                for name in names:
+                    self._names.append((lookup_key(name), (kind, entry.canonical)))
+                    if any(c in name for c in "'\"\\"):
+                        self._always.add((kind, entry.canonical))
 
     @classmethod
     def load(cls, corpus: Path) -> Vocabulary:
@@ -209,6 +220,33 @@ class Vocabulary:
                 for c in motion.consultations
             ],
         )
+
+    def fingerprint(self, text: str) -> str:
+        """Digest of the entries that can change the index document of a file with ``text``.
+
+        An entry counts when one of its names occurs in the front matter (ignoring case and
+        spacing), with the entries of its members; ``""`` when none does. Part of each
+        document's content hash, so a vocabulary change reindexes only the files it affects.
+        """
+        if not self:
+            return ""
+        end = text.find("\n---", 3)
+        head = " ".join(unicodedata.normalize("NFC", text[: end if end > 0 else None]).split())
+        head = head.casefold()
+        found = [e for name, e in self._names if e in self._always or name in head]
+        if not found:
+            return ""
+        pending, seen = list(found), set()
+        while pending:
+            kind, canonical = pending.pop()
+            if (kind, canonical) in seen:
+                continue
+            seen.add((kind, canonical))
+            entry = self.entries[kind].get(canonical)
+            if entry:
+                pending.extend((kind, self.canonical(kind, m.name)) for m in entry.members)
+        parts = sorted(repr(_entry_tuple(k, self.entries[k].get(c))) for k, c in seen)
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
     def result_class(self, wording: str) -> str:
         """A result's class (``archive.outcomes.RESULTS``): the vocabulary's, else built-in."""
@@ -347,3 +385,10 @@ class _Parser:
         except ValueError:
             raise self.fail(where, f"{text!r} is not a date like 2024-05-07") from None
         return text
+
+
+def _entry_tuple(kind: str, entry: Entry | None) -> tuple:
+    if entry is None:
+        return (kind,)
+    members = tuple((m.name, m.start, m.end) for m in entry.members)
+    return (kind, entry.canonical, tuple(entry.variants), members)

@@ -175,3 +175,26 @@ def test_apply_gives_the_index_canonical_names_and_keeps_the_motion(vocab: Vocab
     assert seed.sponsors == ["SPD & FW", "Linke & GAL"]  # the motion's own wording stays
     assert seed.result == "nicht befürwortet"
     assert Vocabulary().apply(seed) is seed
+
+
+def test_fingerprint_changes_only_for_files_an_edit_affects(tmp_path: Path) -> None:
+    seed = SEED.read_text(encoding="utf-8")  # sponsors SPD & FW, Linke & GAL
+    karlsruhe = seed.replace("SPD & FW", "CDU").replace("Linke & GAL", "KAL")
+    base = "sponsors:\n  Linke & GAL:\n    members: [Linke, GAL]\n  Linke: [Die Linke]\n"
+    old = Vocabulary.from_text(base, "v.yml")
+    assert old.fingerprint(seed) and old.fingerprint(karlsruhe) == ""
+    assert Vocabulary().fingerprint(seed) == ""
+
+    added = Vocabulary.from_text(base + "  CDU: [CDU-Fraktion]\n", "v.yml")
+    assert added.fingerprint(seed) == old.fingerprint(seed)  # not affected: not reindexed
+    assert added.fingerprint(karlsruhe) != ""  # affected: reindexed
+
+    member = Vocabulary.from_text(base.replace("[Die Linke]", "[Die Linke, DIE LINKE]"), "v.yml")
+    assert member.fingerprint(seed) != old.fingerprint(seed)  # a member's entry changed
+    body_only = karlsruhe + "\nDie Fraktion Linke & GAL stimmte zu.\n"
+    assert old.fingerprint(body_only) == ""  # only the front matter counts
+
+
+def test_a_name_yaml_may_escape_counts_for_every_file() -> None:
+    vocab = Vocabulary.from_text('sponsors:\n  "Wir für\'s Dorf": [WfD]\n', "v.yml")
+    assert vocab.fingerprint("---\ntitle: x\n---\n") != ""
