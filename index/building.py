@@ -65,14 +65,21 @@ class File:
     digest: str
 
 
-def read(corpus: Path, path: Path, skipped: list[str], salt: str = "") -> File | None:
-    """A corpus file and its content digest (``salt``: the vocabulary's digest, so a
-    vocabulary change updates every document); ``None`` if unreadable (reported)."""
+def read(
+    corpus: Path, path: Path, skipped: list[str], salt: str | Callable[[str], str] = ""
+) -> File | None:
+    """A corpus file and its content digest; ``None`` if unreadable (reported).
+
+    ``salt`` (text, or a function of the file's text) joins the digest: the vocabulary's
+    ``fingerprint``, so a vocabulary change updates exactly the documents it affects.
+    """
     try:
         text = read_text(path)
     except CorpusError as exc:
         skipped.append(str(exc))
         return None
+    if callable(salt):
+        salt = salt(text)
     digest = hashlib.blake2b((text + salt).encode("utf-8"), digest_size=16).hexdigest()
     return File(path.relative_to(corpus).as_posix(), path, text, digest)
 
@@ -145,7 +152,7 @@ def _index_part(
     writer = SegmentWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, codec=codec())
     try:
         for path in paths:
-            file = read(corpus, path, part.skipped, vocabulary.digest)
+            file = read(corpus, path, part.skipped, vocabulary.fingerprint)
             motion = parse(file, part.skipped) if file else None
             if file and motion and not motion.public:
                 part.private += 1

@@ -252,7 +252,7 @@ def _incremental(
             if trust_stamps and known and known.stamp == stamp(path):
                 owners[known.slug] = relpath
                 continue
-            file = read(corpus, path, report.skipped, vocabulary.digest)
+            file = read(corpus, path, report.skipped, vocabulary.fingerprint)
             if file is None:  # unreadable: the last good version (if any) stays
                 if known is None:
                     present.discard(relpath)
