@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -387,6 +388,7 @@ class Bench:
             "finished": self.finished,  # None while running or after a fatal error
             "machine": self.machine,
             "config": {
+                "commit": _commit(),
                 "papers": args.papers,
                 "scales": args.scales,
                 "rounds": args.rounds,
@@ -464,6 +466,19 @@ def _timed(
 
 def _pcts(s: dict[str, float]) -> str:
     return f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['p99_ms']:.1f}"
+
+
+def _commit() -> str:
+    """The code measured: ``RATSARCHIV_COMMIT`` (a snapshot run) or the repository's HEAD."""
+    if os.environ.get("RATSARCHIV_COMMIT"):
+        return os.environ["RATSARCHIV_COMMIT"]
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=RESULTS.parent, capture_output=True, text=True
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip()
 
 
 def _status(ok: bool) -> str:
