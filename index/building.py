@@ -126,6 +126,8 @@ class Indexed:
     slug: str
     reference: str
     duplicate_line: str  # the message if this file loses its reference to another
+    digest: str
+    stamp: str
 
 
 @dataclass
@@ -157,9 +159,19 @@ def _index_part(
             if file and motion and not motion.public:
                 part.private += 1
             elif file and motion:
-                writer.add_document(**document(motion, file, vocabulary))
+                doc = document(motion, file, vocabulary)
+                writer.add_document(**doc)
                 message = duplicate(file.path, file.text, motion.reference, "{owner}")
-                part.indexed.append(Indexed(file.relpath, motion.slug, motion.reference, message))
+                part.indexed.append(
+                    Indexed(
+                        file.relpath,
+                        motion.slug,
+                        motion.reference,
+                        message,
+                        file.digest,
+                        doc["stamp"].decode("ascii"),
+                    )
+                )
             tick()
         if part.indexed:
             part.segment = writer._finalize_segment()

@@ -57,6 +57,7 @@ from index.schema import SCHEMA_VERSION, Lexicon, build_schema
 
 CURRENT = "CURRENT"
 META = "meta.json"
+MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
 BUILD_PREFIX = "build-"
 PARALLEL_MIN_FILES = 1000
@@ -194,6 +195,16 @@ def _full(
         if report.documents != expected:
             raise RuntimeError(f"the index holds {report.documents} documents, not {expected}")
         _write_meta(build, vocabulary)
+        dropped = set(losers)
+        _write_manifest(
+            build,
+            {
+                item.relpath: _Indexed(item.digest, item.slug, item.stamp)
+                for part in parts
+                for item in part.indexed
+                if item.relpath not in dropped
+            },
+        )
         gens = _generations(index_dir)
         number = _generation_number(gens[-1].name) + 1 if gens else 1
         gen = index_dir / f"{GEN_PREFIX}{number:06d}"
@@ -217,8 +228,18 @@ class _Indexed:
     stamp: str
 
 
-def _manifest(ix: Index) -> dict[str, _Indexed]:
-    """relative path → content digest, slug and file stamp of every indexed document."""
+def _manifest(gen: Path, ix: Index) -> dict[str, _Indexed]:
+    """relative path → content digest, slug and file stamp of every indexed document.
+
+    Read from ``manifest.json`` (written after each commit); if that is missing, from the
+    index's columns (slower). A manifest older than the index only makes the next run
+    re-index a few files: documents are always replaced by path.
+    """
+    try:
+        data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+        return {path: _Indexed(*entry) for path, entry in data.items()}
+    except (OSError, ValueError, TypeError):
+        pass
     with ix.reader() as reader:
         paths = column_reader(reader, "path")
         digests = column_reader(reader, "digest")
@@ -230,6 +251,13 @@ def _manifest(ix: Index) -> dict[str, _Indexed]:
         }
 
 
+def _write_manifest(gen: Path, manifest: dict[str, _Indexed]) -> None:
+    data = {path: [i.digest, i.slug, i.stamp] for path, i in sorted(manifest.items())}
+    tmp = gen / f".{MANIFEST}.{os.getpid()}"
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, gen / MANIFEST)
+
+
 def _incremental(
     corpus: Path,
     gen: Path,
@@ -239,14 +267,16 @@ def _incremental(
 ) -> None:
     ix = open_generation(gen, write=True)
     try:
-        manifest = _manifest(ix)
+        manifest = _manifest(gen, ix)
+        stored = dict(manifest)
         trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
+        prefix = len(str(corpus)) + 1
         paths = list(iter_motion_files(corpus))
         present: set[str] = set()
         changed: list[File] = []
         owners: dict[str, str] = {}
         for path in paths:
-            relpath = path.relative_to(corpus).as_posix()
+            relpath = str(path)[prefix:].replace(os.sep, "/")
             present.add(relpath)
             known = manifest.get(relpath)
             if trust_stamps and known and known.stamp == stamp(path):
@@ -276,23 +306,28 @@ def _incremental(
                 continue
             writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             known = file.relpath in manifest
-            if known:
-                writer.delete_by_term("path", file.relpath)
+            writer.delete_by_term("path", file.relpath)  # also if the manifest lags behind
+            manifest.pop(file.relpath, None)
             if not motion.public:
                 report.private += 1
                 report.removed += known
             else:
                 owners[motion.slug] = file.relpath
-                writer.add_document(**document(motion, file, vocabulary))
+                doc = document(motion, file, vocabulary)
+                writer.add_document(**doc)
+                manifest[file.relpath] = _Indexed(file.digest, motion.slug, doc["stamp"].decode())
                 report.updated += known
                 report.added += not known
         for path in sorted(set(manifest) - present):
             writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             writer.delete_by_term("path", path)
+            manifest.pop(path)
             report.removed += 1
         if writer is not None:
             writer.commit(optimize=False)
             _write_meta(gen, vocabulary, report)
+        if writer is not None or not (gen / MANIFEST).exists() or manifest != stored:
+            _write_manifest(gen, manifest)
         with ix.searcher() as searcher:
             report.documents = searcher.doc_count()
         report.generation = gen.name

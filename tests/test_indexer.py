@@ -205,3 +205,19 @@ def test_columns_stay_aligned_across_segments(corpus, tmp_path) -> None:
         assert store.search(SearchRequest("datum:2024-01")).total == 5
         assert store.motion("vo-2024-99999").title == "Ohne Datum"
         assert store.motion("vo-2024-00001").title == "Antrag Nummer 1 zur Sanierung"
+
+
+def test_a_missing_or_stale_manifest_only_costs_time(corpus, tmp_path) -> None:
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    manifest = index / "gen-000001" / "manifest.json"
+    stale = manifest.read_text()
+    manifest.unlink()
+    assert reindex(corpus, index).unchanged == 5  # read back from the index itself
+    assert manifest.exists()
+    write_motion(motion(2, "Neuer Titel: Spielplatz"), corpus)
+    reindex(corpus, index)
+    manifest.write_text(stale)  # as if a run died between Whoosh's commit and the manifest
+    report = reindex(corpus, index)
+    assert (report.updated, report.added) == (1, 0)  # re-indexed once more, not duplicated
+    assert total(index) == 5 and total(index, "Spielplatz") == 1
