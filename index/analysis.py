@@ -23,11 +23,12 @@ How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATT
    ``gestaltet``→``gestalt``, ``organisiert``→``organisi``, ``beantragt``→``beantrag``,
    ``Mitteln``→``mittel``, ``Kitas``/``Umbaus``→``kita``/``umbau`` (-s after a vowel).
 5. Compounds (index mode only, with a non-empty lexicon): after the whole word's stem, the
-   stems of its parts follow AT THE SAME POSITION with ``boost=PART_BOOST`` (0.3). The field
+   stems of its parts follow AT THE SAME POSITION with ``boost=PART_BOOST`` (0.5). The field
    format sums token boosts into the term weight, so a whole-word match scores above a part
    match in the same field — no extra field and no special query needed.
-   ``Kinder- und Jugendhilfeplanung`` is indexed as ``kind``, ``jugendhilfeplanung``
-   + parts ``jugend``, ``hilf``, ``planung``, ``jugendhilf``, ``hilfeplanung``.
+   ``Kinder- und Jugendhilfeplanung`` is indexed as ``kind``, ``jugendhilfeplan``
+   + parts ``jugend``, ``jugendhilf``, ``hilf``, ``hilfeplan``, ``planung``.
+   Facet/keyword fields should not use this analyzer: compare ``fold(value)`` instead.
 
 Pickling (Whoosh pickles the schema into the index's TOC, and ``writer(procs=N)`` sub-
 processes read it from there): the analyzer pickles only the FILE NAME of its lexicon — the
