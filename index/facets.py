@@ -16,27 +16,48 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import columns
 from whoosh.reading import IndexReader
 
+from index.matching import read_postings
 from index.results import FacetValue
 from index.schema import FACETS, FACETS_BY_NAME, FacetSpec, fold_value
 
 
-def _postings(reader: IndexReader, fieldname: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    values: list[str] = []
-    docs: list[np.ndarray] = []
-    codes: list[np.ndarray] = []
-    for code, btext in enumerate(reader.lexicon(fieldname)):
-        ids = np.fromiter(reader.postings(fieldname, btext).all_ids(), dtype=np.int32)
-        values.append(btext.decode("utf-8"))
-        docs.append(ids)
-        codes.append(np.full(len(ids), code, dtype=np.int32))
-    if not values:
-        return values, np.zeros(0, np.int32), np.zeros(0, np.int32)
-    return values, np.concatenate(docs), np.concatenate(codes)
+@dataclass
+class _Segment:
+    """One segment's facet postings and dates; segments never change (deletions aside,
+    and those are masked by ``Columns.live``), so a refresh reads only new segments."""
+
+    facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, docs, codes
+    dates: list[str]
+
+
+def _read_segment(segment: IndexReader) -> _Segment:
+    facets = {}
+    for spec in FACETS:
+        values: list[str] = []
+        docs: list[np.ndarray] = []
+        codes: list[np.ndarray] = []
+        for code, btext in enumerate(segment.lexicon(spec.field)):
+            ids, _ = read_postings(segment.postings(spec.field, btext))
+            values.append(btext.decode("utf-8"))
+            docs.append(ids)
+            codes.append(np.full(len(ids), code, dtype=np.int32))
+        if values:
+            facets[spec.name] = (values, np.concatenate(docs), np.concatenate(codes))
+        else:
+            facets[spec.name] = ([], np.zeros(0, np.int64), np.zeros(0, np.int32))
+    column = segment.column_reader("date")
+    dates = [column[d] or "" for d in range(segment.doc_count_all())]
+    return _Segment(facets, dates)
+
+
+def _segment_key(segment: IndexReader) -> object:
+    return getattr(segment, "_segid", None) or id(segment)
 
 
 def column_reader(reader: IndexReader, name: str):  # type: ignore[no-untyped-def]
@@ -54,27 +75,43 @@ def column_reader(reader: IndexReader, name: str):  # type: ignore[no-untyped-de
 class Columns:
     """Facet value codes and the date order of every document of one reader (one commit)."""
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexReader, cache: dict | None = None) -> None:
+        """``cache``: segment key → what was read of it; pass the one of the previous
+        commit's ``Columns`` (``.cache``) so unchanged segments are not read again."""
         self.size = reader.doc_count_all()
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        old = cache or {}
+        self.cache: dict[object, _Segment] = {}
+        leaves = [
+            (segment, offset, _segment_key(segment)) for segment, offset in reader.leaf_readers()
+        ]
+        for segment, _, key in leaves:
+            self.cache[key] = old.get(key) or _read_segment(segment)
         self.values: dict[str, list[str]] = {}
         self._index: dict[str, dict[str, int]] = {}
         self._docs: dict[str, np.ndarray] = {}
         self._codes: dict[str, np.ndarray] = {}
         for spec in FACETS:
-            values, docs, codes = _postings(reader, spec.field)
+            parts = [(self.cache[key].facets[spec.name], offset) for _, offset, key in leaves]
+            values = sorted({v for (vs, _, _), _ in parts for v in vs})
+            index = {v: i for i, v in enumerate(values)}
+            docs = [np.zeros(0, np.int64)]
+            codes = [np.zeros(0, np.int32)]
+            for (vs, seg_docs, seg_codes), offset in parts:
+                if vs:
+                    remap = np.array([index[v] for v in vs], dtype=np.int32)
+                    docs.append(seg_docs + offset)
+                    codes.append(remap[seg_codes])
             self.values[spec.name] = values
-            self._index[spec.name] = {v: i for i, v in enumerate(values)}
-            self._docs[spec.name] = docs
-            self._codes[spec.name] = codes
-        # Date order: rank of each document's date among all dates (-1: undated), read
-        # from the sortable column (one value per document) rather than per-date postings
-        column = column_reader(reader, "date")
-        values = np.array([column[d] or "" for d in range(self.size)], dtype=object)
-        dates, ranks = np.unique(values, return_inverse=True)
+            self._index[spec.name] = index
+            self._docs[spec.name] = np.concatenate(docs)
+            self._codes[spec.name] = np.concatenate(codes)
+        # Date order: rank of each document's date among all dates (-1: undated)
+        every = np.array([d for _, _, key in leaves for d in self.cache[key].dates], dtype=object)
+        dates, ranks = np.unique(every, return_inverse=True) if len(every) else ([], every)
         self.dates: list[str] = [str(d) for d in dates]
-        self.date_rank = ranks.astype(np.int32)
+        self.date_rank = np.asarray(ranks, dtype=np.int32)
         if self.dates and self.dates[0] == "":
             self.dates.pop(0)
             self.date_rank -= 1

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
+from whoosh.writing import MERGE_SMALL
 
 from archive.corpus import iter_motion_files
 from archive.errors import ConfigError, IndexMissingError
@@ -49,7 +50,6 @@ from index.building import (
     parse,
     read,
     settle_duplicates,
-    stamp,
 )
 from index.facets import column_reader
 from index.lock import reindex_lock
@@ -228,7 +228,7 @@ class _Indexed:
     stamp: str
 
 
-def _manifest(gen: Path, ix: Index) -> dict[str, _Indexed]:
+def _manifest(gen: Path) -> dict[str, _Indexed]:
     """relative path → content digest, slug and file stamp of every indexed document.
 
     Read from ``manifest.json`` (written after each commit); if that is missing, from the
@@ -240,15 +240,57 @@ def _manifest(gen: Path, ix: Index) -> dict[str, _Indexed]:
         return {path: _Indexed(*entry) for path, entry in data.items()}
     except (OSError, ValueError, TypeError):
         pass
-    with ix.reader() as reader:
-        paths = column_reader(reader, "path")
-        digests = column_reader(reader, "digest")
-        slugs = column_reader(reader, "slug")
-        stamps = column_reader(reader, "stamp")
-        return {
-            paths[d]: _Indexed(digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii"))
-            for d in reader.all_doc_ids()
-        }
+    ix = open_generation(gen)
+    try:
+        with ix.reader() as reader:
+            paths = column_reader(reader, "path")
+            digests = column_reader(reader, "digest")
+            slugs = column_reader(reader, "slug")
+            stamps = column_reader(reader, "stamp")
+            return {
+                paths[d]: _Indexed(digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii"))
+                for d in reader.all_doc_ids()
+            }
+    finally:
+        ix.close()
+
+
+def _walk(corpus: Path) -> list[tuple[str, Path, str]]:
+    """(relative path, path, stamp) of every motion file — ``iter_motion_files``'s rules
+    (sorted; names starting with ``_`` or ``.`` skipped), with ``os.scandir`` stats."""
+    found: list[tuple[str, Path, str]] = []
+
+    def visit(folder: str, rel: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.startswith(("_", ".")):
+                    continue
+                if entry.is_dir(follow_symlinks=True):
+                    visit(entry.path, f"{rel}{entry.name}/")
+                elif entry.name.endswith(".md"):
+                    try:
+                        info = entry.stat()
+                    except OSError:
+                        continue
+                    stamp_ = f"{info.st_mtime_ns}:{info.st_size}"
+                    found.append((rel + entry.name, Path(entry.path), stamp_))
+
+    if not corpus.is_dir():
+        raise ConfigError(f"corpus directory {corpus} does not exist")
+    visit(str(corpus), "")
+    return found
+
+
+MAX_SEGMENTS = 8
+"""Segments an index may gather from incremental runs before the small ones are merged."""
+
+
+def _merge_now_and_then(writer, segments):  # type: ignore[no-untyped-def]
+    """Whoosh's ``MERGE_SMALL``, but only once there are more than ``MAX_SEGMENTS``:
+    merging after every run re-reads every term of the merged segments each time."""
+    if len(segments) < MAX_SEGMENTS:
+        return segments
+    return MERGE_SMALL(writer, segments)
 
 
 def _write_manifest(gen: Path, manifest: dict[str, _Indexed]) -> None:
@@ -265,34 +307,55 @@ def _incremental(
     progress: Progress | None,
     vocabulary: Vocabulary,
 ) -> None:
-    ix = open_generation(gen, write=True)
+    manifest = _manifest(gen)
+    stored = dict(manifest)
+    trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
+    present: set[str] = set()
+    changed: list[File] = []
+    owners: dict[str, str] = {}
+    for relpath, path, file_stamp in _walk(corpus):
+        present.add(relpath)
+        known = manifest.get(relpath)
+        if trust_stamps and known and known.stamp == file_stamp:
+            owners[known.slug] = relpath
+            continue
+        file = read(corpus, path, report.skipped, vocabulary.fingerprint)
+        if file is None:  # unreadable: the last good version (if any) stays
+            if known is None:
+                present.discard(relpath)
+            continue
+        if known and known.digest == file.digest:
+            owners[known.slug] = relpath
+        else:
+            changed.append(file)
+    report.unchanged = len(present) - len(changed)
+    gone = sorted(set(manifest) - present)
+    report.generation = gen.name
+    if changed or gone:  # only now open Whoosh (and load the compound lexicon)
+        ix = open_generation(gen, write=True)
+        try:
+            _apply(ix, changed, gone, manifest, owners, report, progress, vocabulary)
+        finally:
+            ix.close()
+    if manifest != stored or not (gen / MANIFEST).exists():
+        _write_manifest(gen, manifest)
+    report.documents = len(manifest)
+
+
+def _apply(
+    ix: Index,
+    changed: list[File],
+    gone: list[str],
+    manifest: dict[str, _Indexed],
+    owners: dict[str, str],
+    report: ReindexReport,
+    progress: Progress | None,
+    vocabulary: Vocabulary,
+) -> None:
+    """Write the changes of an incremental run in one Whoosh commit."""
+    total = report.unchanged + len(changed)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
     try:
-        manifest = _manifest(gen, ix)
-        stored = dict(manifest)
-        trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
-        prefix = len(str(corpus)) + 1
-        paths = list(iter_motion_files(corpus))
-        present: set[str] = set()
-        changed: list[File] = []
-        owners: dict[str, str] = {}
-        for path in paths:
-            relpath = str(path)[prefix:].replace(os.sep, "/")
-            present.add(relpath)
-            known = manifest.get(relpath)
-            if trust_stamps and known and known.stamp == stamp(path):
-                owners[known.slug] = relpath
-                continue
-            file = read(corpus, path, report.skipped, vocabulary.fingerprint)
-            if file is None:  # unreadable: the last good version (if any) stays
-                if known is None:
-                    present.discard(relpath)
-                continue
-            if known and known.digest == file.digest:
-                owners[known.slug] = relpath
-            else:
-                changed.append(file)
-        report.unchanged = len(present) - len(changed)
-        writer = None
         for i, file in enumerate(changed, 1):
             motion = parse(file, report.skipped)
             if motion is not None and (motion.public and motion.slug in owners):
@@ -301,10 +364,9 @@ def _incremental(
                 )
                 motion = None
             if progress:
-                progress(report.unchanged + i, len(present))
+                progress(report.unchanged + i, total)
             if motion is None:  # unreadable: the last good version stays in the index
                 continue
-            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             known = file.relpath in manifest
             writer.delete_by_term("path", file.relpath)  # also if the manifest lags behind
             manifest.pop(file.relpath, None)
@@ -318,21 +380,15 @@ def _incremental(
                 manifest[file.relpath] = _Indexed(file.digest, motion.slug, doc["stamp"].decode())
                 report.updated += known
                 report.added += not known
-        for path in sorted(set(manifest) - present):
-            writer = writer or ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
+        for path in gone:
             writer.delete_by_term("path", path)
             manifest.pop(path)
             report.removed += 1
-        if writer is not None:
-            writer.commit(optimize=False)
-            _write_meta(gen, vocabulary, report)
-        if writer is not None or not (gen / MANIFEST).exists() or manifest != stored:
-            _write_manifest(gen, manifest)
-        with ix.searcher() as searcher:
-            report.documents = searcher.doc_count()
-        report.generation = gen.name
-    finally:
-        ix.close()
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=_merge_now_and_then, optimize=False)
+    _write_meta(Path(ix.storage.folder), vocabulary, report)
 
 
 def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:

@@ -204,7 +204,7 @@ class Matcher:
                 matcher = segment.postings(fieldname, btext)
             except TermNotFound:
                 continue
-            docs, tf = _read_all(matcher)
+            docs, tf = read_postings(matcher)
             all_docs.append(docs + offset)
             all_tf.append(tf)
         if all_docs:
@@ -261,7 +261,7 @@ def _cost(q: wq.Query) -> int:
     return 1 if isinstance(q, wq.Phrase) else 0
 
 
-def _read_all(matcher) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
     """All (docnum, weight) pairs of a leaf matcher, a block at a time where possible."""
     leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
     if all(hasattr(leaf, a) for a in ("_read_data", "_next_block", "_blocklength")):

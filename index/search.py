@@ -86,12 +86,12 @@ def _close_quietly(searcher: Searcher) -> None:
 class _Snapshot:
     """One searcher on one commit of one generation, with its columns and query cache."""
 
-    def __init__(self, gen: Path, ix: Index) -> None:
+    def __init__(self, gen: Path, ix: Index, previous: _Snapshot | None = None) -> None:
         self.gen = gen
         self.ix = ix
         self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
         self.reader = self.searcher.reader()
-        self.columns = Columns(self.reader)
+        self.columns = Columns(self.reader, previous.columns.cache if previous else None)
         self.matcher = Matcher(
             self.searcher, self.columns.live, self.sequence, self.columns.date_mask
         )
@@ -243,8 +243,9 @@ class Archive:
                     f"Ratsarchiv (schema {version}, now {SCHEMA_VERSION}); "
                     "rebuild it with 'ratsarchiv reindex --full'"
                 )
-            ix = current.ix if current is not None and current.gen == gen else open_generation(gen)
-            self._snapshot = _Snapshot(gen, ix)
+            same = current is not None and current.gen == gen
+            ix = current.ix if same else open_generation(gen)
+            self._snapshot = _Snapshot(gen, ix, current if same else None)
             if current is not None:
                 self._retire(current)
 
