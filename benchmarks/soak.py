@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -380,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load: {args.clients} clients for {args.duration:g} s during rebuilds …")
         load = load_during_rebuild(corpus, index, seconds=args.duration, clients=args.clients)
         results["load"] = load.summary()
+        results["load"]["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
+        results["load"]["cpus"] = os.cpu_count()
         print(json.dumps(results["load"], indent=1, ensure_ascii=False))
         ok &= load.ok
     if args.only in (None, "faults"):
