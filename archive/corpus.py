@@ -155,6 +155,10 @@ def _list_items(text: str) -> list[str]:
 def render_motion(motion: Motion) -> str:
     """The canonical text of a motion's file."""
     parts = ["---\n", frontmatter.dump(motion.metadata()), "---\n"]
+    preamble, headed = _split_body(motion.body.strip())
+    if preamble:
+        # text before the body's first heading goes first: after a section it would join it
+        parts.append(f"\n{preamble}\n")
     if motion.resolution:
         parts.append(f"\n## Beschluss\n\n{_escape(motion.resolution.strip())}\n")
     if motion.questions:
@@ -162,9 +166,18 @@ def render_motion(motion: Motion) -> str:
         parts.append(f"\n## Fragestellungen\n\n{items}\n")
     if motion.reasons:
         parts.append(f"\n## Begründung\n\n{_escape(motion.reasons.strip())}\n")
-    if motion.body.strip():
-        parts.append(f"\n{motion.body.strip()}\n")
+    if headed:
+        parts.append(f"\n{headed}\n")
     return "".join(parts)
+
+
+def _split_body(body: str) -> tuple[str, str]:
+    """The body's text before its first ``## `` heading, and the rest from that heading on."""
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if _HEADING.match(line):
+            return "\n".join(lines[:i]).strip(), "\n".join(lines[i:]).strip()
+    return body, ""
 
 
 def _escape(text: str) -> str:

@@ -182,3 +182,23 @@ def test_reference_of_reads_only_what_it_needs(
     path = tmp_path / "a.md"
     path.write_text(text, encoding="utf-8")
     assert reference_of(path) == reference
+
+
+def test_body_text_before_its_first_heading_stays_body_after_questions_and_reasons(tmp_path):
+    """A body that starts with a paragraph must not be swallowed by the section before it."""
+    from archive.corpus import parse_motion, render_motion
+    from archive.motion import Motion
+
+    motion = Motion(
+        reference="2024/0001",
+        title="Radwege",
+        questions=["Wo fehlen Radwege?"],
+        reasons="Weil es sicherer ist.",
+        body="Antragstext der Fraktion.\n\n## Anlage 1\n\nLageplan",
+    )
+    text = render_motion(motion)
+    again = parse_motion(text, tmp_path / "x.md")
+    assert again.questions == ["Wo fehlen Radwege?"]
+    assert again.reasons == "Weil es sicherer ist."
+    assert "Antragstext der Fraktion." in again.body and "## Anlage 1" in again.body
+    assert render_motion(again) == text
