@@ -190,29 +190,37 @@ class Bench:
             try:
                 _write(path, original.rstrip("\n") + f"\n\nBenchmark-Marke {token}\n")
                 cmd = [self.ratsarchiv, "reindex", "--corpus", str(corpus), "--index", str(index)]
-                run = measure(cmd).check("ratsarchiv reindex")
-                deadline = time.perf_counter() + 10
+                # Searchable is when the query sees the edit, polled while reindex runs
+                # (it commits the edit before it tidies up segments and exits).
+                process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                deadline = time.perf_counter() + 20
                 while True:
                     status, body, _ = server.get(f"/api/search?q={quote(token)}")
                     if status == 200 and json.loads(body)["total"] >= 1:
+                        seen = time.perf_counter()
                         break
-                    if time.perf_counter() > deadline:
-                        raise RuntimeError(f"edit of {path.name} not searchable 10 s after reindex")
-                    time.sleep(0.005)
-                total.append(time.perf_counter() - start)
-                reindex_only.append(run.seconds)
+                    if process.poll() not in (None, 0) or time.perf_counter() > deadline:
+                        raise RuntimeError(
+                            f"edit of {path.name} not searchable: reindex exited "
+                            f"{process.poll()}: {process.stderr.read().decode()[-500:]}"
+                        )
+                    time.sleep(0.01)
+                if process.wait(timeout=60) != 0:
+                    raise RuntimeError(f"reindex failed: {process.stderr.read().decode()[-500:]}")
+                total.append(seen - start)
+                reindex_only.append(time.perf_counter() - start)
             finally:
                 _write(path, original)
         measure([self.ratsarchiv, "reindex", "--corpus", str(corpus), "--index", str(index)]).check(
             "ratsarchiv reindex (restore)"
         )
         s, r = summarize(total), summarize(reindex_only)
-        self.details["incremental"] = {"end_to_end": s, "reindex_process": r}
+        self.details["incremental"] = {"end_to_end": s, "edit_to_reindex_exit": r}
         self.row(
             "incremental",
-            f"One edited file → searchable (edit, reindex, GET; median of {reps})",
+            f"One edited file → searchable (edit, `reindex`, GET sees it; median of {reps})",
             ratsarchiv=f"{s['p50_ms'] / 1000:.2f} s (max {s['max_ms'] / 1000:.2f})",
-            reference=f"reindex process {r['p50_ms'] / 1000:.2f} s",
+            reference=f"edit → reindex exited {r['p50_ms'] / 1000:.2f} s",
             target="≤ 1 s",
             status=_status(s["p50_ms"] <= 1000),
             values={"p50_s": s["p50_ms"] / 1000, "max_s": s["max_ms"] / 1000},

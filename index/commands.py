@@ -7,13 +7,16 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.cli import corpus_option, index_option
-from index.indexer import ReindexReport
 from index.results import SORTS, SearchRequest, SearchResult
 from index.schema import FACETS_BY_NAME
+
+if TYPE_CHECKING:  # the indexer (and its build machinery) loads only for reindex
+    from index.indexer import ReindexReport
 
 
 @click.command("reindex")

@@ -23,6 +23,8 @@ Usage::
 from __future__ import annotations
 
 import gzip
+import hashlib
+import marshal
 import os
 import re
 import tempfile
@@ -33,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 LEXICON_FILE = "lexicon.tsv.gz"
+_CACHE_TAG = "ratsarchiv lexicon cache 1"
 FORMAT_LINE = "# ratsarchiv lexicon 1: form<TAB>count<TAB>noun(0/1)"
 
 #: One token: a word broken at a line end, a gender form, or a run of word characters.
@@ -177,42 +180,42 @@ class Lexicon:
         return cls(counts, nouns)
 
     def save(self, path: Path) -> None:
-        """Write the lexicon as gzipped text via a temp file and a rename."""
+        """Write the lexicon as gzipped text (and its load cache) via temp files and renames."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = [FORMAT_LINE]
         for form in sorted(self.counts):
             lines.append(f"{form}\t{self.counts[form]}\t{int(form in self.nouns)}")
         data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        cache = (_CACHE_TAG, _digest(data), self.counts, sorted(self.nouns))
+        _write_atomic(_cache_path(path), marshal.dumps(cache))
+        _write_atomic(path, data)
         self.path = path.resolve()
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
-        """Read a saved lexicon; a missing file gives the empty lexicon (no compound splitting)."""
+        """Read a saved lexicon; a missing file gives the empty lexicon (no compound splitting).
+
+        The text file is the lexicon; the ``.marshal`` file beside it is only a cache
+        (parsing 75,000 lines is a tenth of a second of every ``reindex``), used when it
+        was made from exactly these bytes.
+        """
         try:
-            data = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
+            data = Path(path).read_bytes()
         except FileNotFoundError:
             return cls()
-        counts: dict[str, int] = {}
-        nouns: list[str] = []
-        for line in data.splitlines():
-            if not line or line.startswith("#"):
-                continue
-            form, count, noun = line.split("\t")
-            counts[form] = int(count)
-            if noun == "1":
-                nouns.append(form)
-        lexicon = cls(counts, nouns)
+        lexicon = _cached(path, data)
+        if lexicon is None:
+            counts: dict[str, int] = {}
+            nouns: list[str] = []
+            for line in gzip.decompress(data).decode("utf-8").splitlines():
+                if not line or line.startswith("#"):
+                    continue
+                form, count, noun = line.split("\t")
+                counts[form] = int(count)
+                if noun == "1":
+                    nouns.append(form)
+            lexicon = cls(counts, nouns)
         lexicon.path = Path(path).resolve()
         return lexicon
 
@@ -322,3 +325,35 @@ _STOP_PARTS = _wordset(
     "sonst uber unter viel voll wann weil welche wenn werde werden will wird zwar "
     "zwischen"
 )
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _cache_path(path: Path) -> Path:
+    return Path(path).with_name(Path(path).name + ".marshal")
+
+
+def _cached(path: Path, data: bytes) -> Lexicon | None:
+    """The lexicon from the cache beside ``path`` if it was written for ``data``."""
+    try:
+        tag, digest, counts, nouns = marshal.loads(_cache_path(path).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if tag != _CACHE_TAG or digest != _digest(data) or not isinstance(counts, dict):
+        return None
+    return Lexicon(counts, nouns)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -17,19 +17,22 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import zlib
+from array import array
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.system import pack_uint
 
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
 from archive.vocabulary import Vocabulary
-from index.analysis import Lexicon, fold, text_analyzer
+from index.analysis import PART_BOOST, GermanFilter, Lexicon, fold, text_analyzer
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
@@ -90,6 +93,30 @@ class TextColumn(columns.CompressedBytesColumn):
     _default = b""
 
 
+_STEM_HASHES: dict[str, int] = {}
+_STEM_HASH_CACHE = 200_000
+
+
+def _german_chain(analyzer: Any) -> tuple[re.Pattern[str], GermanFilter] | None:
+    """(word pattern, filter) if ``analyzer`` is exactly ``text_analyzer``'s chain."""
+    items = getattr(analyzer, "items", ())
+    if (
+        len(items) == 2
+        and type(items[0]) is RegexTokenizer
+        and not items[0].gaps
+        and type(items[1]) is GermanFilter
+    ):
+        return items[0].expression, items[1]
+    return None
+
+
+def _little_endian(sequence: array) -> bytes:
+    """A word sequence as stored: 16-bit little-endian codes (read back with NumPy ``<u2``)."""
+    if sys.byteorder == "big":
+        sequence.byteswap()
+    return sequence.tobytes()
+
+
 def stem_hash(term: str) -> int:
     """A term's 16-bit fingerprint in a word sequence (0 marks a position without one)."""
     return zlib.crc32(term.encode("utf-8")) & 0xFFFF or 1
@@ -113,6 +140,50 @@ class SequencedText(fields.TEXT):
         return {**self.__dict__, "_sequence": b""}
 
     def index(self, value: Any, **kwargs: Any) -> Any:
+        chain = _german_chain(self.analyzer)
+        if chain is not None and isinstance(value, str) and not kwargs:
+            return self._index_fast(value, *chain)
+        return self._index_generic(value, **kwargs)
+
+    def _index_fast(self, value: str, words: re.Pattern[str], german: GermanFilter) -> Any:
+        """What ``_index_generic`` yields for the German chain, without a Python step per
+        token: each distinct word of the text is analysed once and counted ``n`` times (its
+        weights are multiples of ``PART_BOOST``, so the sums are exact in any order). The
+        bulk of a full rebuild is this field's words; ``test_schema`` checks that both paths
+        index exactly the same terms, weights and word sequence."""
+        tokens = words.findall(value)
+        freqs: dict[str, int] = {}
+        weights: dict[str, float] = {}
+        codes: dict[str, int] = {}
+        analyze, cache, hashes = german.analyze, german._cache, _STEM_HASHES
+        for word, n in Counter(tokens).items():
+            found = cache.get(word)
+            whole, parts = found if found is not None else analyze(word)
+            if whole is None:  # a stopword: a gap in the sequence, no posting
+                codes[word] = 0
+                continue
+            code = hashes.get(whole)
+            if code is None:
+                if len(hashes) >= _STEM_HASH_CACHE:
+                    hashes.clear()
+                code = hashes[whole] = stem_hash(whole)
+            codes[word] = code
+            freqs[whole] = freqs.get(whole, 0) + n
+            weights[whole] = weights.get(whole, 0.0) + n
+            for part in parts:
+                freqs[part] = freqs.get(part, 0) + n
+                weights[part] = weights.get(part, 0.0) + n * PART_BOOST
+        sequence = array("H", map(codes.__getitem__, tokens))
+        while sequence and not sequence[-1]:  # no trailing stopwords
+            sequence.pop()
+        self._sequence = _little_endian(sequence)
+        boost = self.format.field_boost
+        return [
+            (text.encode("utf-8"), freq, weights[text] * boost, pack_uint(freq))
+            for text, freq in freqs.items()
+        ]
+
+    def _index_generic(self, value: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("mode", "index")
         recorded: dict[int, int] = {}
         inner = self.analyzer
@@ -126,10 +197,13 @@ class SequencedText(fields.TEXT):
 
         for text, freq, weight, vbytes in self.format.word_values(value, recording, **kwargs):
             yield (text.encode("utf-8"), freq, weight, vbytes)
-        sequence = np.zeros(max(recorded, default=-1) + 1, dtype="<u2")
-        if recorded:
-            sequence[np.fromiter(recorded, dtype=np.int64)] = list(recorded.values())
-        self._sequence = sequence.tobytes()
+        self._record(recorded)
+
+    def _record(self, recorded: dict[int, int]) -> None:
+        sequence = array("H", bytes(2 * (max(recorded, default=-1) + 1)))
+        for pos, code in recorded.items():
+            sequence[pos] = code
+        self._sequence = _little_endian(sequence)
 
     def to_column_value(self, value: Any) -> bytes:
         sequence, self._sequence = self._sequence, b""

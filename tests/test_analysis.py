@@ -182,7 +182,21 @@ def test_lexicon_round_trip_and_missing_file(tmp_path, lexicon):
     again = Lexicon.load(path)
     assert again.counts == lexicon.counts and again.nouns == lexicon.nouns
     assert len(Lexicon.load(tmp_path / "missing.tsv.gz")) == 0
-    assert [p.name for p in tmp_path.iterdir()] == [LEXICON_FILE]  # no temp file left
+    cache = tmp_path / f"{LEXICON_FILE}.marshal"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LEXICON_FILE, cache.name]  # no temp
+
+
+def test_lexicon_load_cache_is_only_used_for_the_file_it_was_made_from(tmp_path, lexicon):
+    """The text file is the lexicon; a broken or stale cache beside it changes nothing."""
+    path = tmp_path / LEXICON_FILE
+    lexicon.save(path)
+    cache = tmp_path / f"{LEXICON_FILE}.marshal"
+    other = Lexicon({"sozial": 9, "raum": 9}, ["raum"])
+    other.save(tmp_path / "other.tsv.gz")
+    for broken in (b"", b"not marshal", (tmp_path / "other.tsv.gz.marshal").read_bytes()):
+        cache.write_bytes(broken)
+        again = Lexicon.load(path)
+        assert again.counts == lexicon.counts and again.nouns == lexicon.nouns
 
 
 def test_index_toc_holds_no_lexicon(ix, lexicon):

@@ -221,3 +221,25 @@ def test_a_missing_or_stale_manifest_only_costs_time(corpus, tmp_path) -> None:
     report = reindex(corpus, index)
     assert (report.updated, report.added) == (1, 0)  # re-indexed once more, not duplicated
     assert total(index) == 5 and total(index, "Spielplatz") == 1
+
+
+def test_many_small_edits_keep_every_change_searchable_and_the_segments_few(
+    corpus, tmp_path
+) -> None:
+    """Each run commits its change first; small segments are merged now and then, after."""
+    from index.indexer import MAX_SEGMENTS, open_generation
+
+    index = tmp_path / "index"
+    reindex(corpus, index)
+    words = ["Ampel", "Radweg", "Brunnen", "Spielplatz", "Bibliothek", "Friedhof", "Kita"]
+    for run in range(3 * MAX_SEGMENTS):
+        word = f"{words[run % len(words)]}{run}"
+        write_motion(motion(run % 5 + 1, f"Antrag zu {word}"), corpus)
+        assert reindex(corpus, index).updated == 1
+        assert total(index, word) == 1
+        ix = open_generation(live_generation(index))
+        try:
+            assert len(ix._segments()) < MAX_SEGMENTS
+        finally:
+            ix.close()
+    assert total(index) == 5

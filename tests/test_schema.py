@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,24 @@ def test_document_holds_facets_plain_text_and_the_motion() -> None:
 def test_every_document_field_is_in_the_schema() -> None:
     names = set(build_schema(Lexicon()).names())
     assert set(to_document(seed_like(), "x.md", "abc")) <= names
+
+
+def test_body_indexing_fast_path_indexes_what_the_analyser_chain_does(
+    karlsruhe_corpus: Path, seed_path: Path
+) -> None:
+    """The body field skips Whoosh's token pipeline for speed; its terms, frequencies,
+    weights (compound parts count half) and phrase sequence must stay exactly the same,
+    or searches would find different documents after a full rebuild."""
+    texts = [seed_path.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(karlsruhe_corpus.rglob("*.md"))[:40]]
+    texts.append("Die Akteur:innen, Akteur*innen und AkteurInnen der Straße; Bürgermeister 2024!")
+    body = build_schema(Lexicon.build(texts))["body"]
+    part_weights = 0
+    for text in texts:
+        fast = sorted(body.index(text))
+        fast_sequence = body.to_column_value(text)
+        generic = sorted(body._index_generic(text, mode="index"))
+        assert fast == generic
+        assert fast_sequence == body.to_column_value(text)
+        part_weights += sum(1 for _, _, weight, _ in fast if weight % 1)
+    assert part_weights > 0, "compound parts were indexed (at half weight)"

@@ -33,6 +33,11 @@ def init_app(app: Flask) -> None:
     app.extensions[_EXTENSION] = _Holder()
 
 
+def adopt(app: Flask, opened: Archive) -> None:
+    """Serve ``opened`` (an archive the caller has already opened) instead of opening again."""
+    app.extensions[_EXTENSION].archive = opened
+
+
 def archive() -> Archive:
     """The open search archive, refreshed once for the current request."""
     holder: _Holder = current_app.extensions[_EXTENSION]

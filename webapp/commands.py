@@ -66,14 +66,17 @@ def serve(
 
     from index.search import Archive
     from webapp import create_app
+    from webapp.backend import adopt
 
     try:
-        Archive.open(index_dir).count()
+        archive = Archive.open(index_dir)
+        archive.count()
     except IndexMissingError as exc:
         raise IndexMissingError(
             f"no search index in {index_dir} ({exc}); run `ratsarchiv reindex` first"
         ) from None
     app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus})
+    adopt(app, archive)  # opened once: the first search needs no second open
     server = waitress.create_server(
         app,
         host=host,
