@@ -25,14 +25,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import marshal
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+
+from archive.corpus import write_atomic
 
 LEXICON_FILE = "lexicon.tsv.gz"
 _CACHE_TAG = "ratsarchiv lexicon cache 1"
@@ -188,8 +188,8 @@ class Lexicon:
             lines.append(f"{form}\t{self.counts[form]}\t{int(form in self.nouns)}")
         data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
         cache = (_CACHE_TAG, _digest(data), self.counts, sorted(self.nouns))
-        _write_atomic(_cache_path(path), marshal.dumps(cache))
-        _write_atomic(path, data)
+        write_atomic(_cache_path(path), marshal.dumps(cache))
+        write_atomic(path, data)
         self.path = path.resolve()
 
     @classmethod
@@ -344,16 +344,3 @@ def _cached(path: Path, data: bytes) -> Lexicon | None:
     if tag != _CACHE_TAG or digest != _digest(data) or not isinstance(counts, dict):
         return None
     return Lexicon(counts, nouns)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

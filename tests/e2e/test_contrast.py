@@ -18,22 +18,9 @@ facet values) are also opened and measured.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
-from webserver import served
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-]
 
 # The pages to check: name -> path below the site root, or the first link matching a
 # selector on the search page (the first hit's motion; the search narrowed by a facet).
@@ -165,31 +152,6 @@ CONTRAST_JS = r"""
   return { checked, failures };
 }
 """
-
-
-@pytest.fixture(scope="module")
-def site(web_index: Path) -> Iterator[str]:
-    with served(web_index, web_index.parent / "corpus") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed (make chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def open_page(page, site: str, name: str, lang: str) -> str:
