@@ -14,6 +14,7 @@ else (phrases) is matched by Whoosh under a deadline and merged in.
 
 from __future__ import annotations
 
+import struct
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -71,7 +72,7 @@ class Matcher:
         self,
         searcher: Searcher,
         live: np.ndarray,
-        sequence: Callable[[str, int], np.ndarray],
+        sequence: Callable[[str, int], bytes],
         dates: Callable[[str, str], np.ndarray],
     ) -> None:
         """``sequence(field, docnum)``: a document's word sequence (checks phrases);
@@ -245,12 +246,22 @@ class Matcher:
         return found
 
 
-def in_sequence(sequence: np.ndarray, hashes: list[int], offsets: list[int]) -> bool:
-    """Whether the words (``hashes``) occur at ``offsets`` from one another in ``sequence``."""
-    starts = np.flatnonzero(sequence == hashes[0])
+def in_sequence(sequence: bytes, hashes: list[int], offsets: list[int]) -> bool:
+    """Whether the words (``hashes``) occur at ``offsets`` from one another in ``sequence``
+    (a document's word sequence: 16-bit little-endian codes, ``SequencedText``)."""
+    if offsets == list(range(len(offsets))):  # adjacent words: one substring search in C
+        pattern = struct.pack(f"<{len(hashes)}H", *hashes)
+        found = sequence.find(pattern)
+        while found >= 0:
+            if not found & 1:  # at a code's first byte, not straddling two codes
+                return True
+            found = sequence.find(pattern, found + 1)
+        return False
+    codes = np.frombuffer(sequence, dtype="<u2")
+    starts = np.flatnonzero(codes == hashes[0])
     for value, offset in zip(hashes[1:], offsets[1:], strict=True):
-        starts = starts[starts + offset < len(sequence)]
-        starts = starts[sequence[starts + offset] == value]
+        starts = starts[starts + offset < len(codes)]
+        starts = starts[codes[starts + offset] == value]
         if not len(starts):
             return False
     return len(starts) > 0

@@ -165,9 +165,10 @@ class _Snapshot:
             self._analyzed[word] = found
         return found
 
-    def sequence(self, name: str, docnum: int) -> np.ndarray:
-        """The word sequence of a text field without positions (``SequencedText``)."""
-        return np.frombuffer(self.column(name)[docnum] or b"", dtype="<u2")
+    def sequence(self, name: str, docnum: int) -> bytes:
+        """The word sequence of a text field without positions (``SequencedText``): 16-bit
+        little-endian codes, one per position."""
+        return self.column(name)[docnum] or b""
 
     def text(self, name: str, docnum: int) -> str:
         """The plain text of text field ``name`` of a document (as indexed)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -282,6 +283,19 @@ def test_phrases_in_the_body_are_checked_in_order(archive: Archive) -> None:
     assert refs(search(archive, '"Kitas in Durlach"')) == ["VO/2021/09000"]
     hit = search(archive, '"Durlach mit Tempo"').hits[0]
     assert "<mark>Durlach</mark> mit <mark>Tempo</mark>" in hit.snippet_html
+
+
+def test_a_phrase_matches_whole_codes_never_halves_of_two() -> None:
+    """Word sequences are 16-bit codes; a phrase found across the halves of two codes is
+    not a match (the adjacent-words case searches the bytes directly)."""
+    from index.matching import in_sequence
+
+    sequence = struct.pack("<3H", 0x1100, 0x2233, 0x4455)  # bytes 00 11 33 22 55 44
+    assert in_sequence(sequence, [0x2233, 0x4455], [0, 1])
+    assert not in_sequence(sequence, [0x3311, 0x5522], [0, 1])  # bytes 1..4: straddling
+    assert not in_sequence(sequence, [0x3311], [0])
+    assert in_sequence(sequence, [0x1100, 0x4455], [0, 2])  # a stopword between
+    assert not in_sequence(sequence, [0x1100, 0x4455], [0, 1])
 
 
 def test_hits_without_text_matches_show_the_opening_lines(archive: Archive) -> None:

@@ -48,6 +48,37 @@ def test_facet_link_narrows_the_result_and_can_be_removed(web_client):
     assert 'href="/?q=Quartier"' in html  # the chip removes the filter, keeps the query
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        [("q", "Quartier")],
+        [("q", "Quartier"), ("committee", SOZIALES), ("sort", "oldest")],
+        [("q", "Straße 100% &"), ("type", "Antrag")],
+        [("committee", SOZIALES), ("committee", "Bauausschuss"), ("result", "abgelehnt")],
+        [("year", "2024"), ("sponsor", "SPD"), ("page", "2")],
+    ],
+)
+def test_every_filter_link_switches_exactly_one_value(web_app, args):
+    """Facet and chip links are built from parts encoded once per page; each must be the
+    search's own URL with one value switched on or off (and back to page 1)."""
+    from webapp.params import search_args, toggled, with_args
+    from webapp.views.search import search_context
+
+    with web_app.test_request_context("/", query_string=args):
+        page = search_context()
+        request = page.request
+
+        def switched(name: str, value: str) -> str:
+            return with_args("/", search_args(request, filters=toggled(request, name, value)))
+
+        links = [(g["name"], v) for g in page.facets() for v in [*g["shown"], *g["more"]]]
+        assert links, "the search offers facet values"
+        for name, value in links:
+            assert value["url"] == switched(name, value["value"])
+        chips = [f["url"] for f in page.active_filters()]
+        assert chips == [switched(n, v) for n, values in request.filters.items() for v in values]
+
+
 def test_several_values_of_one_facet_are_ored(web_client):
     one = web_client.get("/api/search", query_string={"committee": SOZIALES}).get_json()
     two = web_client.get(

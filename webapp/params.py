@@ -99,5 +99,35 @@ def toggled(request: SearchRequest, name: str, value: str) -> dict[str, tuple[st
     return filters
 
 
+class FilterLinks:
+    """Links that switch one facet value of ``request`` on or off, as ``with_args(path,
+    search_args(request, filters=toggled(request, name, value)))`` makes them, but built
+    from parts encoded once per page: a search page has a hundred such links."""
+
+    def __init__(self, path: str, request: SearchRequest) -> None:
+        self._path = path
+        self._filters = request.filters
+        self._head = urlencode([("q", request.query)]) if request.query else ""
+        self._tail = urlencode([("sort", request.sort)]) if request.sort else ""
+        self._encoded = {
+            name: [urlencode([(name, value)]) for value in request.filters.get(name, ())]
+            for name in facet_names()
+        }
+
+    def toggle(self, name: str, value: str) -> str:
+        parts = [self._head] if self._head else []
+        for facet, encoded in self._encoded.items():
+            if facet != name:
+                parts.extend(encoded)
+            elif value in self._filters.get(name, ()):
+                kept = zip(self._filters[name], encoded, strict=True)
+                parts.extend(e for v, e in kept if v != value)
+            else:
+                parts.extend([*encoded, urlencode([(name, value)])])
+        if self._tail:
+            parts.append(self._tail)
+        return f"{self._path}?{'&'.join(parts)}" if parts else self._path
+
+
 def with_args(path: str, pairs: list[tuple[str, str]]) -> str:
     return f"{path}?{urlencode(pairs)}" if pairs else path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import Blueprint, jsonify, make_response, render_template, request, url_for
@@ -11,7 +12,7 @@ from werkzeug.wrappers import Response
 from index.results import SORTS, SearchRequest, SearchResult
 from webapp.backend import archive
 from webapp.i18n import lang, t, value_label
-from webapp.params import facet_specs, parse_search, search_args, toggled, with_args
+from webapp.params import FilterLinks, facet_specs, parse_search, search_args, with_args
 
 bp = Blueprint("search", __name__)
 
@@ -28,6 +29,10 @@ class SearchPage:
 
     def url(self, endpoint: str = "search.page", **changes: Any) -> str:
         return with_args(url_for(endpoint), search_args(self.request, **changes))
+
+    @cached_property
+    def filter_links(self) -> FilterLinks:
+        return FilterLinks(url_for("search.page"), self.request)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.result.to_dict()
@@ -63,7 +68,7 @@ class SearchPage:
                     "label": value_label(value),
                     "count": count,
                     "selected": selected,
-                    "url": self.url(filters=toggled(self.request, spec.name, value)),
+                    "url": self.filter_links.toggle(spec.name, value),
                 }
                 for value, count, selected in [
                     *((v.value, v.count, v.selected) for v in counted),
@@ -83,7 +88,7 @@ class SearchPage:
             {
                 "facet": labels.get(name, name),
                 "value": value_label(value),
-                "url": self.url(filters=toggled(self.request, name, value)),
+                "url": self.filter_links.toggle(name, value),
             }
             for name, values in self.request.filters.items()
             for value in values
