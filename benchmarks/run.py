@@ -190,23 +190,7 @@ class Bench:
             try:
                 _write(path, original.rstrip("\n") + f"\n\nBenchmark-Marke {token}\n")
                 cmd = [self.ratsarchiv, "reindex", "--corpus", str(corpus), "--index", str(index)]
-                # Searchable is when the query sees the edit, polled while reindex runs
-                # (it commits the edit before it tidies up segments and exits).
-                process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                deadline = time.perf_counter() + 20
-                while True:
-                    status, body, _ = server.get(f"/api/search?q={quote(token)}")
-                    if status == 200 and json.loads(body)["total"] >= 1:
-                        seen = time.perf_counter()
-                        break
-                    if process.poll() not in (None, 0) or time.perf_counter() > deadline:
-                        raise RuntimeError(
-                            f"edit of {path.name} not searchable: reindex exited "
-                            f"{process.poll()}: {process.stderr.read().decode()[-500:]}"
-                        )
-                    time.sleep(0.01)
-                if process.wait(timeout=60) != 0:
-                    raise RuntimeError(f"reindex failed: {process.stderr.read().decode()[-500:]}")
+                seen = _searchable_while_reindexing(server, cmd, token, path.name)
                 total.append(seen - start)
                 reindex_only.append(time.perf_counter() - start)
             finally:
@@ -441,6 +425,37 @@ def _write(path: Path, text: str) -> None:
     from archive.corpus import write_atomic
 
     write_atomic(path, text)
+
+
+def _searchable_while_reindexing(server: Server, cmd: list[str], token: str, name: str) -> float:
+    """Run ``reindex`` and poll the site meanwhile; the moment a query first sees ``token``.
+
+    Polled while reindex runs: it commits the edit before it tidies up segments and exits.
+    Waits for reindex to finish; its stderr goes to a file (a pipe could fill and stall it).
+    """
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            deadline = time.perf_counter() + 20
+            seen = None
+            while seen is None:
+                status, body, _ = server.get(f"/api/search?q={quote(token)}")
+                if status == 200 and json.loads(body)["total"] >= 1:
+                    seen = time.perf_counter()
+                elif process.poll() not in (None, 0) or time.perf_counter() > deadline:
+                    break
+                else:
+                    time.sleep(0.01)
+            code = process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if seen is None or code != 0:
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-500:]
+            raise RuntimeError(f"edit of {name} not searchable; reindex exited {code}: {tail}")
+    return seen
 
 
 def _page(query: Query) -> str:
