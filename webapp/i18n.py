@@ -2,6 +2,7 @@
 
 Views and templates call ``t("Suche")`` (``_`` in templates); the German text is the
 key, ``EN`` its translation (``PLURALS`` gives German wordings that depend on a number).
+Search notices are codes, worded by ``index.notices`` (``SearchResult.notice(lang)``).
 Numbers, dates and plurals are written by Babel (``archive.language``). The language
 comes from ``?lang=de|en`` (kept in a cookie), else the cookie, else
 ``Accept-Language``; German is the default.
