@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from archive.cli import corpus_option, index_option
+from archive.language import DEFAULT, LANGUAGES, Language, Plural, Text, fill
 from index.results import SORTS, SearchRequest, SearchResult
 from index.schema import FACETS_BY_NAME
 
@@ -88,6 +89,13 @@ def _summary(report: ReindexReport, index_dir: Path) -> str:
 @click.option("--sort", type=click.Choice(SORTS), help="Default: relevance, newest without words.")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT,
+    show_default=True,
+    help="Language of the notices and the table (as ?lang= on the site).",
+)
 @corpus_option
 @index_option
 def search(
@@ -96,6 +104,7 @@ def search(
     sort: str | None,
     page: int,
     as_json: bool,
+    lang: Language,
     corpus: Path,
     index_dir: Path,
 ) -> None:
@@ -111,14 +120,14 @@ def search(
     request = SearchRequest(query=" ".join(query), filters=filters, sort=sort or "", page=page)
     result = Archive.open(index_dir).search(request)
     if as_json:
-        click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result_json(result, lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(_table(result, request))
+        click.echo(_table(result, request, lang))
 
 
-def result_json(result: SearchResult) -> dict:
+def result_json(result: SearchResult, lang: Language = DEFAULT) -> dict:
     """``SearchResult.to_dict()`` plus each hit's ``url`` — the JSON of ``/api/search``."""
-    data = result.to_dict()
+    data = result.to_dict(lang)
     for hit in data["hits"]:
         hit["url"] = f"/motions/{hit['slug']}"
     return data
@@ -133,13 +142,37 @@ def _plain(fragment: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
-def _table(result: SearchResult, request: SearchRequest) -> str:
-    words = f" für „{request.query}“" if request.query else ""
-    lines = [f"{result.total} Treffer{words} (Seite {result.page} von {max(result.pages, 1)})"]
-    if result.notice:
-        lines.append(f"Hinweis: {result.notice}")
+_TABLE: dict[Language, dict[str, Text]] = {
+    "de": {
+        "hits": Plural("n", one="{n} Treffer", other="{n} Treffer"),
+        "for": " für „{query}“",
+        "page": " (Seite {page} von {pages})",
+        "notice": "Hinweis: {text}",
+        "suggestion": "Meinten Sie: {query}",
+    },
+    "en": {
+        "hits": Plural("n", one="{n} result", other="{n} results"),
+        "for": " for “{query}”",
+        "page": " (page {page} of {pages})",
+        "notice": "Note: {text}",
+        "suggestion": "Did you mean: {query}",
+    },
+}
+"""The words around the results in the terminal (the site's are in ``webapp.i18n``)."""
+
+
+def _table(result: SearchResult, request: SearchRequest, lang: Language) -> str:
+    words = _TABLE[lang]
+    head = fill(words["hits"], lang, n=result.total)
+    if request.query:
+        head += fill(words["for"], lang, query=request.query)
+    head += fill(words["page"], lang, page=result.page, pages=max(result.pages, 1))
+    lines = [head]
+    notice = result.notice(lang)
+    if notice:
+        lines.append(fill(words["notice"], lang, text=notice))
     if result.suggestion:
-        lines.append(f"Meinten Sie: {result.suggestion}")
+        lines.append(fill(words["suggestion"], lang, query=result.suggestion))
     start = (result.page - 1) * request.page_size
     for n, hit in enumerate(result.hits, start + 1):
         meta = "  ".join(x for x in (hit.date, hit.type, hit.result) if x)
@@ -149,7 +182,7 @@ def _table(result: SearchResult, request: SearchRequest) -> str:
         if hit.snippet_html:
             lines.append(f"      {_plain(hit.snippet_html)}")
     shown = [
-        f"{FACETS_BY_NAME[name].label_de}: "
+        f"{FACETS_BY_NAME[name].label(lang)}: "
         + ", ".join(f"{v.value} ({v.count})" for v in values[:5])
         for name, values in result.facets.items()
         if values

@@ -9,8 +9,9 @@ English facet names work too) and ranges ``jahr:2020-2024``,
 ``datum:2023-01-01..2024-06-30``. See docs/query-syntax.md.
 
 A query that cannot be read never fails: it is searched as plain words and
-``ParsedQuery.notices`` says so. Expensive patterns are bounded (short prefixes, ``*``
-alone, expansions, query length, number of terms).
+``ParsedQuery.notices`` says so (codes of ``index.notices``, worded at the edges).
+Expensive patterns are bounded (short prefixes, ``*`` alone, expansions, query length,
+number of terms).
 
 >>> tokens('gremium:"Haupt- und Finanzausschuss" -Kita jahr:2020-2024')[:3]
 ['field:gremium', 'phrase:Haupt- und Finanzausschuss', 'not']
@@ -29,6 +30,7 @@ from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
 from index.analysis import prepare_query
+from index.notices import Notice, NoticeCode, Param
 from index.schema import (
     FACETS_BY_NAME,
     QUERY_PREFIXES,
@@ -44,6 +46,7 @@ from index.schema import (
 MAX_QUERY_CHARS = 400
 MAX_TERMS = 16
 MIN_PREFIX = 3
+MIN_FUZZY = 4
 MAX_EXPANSIONS = 64
 MAX_SCAN = 20_000
 """Terms a prefix or fuzzy pattern may look at in one field before it is cut short."""
@@ -68,6 +71,10 @@ _FIELD_PREFIX = re.compile(r"(?<![^\s(])[^\W\d_][\w-]*:(?=\S)")
 
 class Malformed(ValueError):
     """The query cannot be read as written (the search falls back to plain words)."""
+
+    def __init__(self, reason: NoticeCode, **params: Param) -> None:
+        super().__init__(reason)
+        self.reason = Notice(reason, params)
 
 
 # -- syntax tree --------------------------------------------------------------------------
@@ -117,7 +124,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if kind == "space":
             continue
         if kind == "quote":
-            raise Malformed("ein Anführungszeichen ist nicht geschlossen")
+            raise Malformed(NoticeCode.UNCLOSED_QUOTE)
         if kind == "phrase":
             out.append(("phrase", value[1:-1]))
         elif kind == "field":
@@ -155,7 +162,7 @@ class _Parser:
     def parse(self) -> object:
         node = self.conjunction()
         if self.peek() is not None:
-            raise Malformed("eine schließende Klammer ist zu viel")
+            raise Malformed(NoticeCode.EXTRA_PARENTHESIS)
         return node
 
     def conjunction(self) -> object:
@@ -163,10 +170,10 @@ class _Parser:
         while self.peek() not in (None, "close"):
             if self.peek() == "and":
                 if not items:
-                    raise Malformed("UND steht am Anfang")
+                    raise Malformed(NoticeCode.AND_AT_START)
                 self.take()
                 if self.peek() in (None, "close", "and", "or"):
-                    raise Malformed("nach UND fehlt ein Wort")
+                    raise Malformed(NoticeCode.WORD_MISSING_AFTER_AND)
                 continue
             items.append(self.disjunction())
         return items[0] if len(items) == 1 else Group("and", items)
@@ -176,7 +183,7 @@ class _Parser:
         while self.peek() == "or":
             self.take()
             if self.peek() in (None, "close", "and", "or"):
-                raise Malformed("nach ODER fehlt ein Wort")
+                raise Malformed(NoticeCode.WORD_MISSING_AFTER_OR)
             items.append(self.unary())
         return items[0] if len(items) == 1 else Group("or", items)
 
@@ -184,7 +191,7 @@ class _Parser:
         if self.peek() == "not":
             self.take()
             if self.peek() in (None, "close", "and", "or", "not"):
-                raise Malformed("nach NICHT fehlt ein Wort")
+                raise Malformed(NoticeCode.WORD_MISSING_AFTER_NOT)
             return Not(self.unary())
         return self.primary()
 
@@ -192,10 +199,10 @@ class _Parser:
         kind, value = self.take()
         if kind == "open":
             if self.peek() == "close":
-                raise Malformed("leere Klammern")
+                raise Malformed(NoticeCode.EMPTY_PARENTHESES)
             node = self.conjunction()
             if self.peek() != "close":
-                raise Malformed("eine Klammer ist nicht geschlossen")
+                raise Malformed(NoticeCode.UNCLOSED_PARENTHESIS)
             self.take()
             return node
         if kind == "phrase":
@@ -205,8 +212,8 @@ class _Parser:
         if kind == "field":
             return self.fielded(value)
         if kind == "or":
-            raise Malformed("ODER steht am Anfang")
-        raise Malformed("eine schließende Klammer ist zu viel")
+            raise Malformed(NoticeCode.OR_AT_START)
+        raise Malformed(NoticeCode.EXTRA_PARENTHESIS)
 
     def fielded(self, prefix: str) -> object:
         target = QUERY_PREFIXES.get(prefix)
@@ -217,9 +224,9 @@ class _Parser:
                     | {"gremium", "fraktion", "ergebnis", "typ", "jahr", "nummer", "datum", "titel"}
                 )
             )
-            raise Malformed(f"unbekanntes Feld „{prefix}:“ (bekannt: {known})")
+            raise Malformed(NoticeCode.UNKNOWN_FIELD, field=prefix, known=known)
         if self.peek() not in ("word", "phrase"):
-            raise Malformed(f"nach „{prefix}:“ fehlt ein Wert")
+            raise Malformed(NoticeCode.VALUE_MISSING, field=prefix)
         kind, value = self.take()
         if target == "title":
             return Phrase(value, "title") if kind == "phrase" else _word(value, "title")
@@ -251,7 +258,7 @@ class ParsedQuery:
     """A query ready to run: the Whoosh query (``None``: browse everything) and what it used."""
 
     query: wq.Query | None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     """Plain positive words as typed (for "Meinten Sie …?")."""
     terms: set[tuple[str, str]] = field(default_factory=set)
@@ -278,9 +285,10 @@ class _Compiler:
         self.out = parsed
         self.leaves = 0
 
-    def notice(self, text: str) -> None:
-        if text not in self.out.notices:
-            self.out.notices.append(text)
+    def notice(self, code: NoticeCode, **params: Param) -> None:
+        notice = Notice(code, params)
+        if notice not in self.out.notices:
+            self.out.notices.append(notice)
 
     def compile(self, node: object, negated: bool = False) -> wq.Query | None:
         if isinstance(node, Group):
@@ -306,7 +314,7 @@ class _Compiler:
             return wq.Not(inner) if inner is not None else None
         self.leaves += 1
         if self.leaves > MAX_TERMS:
-            self.notice(f"Die Suche wurde auf die ersten {MAX_TERMS} Begriffe begrenzt.")
+            self.notice(NoticeCode.TERMS_CAPPED, max_terms=MAX_TERMS)
             return None
         if isinstance(node, Word):
             return self.word(node, negated)
@@ -377,15 +385,12 @@ class _Compiler:
         raw = node.text
         if node.wildcard and len(raw) < MIN_PREFIX:
             if raw:
-                self.notice(
-                    f"„{raw}*“: Platzhalter brauchen mindestens {MIN_PREFIX} Buchstaben "
-                    f"davor; gesucht wurde „{raw}“."
-                )
+                self.notice(NoticeCode.PREFIX_TOO_SHORT, word=raw, min_letters=MIN_PREFIX)
                 return self.word(Word(raw, node.field), negated)
-            self.notice("Ein „*“ allein wurde ignoriert.")
+            self.notice(NoticeCode.STAR_ALONE)
             return None
-        if node.fuzzy and len(raw) < 4:
-            self.notice(f"„{raw}~“: unscharfe Suche braucht mindestens 4 Buchstaben.")
+        if node.fuzzy and len(raw) < MIN_FUZZY:
+            self.notice(NoticeCode.FUZZY_TOO_SHORT, word=raw, min_letters=MIN_FUZZY)
             return self.word(Word(raw, node.field), negated)
         groups = self._analyzed(raw)
         if not groups:
@@ -401,10 +406,8 @@ class _Compiler:
                 if not negated:
                     self.out.terms.update((name, t) for t in terms)
         if capped:
-            self.notice(
-                f"„{raw}{'*' if node.wildcard else '~'}“ passt auf sehr viele Wörter; "
-                f"gesucht wurde nach den {MAX_EXPANSIONS} häufigsten."
-            )
+            pattern = f"{raw}{'*' if node.wildcard else '~'}"
+            self.notice(NoticeCode.EXPANSION_CAPPED, pattern=pattern, max_terms=MAX_EXPANSIONS)
         if not negated:
             self.out.scored = True
         if not alternatives:
@@ -435,13 +438,13 @@ class _Compiler:
         elif re.fullmatch(_DATE, text):
             low = high = text
         else:
-            raise Malformed(f"„datum:{text}“ ist kein Datum wie 2024-05-07 oder 2023..2024")
+            raise Malformed(NoticeCode.NOT_A_DATE, value=text)
         for value in (low, high):
             if len(value) == 10:
                 try:
                     datetime.date.fromisoformat(value)
                 except ValueError:
-                    raise Malformed(f"„{value}“ ist kein gültiges Datum") from None
+                    raise Malformed(NoticeCode.INVALID_DATE, value=value) from None
         return wq.ConstantScoreQuery(DateRange(low, high), 0.0)
 
 
@@ -535,7 +538,7 @@ def compile_query(text: str, ctx: Context) -> ParsedQuery:
     text = " ".join(text.split())
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
-        parsed.notices.append(f"Die Suche wurde nach {MAX_QUERY_CHARS} Zeichen abgeschnitten.")
+        parsed.notices.append(Notice(NoticeCode.QUERY_CUT, {"max_chars": MAX_QUERY_CHARS}))
     if not text:
         return parsed
     try:
@@ -545,10 +548,8 @@ def compile_query(text: str, ctx: Context) -> ParsedQuery:
         parsed = ParsedQuery(query=None, notices=parsed.notices)
         tree = _plain(prepare_query(text))
         plain = " ".join(w.text for w in _walk_words(tree))
-        parsed.notices.append(
-            f"Die Suche konnte nicht gelesen werden ({exc}); gesucht wurde nach den Wörtern: "
-            f"{plain or '–'}."
-        )
+        unreadable = {"reason": exc.reason, "words": plain or "–"}
+        parsed.notices.append(Notice(NoticeCode.UNREADABLE, unreadable))
         compiled = _Compiler(ctx, parsed).compile(tree) if tree is not None else None
     if compiled is None or compiled is wq.NullQuery:
         parsed.empty = True

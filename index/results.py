@@ -1,13 +1,17 @@
 """Plain search requests and results shared by the web site, the API and the CLI.
 
 No whoosh types leave ``index``: a search returns these dataclasses, and their
-``to_dict`` is the JSON of ``/api/search`` and ``ratsarchiv search --json``.
+``to_dict`` is the JSON of ``/api/search`` and ``ratsarchiv search --json``. Notices are
+codes (``index.notices``), worded in the reader's language only there.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from archive.language import DEFAULT, Language
+from index.notices import Notice, notice_text
 
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 10
@@ -66,10 +70,16 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
-    notice: str | None = None  # e.g. the query could not be parsed and was searched as words
+    notices: list[Notice] = field(default_factory=list)
+    """E.g. the query could not be parsed and was searched as words."""
     request: SearchRequest | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def notice(self, lang: Language) -> str | None:
+        """Every notice worded in ``lang``, as one line (``None`` without any)."""
+        return " ".join(notice_text(n, lang) for n in self.notices) or None
+
+    def to_dict(self, lang: Language = DEFAULT) -> dict[str, Any]:
+        """The JSON twin; ``notice`` and each notice's ``text`` are worded in ``lang``."""
         return {
             "total": self.total,
             "page": self.page,
@@ -77,5 +87,6 @@ class SearchResult:
             "hits": [h.to_dict() for h in self.hits],
             "facets": {k: [v.to_dict() for v in vs] for k, vs in self.facets.items()},
             "suggestion": self.suggestion,
-            "notice": self.notice,
+            "notice": self.notice(lang),
+            "notices": [{**n.to_dict(), "text": notice_text(n, lang)} for n in self.notices],
         }

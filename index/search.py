@@ -42,6 +42,7 @@ from index.analysis import query_analyzer
 from index.facets import Columns, column_reader, facet_counts
 from index.indexer import live_generation, open_generation, read_meta
 from index.matching import Matcher
+from index.notices import Notice, NoticeCode
 from index.query import Context, ParsedQuery, compile_query
 from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
 from index.schema import (
@@ -302,10 +303,7 @@ class Archive:
             suggestion = self._suggest(snap, request.query, match) if request.page == 1 else None
         notices = list(match.parsed.notices)
         if match.partial:
-            notices.append(
-                f"Die Suche wurde nach {TIME_LIMIT:g} Sekunden abgebrochen; "
-                "die Liste ist unvollständig."
-            )
+            notices.append(Notice(NoticeCode.TIME_LIMIT, {"seconds": TIME_LIMIT}))
         return SearchResult(
             total=total,
             page=request.page,
@@ -313,7 +311,7 @@ class Archive:
             hits=hits,
             facets=facets,
             suggestion=suggestion,
-            notice=" ".join(notices) or None,
+            notices=notices,
             request=request,
         )
 

@@ -51,7 +51,7 @@ def found(store: Archive, query: str) -> list[str]:
 
 
 def notice(store: Archive, query: str) -> str:
-    return store.search(SearchRequest(query)).notice or ""
+    return store.search(SearchRequest(query)).notice("de") or ""
 
 
 # -- syntax --------------------------------------------------------------------------------
@@ -161,8 +161,8 @@ def test_malformed_queries_fall_back_to_plain_words_and_say_so(
     store: Archive, query: str, why: str, words: str
 ) -> None:
     result = store.search(SearchRequest(query))
-    assert why in (result.notice or "")
-    assert f"gesucht wurde nach den Wörtern: {words}." in result.notice
+    assert why in (result.notice("de") or "")
+    assert f"gesucht wurde nach den Wörtern: {words}." in result.notice("de")
     assert result.total == store.search(SearchRequest(words)).total
 
 
@@ -177,7 +177,7 @@ def test_long_queries_are_cut_and_many_terms_capped(store: Archive) -> None:
     assert "abgeschnitten" in notice(store, long)
     many = " ".join(["Radweg"] * (MAX_TERMS + 5))
     result = store.search(SearchRequest(many))
-    assert "begrenzt" in (result.notice or "") and result.total == 2
+    assert "begrenzt" in (result.notice("de") or "") and result.total == 2
 
 
 def test_stopwords_alone_find_nothing(store: Archive) -> None:
@@ -186,7 +186,7 @@ def test_stopwords_alone_find_nothing(store: Archive) -> None:
 
 def test_gender_forms_are_not_field_prefixes(store: Archive) -> None:
     result = store.search(SearchRequest("Bürger:innen Radweg"))
-    assert result.notice is None
+    assert result.notices == []
 
 
 def test_query_syntax_is_documented() -> None:

@@ -63,7 +63,8 @@ def test_search_json_on_the_shipped_corpus(shipped_index: Path) -> None:
     result = run("search", "Quartier", "--json", "--index", shipped_index)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"total", "page", "pages", "hits", "facets", "suggestion", "notice"}
+    shape = {"total", "page", "pages", "hits", "facets", "suggestion", "notice", "notices"}
+    assert set(data) == shape
     seed = next(h for h in data["hits"] if h["reference"] == "VO/2024/12903-01")
     assert seed["url"] == "/motions/vo-2024-12903-01"
     assert "<mark>" in seed["snippet_html"]

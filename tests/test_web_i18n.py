@@ -81,3 +81,28 @@ def test_facet_labels_come_from_the_schema(web_client):
     committee = next(f for f in FACETS if f.name == "committee")
     assert f">{committee.label_de}</h3>" in de
     assert f">{committee.label_en}</h3>" in en
+
+
+def _heading(html: str) -> str:
+    found = re.search(r'<h2 id="results-heading">(.*?)</h2>', html, re.S)
+    assert found
+    return re.sub(r"<[^>]+>", "", found[1]).strip()
+
+
+def test_result_counts_are_worded_by_number(web_client):
+    assert _heading(web_client.get("/?q=Buntekuh").get_data(as_text=True)).startswith("1 Treffer")
+    one = _heading(web_client.get("/?q=Buntekuh&lang=en").get_data(as_text=True))
+    assert one.startswith("1 result for")
+    many = _heading(web_client.get("/?q=Quartier&lang=en").get_data(as_text=True))
+    assert re.match(r"\d+ results for", many)
+    browse = web_client.get("/?lang=en").get_data(as_text=True)
+    assert re.search(r'<p class="result-count" role="status">\d+ motions in the archive', browse)
+
+
+def test_texts_worded_by_a_number_are_plural_in_both_languages():
+    from archive.language import Plural
+    from webapp.i18n import PLURALS
+
+    for text, german in PLURALS.items():
+        english = EN[text]
+        assert isinstance(english, Plural) and english.count == german.count, text

@@ -1,8 +1,11 @@
 """Every string of the user interface, in German (the source) and English.
 
 Views and templates call ``t("Suche")`` (``_`` in templates); the German text is the
-key, ``EN`` its translation. The language comes from ``?lang=de|en`` (kept in a
-cookie), else the cookie, else ``Accept-Language``; German is the default.
+key, ``EN`` its translation (``PLURALS`` gives German wordings that depend on a number).
+Search notices are codes, worded by ``index.notices`` (``SearchResult.notice(lang)``).
+Numbers, dates and plurals are written by Babel (``archive.language``). The language
+comes from ``?lang=de|en`` (kept in a cookie), else the cookie, else
+``Accept-Language``; German is the default.
 
 >>> EN["Suche"]
 'Search'
@@ -10,18 +13,18 @@ cookie), else the cookie, else ``Accept-Language``; German is the default.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
 from werkzeug.wrappers import Response
 
-LANGUAGES = ("de", "en")
-DEFAULT = "de"
+from archive import language
+from archive.language import DEFAULT, LANGUAGES, Language, Plural, Text, fill
+
 COOKIE = "lang"
 
-EN: dict[str, str] = {
+EN: dict[str, Text] = {
     # layout
     "Ratsarchiv": "Ratsarchiv",
     "Anträge, Vorlagen und Beschlüsse des Rates": "Motions, papers and decisions of the council",
@@ -46,10 +49,11 @@ EN: dict[str, str] = {
     ),
     "Suchergebnisse": "Search results",
     "Neueste Anträge": "Newest motions",
-    "{n} Treffer": "{n} results",
-    "1 Treffer": "1 result",
+    "{n} Treffer": Plural("n", one="{n} result", other="{n} results"),
     "für „{query}“": "for “{query}”",
-    "{n} Anträge im Archiv": "{n} motions in the archive",
+    "{n} Anträge im Archiv": Plural(
+        "n", one="{n} motion in the archive", other="{n} motions in the archive"
+    ),
     "Seite {page} von {pages}": "Page {page} of {pages}",
     "Meinten Sie": "Did you mean",
     "Sortierung": "Sort order",
@@ -161,60 +165,49 @@ EN: dict[str, str] = {
     "mehrheitlich": "by majority",
 }
 
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+PLURALS: dict[str, Plural] = {
+    "{n} Treffer": Plural("n", one="{n} Treffer", other="{n} Treffer"),
+    "{n} Anträge im Archiv": Plural("n", one="{n} Antrag im Archiv", other="{n} Anträge im Archiv"),
+}
+"""German texts worded by a number (``EN`` has their English ``Plural``)."""
 
 
-def lang() -> str:
+def lang() -> Language:
     """The language of the current request."""
     return g.get("lang", DEFAULT)
 
 
 def t(text: str, **values: Any) -> str:
-    """``text`` in the current language, with ``{name}`` placeholders filled."""
-    if lang() == "en":
-        text = EN.get(text, text)
-    return text.format(**values) if values else text
+    """``text`` in the current language, with ``{name}`` placeholders filled.
+
+    A text worded by a number (``EN`` or ``PLURALS`` has a ``Plural``) takes the wording
+    of its count, which is then written like ``format_number``; other values are filled
+    as given."""
+    current = lang()
+    wording: Text = EN.get(text, text) if current == "en" else PLURALS.get(text, text)
+    return fill(wording, current, **values)
 
 
 def value_label(value: str) -> str:
     """A normalised data value (result class, vote class) in the current language."""
-    return EN.get(value, value) if lang() == "en" else value
+    label = EN.get(value) if lang() == "en" else None
+    return label if isinstance(label, str) else value
 
 
 def format_date(value: str) -> str:
     """``2024-05-07`` → ``07.05.2024`` (German) or ``7 May 2024`` (English)."""
-    try:
-        day = datetime.date.fromisoformat(value[:10])
-    except (TypeError, ValueError):
-        return value or ""
-    if lang() == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return day.strftime("%d.%m.%Y")
+    return language.format_date(value, lang())
+
+
+def format_number(value: int) -> str:
+    """``1234`` → ``1.234`` (German) or ``1,234`` (English)."""
+    return language.format_number(value, lang())
 
 
 def lang_url(code: str) -> str:
     """The current page in another language (``?lang=``, remembered in a cookie)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     return f"{request.path}?{urlencode([*args, ('lang', code)])}"
-
-
-def format_number(value: int) -> str:
-    """``1234`` → ``1.234`` (German) or ``1,234`` (English)."""
-    text = f"{value:,}"
-    return text if lang() == "en" else text.replace(",", ".")
 
 
 def _select_language() -> None:

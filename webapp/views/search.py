@@ -35,7 +35,7 @@ class SearchPage:
         return FilterLinks(url_for("search.page"), self.request)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.result.to_dict()
+        data = self.result.to_dict(lang())
         for hit in data["hits"]:
             hit["url"] = url_for("motions.page", slug=hit["slug"])
         return data
