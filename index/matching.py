@@ -4,10 +4,12 @@ A result page needs the whole match set (for the total and the facet counts) and
 scores of all matches (for relevance order). Stepping a Whoosh matcher through ten
 thousand documents in Python costs hundreds of milliseconds for a common word, so the
 nodes are evaluated here, with NumPy: each term's postings are read block by block into
-arrays, scored with Whoosh's BM25F formula (same idf, same length normalisation) and
-combined as dense arrays. Phrases in fields with positions are matched by Whoosh itself,
-as real phrases, under a deadline; phrases in ``body`` (no positions) against each
-candidate's word sequence.
+arrays, scored with Whoosh's BM25F (``whoosh.scoring.BM25F``: the same idf over
+``doc_count_all()``, deleted documents included as in Whoosh, the same average and
+stored field lengths, ``B`` and ``K1``) and combined as dense arrays. Phrases in fields
+with positions are matched by Whoosh itself, as real phrases, under a deadline; phrases in
+``body`` (no positions) against each candidate's word sequence. Both score as Whoosh's
+BM25F does, so one result list never mixes two scales.
 
 >>> round(float(bm25(np.array([2.0]), np.array([100.0]), 100.0, idf=1.5)[0]), 3)
 2.062
@@ -16,6 +18,7 @@ candidate's word sequence.
 from __future__ import annotations
 
 import itertools
+import math
 import struct
 import time
 from collections import OrderedDict
@@ -54,8 +57,14 @@ Postings = tuple[np.ndarray, np.ndarray]
 
 
 def bm25(tf: np.ndarray, length: np.ndarray, avg: float, idf: float) -> np.ndarray:
-    """Whoosh's ``BM25F`` per posting (``B=0.75``, ``K1=1.2``)."""
-    return idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg))
+    """Whoosh's ``scoring.bm25`` per posting (``B=0.75``, ``K1=1.2``)."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg)))
+
+
+def idf(doc_frequency: int, doc_count_all: int) -> float:
+    """Whoosh's idf (``WeightingModel.idf``): over all documents, deleted ones included
+    until a merge drops them (as in ``doc_frequency``)."""
+    return math.log(doc_count_all / (doc_frequency + 1)) + 1
 
 
 def whoosh_phrase(node: Phrase) -> wq.Phrase:
@@ -109,7 +118,7 @@ class Matcher:
         self.reader = searcher.reader()
         self.live = live
         self.size = len(live)
-        self.doc_count = max(self.reader.doc_count(), 1)
+        self.doc_count_all = max(self.reader.doc_count_all(), 1)
         self._lengths: dict[str, np.ndarray] = {}
         self._positions: dict[str, bool] = {}
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
@@ -222,16 +231,16 @@ class Matcher:
         mask[docs] = True
         field = self.reader.schema[fieldname]
         if field.scorable:
-            df = len(docs)
-            idf = np.log(self.doc_count / (df + 1)) + 1
-            avg = self.reader.field_length(fieldname) / self.doc_count or 1.0
-            scores[docs] = bm25(tf, self.lengths(fieldname)[docs], avg, idf) * boost
+            avg = self.reader.field_length(fieldname) / self.doc_count_all or 1.0
+            weight = idf(len(docs), self.doc_count_all)
+            scores[docs] = bm25(tf, self.lengths(fieldname)[docs], avg, weight) * boost
         else:
             scores[docs] = boost
         return mask, scores
 
     def postings(self, fieldname: str, text: str) -> Postings:
-        """Docnums and term frequencies of a term, over all segments (cached per commit)."""
+        """Docnums and term frequencies of a term, over all segments, deleted documents
+        included (cached per commit)."""
         key = (fieldname, text)
         found = self._postings.get(key)
         if found is not None:

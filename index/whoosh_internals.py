@@ -40,7 +40,8 @@ def read_postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
     ``doc_frequency``, which its idf uses, counts them too until a merge drops them.
 
     Relies on: ``SegmentReader.postings`` wrapping the codec's matcher in a ``FilterMatcher``
-    (public ``child``) when the segment has deletions; for posting lists on disk, the
+    (public ``child``, ``reset()`` back to its first posting) when the segment has
+    deletions; for posting lists on disk, the
     ``W3LeafMatcher`` block internals ``_read_data()`` (loads the current block into
     ``_data`` = (ids, weights, values); ids delta-encoded unless ``_byteids``; weights
     ``None``, one number for the whole block, or one per posting) and ``_next_block()``.
@@ -48,7 +49,10 @@ def read_postings(matcher: Matcher) -> tuple[np.ndarray, np.ndarray]:
     common word cost hundreds of milliseconds. ``W3Codec``'s default ``inlinelimit=1``
     inlines no posting list in the term info, so every term comes as a ``W3LeafMatcher``.
     """
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    leaf = matcher
+    if isinstance(matcher, FilterMatcher):  # the filter already stepped over deleted ones
+        leaf = matcher.child
+        leaf.reset()
     if not isinstance(leaf, W3LeafMatcher):
         raise WhooshInternalsError(f"postings come as {type(leaf).__name__}, not W3LeafMatcher")
     docs: list[np.ndarray] = []

@@ -159,6 +159,34 @@ def test_a_long_posting_list_is_read_block_by_block(reader: IndexReader) -> None
     assert tf.tolist() == weights, whoosh("block weights differ")
 
 
+@pytest.mark.parametrize("fieldname", ["title", "body"])
+def test_postings_agree_with_the_public_api(reader: IndexReader, fieldname: str) -> None:
+    for segment in segments(reader):
+        live = set(segment.all_doc_ids())
+        for btext in segment.lexicon(fieldname):
+            docs, tf = read_postings(segment.postings(fieldname, btext))
+            assert len(docs) == len(tf) == segment.doc_frequency(fieldname, btext), whoosh(
+                "postings count differs from doc_frequency"
+            )
+            kept = [d for d in docs.tolist() if d in live]
+            assert kept == stepped(segment.postings(fieldname, btext)), whoosh("ids differ")
+
+
+# -- deletions: FilterMatcher.child, reset() -----------------------------------------------
+
+
+def test_deleted_documents_are_read_too(reader: IndexReader) -> None:
+    """Whoosh's idf counts deleted documents; the postings read for it must as well, also
+    those the deletion filter has already stepped over."""
+    segment = segments(reader)[0]
+    matcher = segment.postings("title", COMMON.encode())
+    assert isinstance(matcher, FilterMatcher), whoosh("deletions not filtered by FilterMatcher")
+    assert matcher.child.id() == 3  # the filter stepped over the three deleted documents
+    docs, _ = read_postings(matcher)
+    assert docs[:3].tolist() == [0, 1, 2]
+    assert len(docs) == segment.doc_frequency("title", COMMON)
+
+
 def test_postings_of_one_document_are_not_inlined(reader: IndexReader) -> None:
     """``W3Codec(inlinelimit=1)`` keeps even a one-document list in the postings file."""
     segment = segments(reader)[0]
