@@ -30,18 +30,8 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from index.query_nodes import (
-    And,
-    AndNot,
-    DateRange,
-    Everything,
-    Node,
-    Nothing,
-    Or,
-    Phrase,
-    Term,
-    Terms,
-)
+from index import query_nodes as nodes
+from index.query_nodes import Node
 from index.schema import stem_hash
 from index.whoosh_internals import field_lengths, read_postings
 
@@ -67,7 +57,7 @@ def idf(doc_frequency: int, doc_count_all: int) -> float:
     return math.log(doc_count_all / (doc_frequency + 1)) + 1
 
 
-def whoosh_phrase(node: Phrase) -> wq.Phrase:
+def whoosh_phrase(node: nodes.Phrase) -> wq.Phrase:
     """The Whoosh query of a phrase in a field with positions: its words in this order,
     each at most the largest gap after the one before."""
     return wq.Phrase(node.field, list(node.words), slop=max([1, *node.gaps]), boost=node.boost)
@@ -140,16 +130,16 @@ class Matcher:
 
     def _eval(self, node: Node) -> MaskAndScores:
         match node:
-            case Term(field, text, boost):
+            case nodes.Term(field, text, boost):
                 return self._term(field, text, boost)
-            case Or(items, boost):
+            case nodes.Or(items, boost):
                 mask, scores = self._empty()
                 for child in items:
                     m, s = self._eval(child)
                     mask |= m
                     scores += s
                 return mask, scores * boost
-            case And(items, boost):
+            case nodes.And(items, boost):
                 mask, scores = (self.live.copy(), np.zeros(self.size))
                 for child in sorted(items, key=_cost):
                     m, s = self._eval(child)
@@ -158,27 +148,27 @@ class Matcher:
                     if not mask.any():
                         return self._empty()
                 return mask, scores * boost
-            case AndNot(include, exclude):
+            case nodes.AndNot(include, exclude):
                 mask, scores = self._eval(include)
                 for child in exclude:
                     if not mask.any():
                         break
                     mask &= ~self._eval(child)[0]
                 return mask, scores
-            case Terms(field, texts):
+            case nodes.Terms(field, texts):
                 mask, scores = self._empty()
                 for text in texts:
                     mask[self.postings(field, text)[0]] = True
                 return mask, scores
-            case Phrase():
+            case nodes.Phrase():
                 if self.has_positions(node.field):
                     return self._whoosh(whoosh_phrase(node))
                 return self._text_phrase(node)
-            case DateRange(low, high):
+            case nodes.DateRange(low, high):
                 return self.dates(low, high) & self.live, np.zeros(self.size)
-            case Everything():
+            case nodes.Everything():
                 return self.live.copy(), np.zeros(self.size)
-            case Nothing():
+            case nodes.Nothing():
                 return self._empty()
         raise TypeError(f"not a compiled query node: {node!r}")
 
@@ -190,10 +180,12 @@ class Matcher:
             found = self._positions[fieldname] = field.format.supports("positions")
         return found
 
-    def _text_phrase(self, node: Phrase) -> MaskAndScores:
+    def _text_phrase(self, node: nodes.Phrase) -> MaskAndScores:
         """The documents with all the words, then those whose word sequence has them in
         order (best-scored first, until the deadline)."""
-        mask, scores = self._eval(And(tuple(Term(node.field, w) for w in node.words), node.boost))
+        mask, scores = self._eval(
+            nodes.And(tuple(nodes.Term(node.field, w) for w in node.words), node.boost)
+        )
         hashes = [stem_hash(w) for w in node.words]
         offsets = [0, *itertools.accumulate(node.gaps)]
         candidates = np.flatnonzero(mask)
@@ -310,4 +302,4 @@ def in_sequence(sequence: bytes, hashes: list[int], offsets: list[int]) -> bool:
 
 def _cost(node: Node) -> int:
     """Cheap children first in an AND (phrases last: checked document by document)."""
-    return 1 if isinstance(node, Phrase) else 0
+    return 1 if isinstance(node, nodes.Phrase) else 0

@@ -29,7 +29,7 @@ from index.indexer import live_generation, open_generation, reindex
 from index.matching import K1, B, Matcher, whoosh_phrase
 from index.query import Context, compile_query
 from index.query_nodes import And, AndNot, Node, Or, Phrase, Term, Terms
-from index.schema import REF_BASE, REF_EXACT, TEXT_FIELDS
+from index.schema import REF_BASE, REF_EXACT, TEXT_FIELDS, TextField
 
 pytestmark = pytest.mark.karlsruhe
 
@@ -141,7 +141,7 @@ def sample_terms(searcher: Searcher, fieldname: str) -> list[str]:
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS, ids=lambda f: f.name)
-def test_term_scores_are_whooshs(searcher: Searcher, matcher: Matcher, field) -> None:
+def test_term_scores_are_whooshs(searcher: Searcher, matcher: Matcher, field: TextField) -> None:
     terms = sample_terms(searcher, field.name)
     assert terms
     for text in terms:

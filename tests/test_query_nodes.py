@@ -7,6 +7,7 @@ import dataclasses
 import typing
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from whoosh import query as wq
@@ -116,7 +117,7 @@ def test_the_whoosh_conversion_of_a_phrase_keeps_word_order(searcher: Searcher) 
 
 
 @pytest.mark.parametrize("module", [query_nodes, query_syntax], ids=lambda m: m.__name__)
-def test_the_trees_are_typed(module) -> None:  # type: ignore[no-untyped-def]
+def test_the_trees_are_typed(module: ModuleType) -> None:
     """Every field of every node names its type (no ``object``, no ``Any``)."""
     classes = [
         c for c in vars(module).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
