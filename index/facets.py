@@ -22,9 +22,9 @@ import numpy as np
 from whoosh import columns
 from whoosh.reading import IndexReader
 
-from index.matching import read_postings
 from index.results import FacetValue
 from index.schema import FACETS, FACETS_BY_NAME, FacetSpec, fold_value
+from index.whoosh_internals import read_postings
 
 
 @dataclass

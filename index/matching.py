@@ -1,12 +1,15 @@
-"""Matching a compiled query against every document at once, with NumPy.
+"""Matching a compiled query (``index.query_nodes``) against every document at once.
 
 A result page needs the whole match set (for the total and the facet counts) and the
 scores of all matches (for relevance order). Stepping a Whoosh matcher through ten
 thousand documents in Python costs hundreds of milliseconds for a common word, so the
-usual shapes — terms, OR, AND, NOT, constant-score filters — are evaluated here instead:
-each term's postings are read block by block into arrays, scored with Whoosh's BM25F
-formula (same idf, same length normalisation) and combined as dense arrays. Anything
-else (phrases) is matched by Whoosh under a deadline and merged in.
+nodes are evaluated here, with NumPy: each term's postings are read block by block into
+arrays, scored with Whoosh's BM25F (``whoosh.scoring.BM25F``: the same idf over
+``doc_count_all()``, deleted documents included as in Whoosh, the same average and
+stored field lengths, ``B`` and ``K1``) and combined as dense arrays. Phrases in fields
+with positions are matched by Whoosh itself, as real phrases, under a deadline; phrases in
+``body`` (no positions) against each candidate's word sequence. Both score as Whoosh's
+BM25F does, so one result list never mixes two scales.
 
 >>> round(float(bm25(np.array([2.0]), np.array([100.0]), 100.0, idf=1.5)[0]), 3)
 2.062
@@ -14,33 +17,50 @@ else (phrases) is matched by Whoosh under a deadline and merged in.
 
 from __future__ import annotations
 
+import itertools
+import math
 import struct
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
-from whoosh import collectors
+from whoosh import collectors, scoring
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
-from whoosh.util.numlists import delta_decode
 
-from index.query import DateRange, TextPhrase
+from index import query_nodes as nodes
+from index.query_nodes import Node
+from index.schema import stem_hash
+from index.whoosh_internals import field_lengths, read_postings
 
 B = 0.75
 K1 = 1.2
-_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 POSTINGS_CACHE = 2_000_000
 """Postings (docnum, frequency pairs) kept in memory per commit, about 16 bytes each."""
 
+MaskAndScores = tuple[np.ndarray, np.ndarray]
+"""(mask, scores) over every document: which match, and their scores (0 elsewhere)."""
+Postings = tuple[np.ndarray, np.ndarray]
+"""(docnums, term frequencies) of one term."""
+
 
 def bm25(tf: np.ndarray, length: np.ndarray, avg: float, idf: float) -> np.ndarray:
-    """Whoosh's ``BM25F`` per posting (``B=0.75``, ``K1=1.2``)."""
-    return idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg))
+    """Whoosh's ``scoring.bm25`` per posting (``B=0.75``, ``K1=1.2``)."""
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / avg)))
+
+
+def idf(doc_frequency: int, doc_count_all: int) -> float:
+    """Whoosh's idf (``WeightingModel.idf``): over all documents, deleted ones included
+    until a merge drops them (as in ``doc_frequency``)."""
+    return math.log(doc_count_all / (doc_frequency + 1)) + 1
+
+
+def whoosh_phrase(node: nodes.Phrase) -> wq.Phrase:
+    """The Whoosh query of a phrase in a field with positions: its words in this order,
+    each at most the largest gap after the one before."""
+    return wq.Phrase(node.field, list(node.words), slop=max([1, *node.gaps]), boost=node.boost)
 
 
 class TimeLimited(collectors.ScoredCollector):
@@ -53,8 +73,9 @@ class TimeLimited(collectors.ScoredCollector):
         self.scores: list[float] = []
         self.timed_out = False
 
-    def _collect(self, global_docnum: int, score: float) -> float:
-        self.docs.append(global_docnum)
+    def collect(self, sub_docnum: int) -> float:
+        score = self.matcher.score()
+        self.docs.append(self.offset + sub_docnum)
         self.scores.append(score)
         if not len(self.docs) & 127 and time.monotonic() > self.deadline:
             self.timed_out = True
@@ -66,7 +87,7 @@ class TimeLimited(collectors.ScoredCollector):
 
 
 class Matcher:
-    """Dense match masks and scores for queries over one searcher (one commit)."""
+    """Dense match masks and scores for compiled queries over one searcher (one commit)."""
 
     def __init__(
         self,
@@ -75,77 +96,98 @@ class Matcher:
         sequence: Callable[[str, int], bytes],
         dates: Callable[[str, str], np.ndarray],
     ) -> None:
-        """``sequence(field, docnum)``: a document's word sequence (checks phrases);
+        """``searcher``: weighted with ``BM25F(B=B, K1=K1)`` (it scores phrases);
+        ``sequence(field, docnum)``: a document's word sequence (checks phrases);
         ``dates(low, high)``: the mask of documents dated in that range."""
+        weighting = searcher.weighting
+        if not (isinstance(weighting, scoring.BM25F) and (weighting.B, weighting.K1) == (B, K1)):
+            raise ValueError(f"the searcher must score with BM25F(B={B}, K1={K1})")
         self.searcher = searcher
         self.sequence = sequence
         self.dates = dates
         self.reader = searcher.reader()
         self.live = live
         self.size = len(live)
-        self.doc_count = max(self.reader.doc_count(), 1)
+        self.doc_count_all = max(self.reader.doc_count_all(), 1)
         self._lengths: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._positions: dict[str, bool] = {}
+        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached = 0
         self.timed_out = False
 
-    def run(self, q: wq.Query, deadline: float) -> tuple[np.ndarray, np.ndarray]:
-        """(mask, scores) of ``q`` over every live document."""
+    def run(self, node: Node, deadline: float) -> MaskAndScores:
+        """(mask, scores) of ``node`` over every live document."""
         self.deadline = deadline
         self.timed_out = False
-        mask, scores = self._eval(q)
+        mask, scores = self._eval(node)
         mask &= self.live
         return mask, np.where(mask, scores, 0.0)
 
-    # -- evaluation -----------------------------------------------------------------------
+    # -- evaluation (every call returns new arrays: callers change them in place) ---------
 
-    def _empty(self) -> tuple[np.ndarray, np.ndarray]:
+    def _empty(self) -> MaskAndScores:
         return np.zeros(self.size, bool), np.zeros(self.size)
 
-    def _eval(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost)
-        if isinstance(q, wq.ConstantScoreQuery):
-            mask, _ = self._eval(q.child)
-            return mask, np.where(mask, q.score, 0.0)
-        if isinstance(q, wq.Every):
-            return self.live.copy(), np.zeros(self.size)
-        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
-            return self._empty()
-        if isinstance(q, wq.Not):
-            mask, _ = self._eval(q.query)
-            return self.live & ~mask, np.zeros(self.size)
-        if isinstance(q, wq.Or) and type(q) is wq.Or:
-            mask, scores = self._empty()
-            for child in q.subqueries:
-                m, s = self._eval(child)
-                mask |= m
-                scores += s
-            return mask, scores * q.boost
-        if isinstance(q, DateRange):
-            return self.dates(q.low, q.high) & self.live, np.zeros(self.size)
-        if isinstance(q, TextPhrase):
-            return self._text_phrase(q)
-        if isinstance(q, wq.And) and type(q) is wq.And:
-            positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
-            negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-            mask, scores = (self.live.copy(), np.zeros(self.size))
-            for child in sorted(positive, key=_cost):
-                m, s = self._eval(child)
-                mask &= m
-                scores += s
-                if not mask.any():
-                    return self._empty()
-            for child in negative:
-                m, _ = self._eval(child)
-                mask &= ~m
-            return mask, scores * q.boost
-        return self._whoosh(q)
+    def _eval(self, node: Node) -> MaskAndScores:
+        match node:
+            case nodes.Term(field, text, boost):
+                return self._term(field, text, boost)
+            case nodes.Or(items, boost):
+                mask, scores = self._empty()
+                for child in items:
+                    m, s = self._eval(child)
+                    mask |= m
+                    scores += s
+                return mask, scores * boost
+            case nodes.And(items, boost):
+                mask, scores = (self.live.copy(), np.zeros(self.size))
+                for child in sorted(items, key=_cost):
+                    m, s = self._eval(child)
+                    mask &= m
+                    scores += s
+                    if not mask.any():
+                        return self._empty()
+                return mask, scores * boost
+            case nodes.AndNot(include, exclude):
+                mask, scores = self._eval(include)
+                for child in exclude:
+                    if not mask.any():
+                        break
+                    mask &= ~self._eval(child)[0]
+                return mask, scores
+            case nodes.Terms(field, texts):
+                mask, scores = self._empty()
+                for text in texts:
+                    mask[self.postings(field, text)[0]] = True
+                return mask, scores
+            case nodes.Phrase():
+                if self.has_positions(node.field):
+                    return self._whoosh(whoosh_phrase(node))
+                return self._text_phrase(node)
+            case nodes.DateRange(low, high):
+                return self.dates(low, high) & self.live, np.zeros(self.size)
+            case nodes.Everything():
+                return self.live.copy(), np.zeros(self.size)
+            case nodes.Nothing():
+                return self._empty()
+        raise TypeError(f"not a compiled query node: {node!r}")
 
-    def _text_phrase(self, q: TextPhrase) -> tuple[np.ndarray, np.ndarray]:
+    def has_positions(self, fieldname: str) -> bool:
+        """Whether the postings of ``fieldname`` keep positions (Whoosh matches phrases)."""
+        found = self._positions.get(fieldname)
+        if found is None:
+            field = self.reader.schema[fieldname]
+            found = self._positions[fieldname] = field.format.supports("positions")
+        return found
+
+    def _text_phrase(self, node: nodes.Phrase) -> MaskAndScores:
         """The documents with all the words, then those whose word sequence has them in
         order (best-scored first, until the deadline)."""
-        mask, scores = self._eval(wq.And(q.subqueries, boost=q.boost))
+        mask, scores = self._eval(
+            nodes.And(tuple(nodes.Term(node.field, w) for w in node.words), node.boost)
+        )
+        hashes = [stem_hash(w) for w in node.words]
+        offsets = [0, *itertools.accumulate(node.gaps)]
         candidates = np.flatnonzero(mask)
         candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
         for n, docnum in enumerate(candidates.tolist()):
@@ -153,12 +195,12 @@ class Matcher:
                 self.timed_out = True
                 mask[candidates[n:]] = False  # unchecked: left out, the notice says so
                 break
-            if not in_sequence(self.sequence(q.fieldname, docnum), q.hashes, q.offsets):
+            if not in_sequence(self.sequence(node.field, docnum), hashes, offsets):
                 mask[docnum] = False
         return mask, np.where(mask, scores, 0.0)
 
-    def _whoosh(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """Anything else (phrases): Whoosh's own matcher, until the deadline."""
+    def _whoosh(self, q: wq.Query) -> MaskAndScores:
+        """A Whoosh query (a phrase with positions): Whoosh's own matcher, until the deadline."""
         collector = TimeLimited(self.deadline)
         try:
             self.searcher.search_with_collector(q, collector)
@@ -173,7 +215,7 @@ class Matcher:
 
     # -- terms ----------------------------------------------------------------------------
 
-    def _term(self, fieldname: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    def _term(self, fieldname: str, text: str, boost: float) -> MaskAndScores:
         mask, scores = self._empty()
         docs, tf = self.postings(fieldname, text)
         if not len(docs):
@@ -181,16 +223,16 @@ class Matcher:
         mask[docs] = True
         field = self.reader.schema[fieldname]
         if field.scorable:
-            df = len(docs)
-            idf = np.log(self.doc_count / (df + 1)) + 1
-            avg = self.reader.field_length(fieldname) / self.doc_count or 1.0
-            scores[docs] = bm25(tf, self.lengths(fieldname)[docs], avg, idf) * boost
+            avg = self.reader.field_length(fieldname) / self.doc_count_all or 1.0
+            weight = idf(len(docs), self.doc_count_all)
+            scores[docs] = bm25(tf, self.lengths(fieldname)[docs], avg, weight) * boost
         else:
             scores[docs] = boost
         return mask, scores
 
-    def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Docnums and term frequencies of a term, over all segments (cached per commit)."""
+    def postings(self, fieldname: str, text: str) -> Postings:
+        """Docnums and term frequencies of a term, over all segments, deleted documents
+        included (cached per commit)."""
         key = (fieldname, text)
         found = self._postings.get(key)
         if found is not None:
@@ -231,17 +273,8 @@ class Matcher:
         if found is None:
             found = np.zeros(self.size)
             for segment, offset in self.reader.leaf_readers():
-                count = segment.doc_count_all()
-                perdoc = getattr(segment, "_perdoc", None)
-                column = None
-                if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-                    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if column is not None:
-                    codes = np.fromiter(iter(column), dtype=np.uint8, count=count)
-                    found[offset : offset + count] = _LENGTHS[codes]
-                else:
-                    for d in range(count):
-                        found[offset + d] = segment.doc_field_length(d, fieldname, 0) or 0
+                lengths = field_lengths(segment, fieldname)
+                found[offset : offset + len(lengths)] = lengths
             self._lengths[fieldname] = found
         return found
 
@@ -267,36 +300,6 @@ def in_sequence(sequence: bytes, hashes: list[int], offsets: list[int]) -> bool:
     return len(starts) > 0
 
 
-def _cost(q: wq.Query) -> int:
-    """Cheap children first in an AND (phrases last: Whoosh walks them doc by doc)."""
-    return 1 if isinstance(q, wq.Phrase) else 0
-
-
-def read_postings(matcher) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """All (docnum, weight) pairs of a leaf matcher, a block at a time where possible."""
-    leaf = matcher.child if isinstance(matcher, FilterMatcher) else matcher
-    if all(hasattr(leaf, a) for a in ("_read_data", "_next_block", "_blocklength")):
-        docs: list[np.ndarray] = []
-        tfs: list[np.ndarray] = []
-        while leaf.is_active():
-            leaf._read_data()
-            ids, weights = leaf._data[0], leaf._data[1]
-            if not leaf._byteids:
-                ids = tuple(delta_decode(ids))
-            docs.append(np.array(ids, dtype=np.int64))
-            if weights is None:
-                tfs.append(np.ones(len(ids)))
-            elif isinstance(weights, int | float):
-                tfs.append(np.full(len(ids), float(weights)))
-            else:
-                tfs.append(np.array(weights, dtype=np.float64))
-            leaf._next_block()
-        if docs:
-            return np.concatenate(docs), np.concatenate(tfs)
-        return np.zeros(0, np.int64), np.zeros(0)
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+def _cost(node: Node) -> int:
+    """Cheap children first in an AND (phrases last: checked document by document)."""
+    return 1 if isinstance(node, nodes.Phrase) else 0

@@ -1,20 +1,15 @@
-"""The query language of the search box, parsed into Whoosh queries.
+"""Compiling a search-box query against the open index: ``compile_query``.
 
-Words are ANDed; ``OR``/``ODER`` binds tighter than the implicit AND
-(``Radweg OR Fahrradstraße Durlach`` = ``(Radweg OR Fahrradstraße) AND Durlach``);
-``NOT``/``NICHT``/``-wort`` exclude; ``"phrases"``; ``prefix*``; ``fuzzy~`` (``~2``);
-``(groups)``; field prefixes (``gremium:``, ``fraktion:``, ``ergebnis:``, ``typ:``,
-``jahr:``, ``federführend:``, ``stimmen:``, ``nummer:``, ``datum:``, ``titel:``; the
-English facet names work too) and ranges ``jahr:2020-2024``,
-``datum:2023-01-01..2024-06-30``. See docs/query-syntax.md.
+The text is read by ``index.query_syntax`` (the query language, see docs/query-syntax.md)
+and compiled into ``index.query_nodes``, which ``index.matching`` evaluates: words become
+terms of every text field with its boost (compound parts, reference numbers), quoted text
+phrases, field prefixes facet filters and date ranges, prefixes and fuzzy words the terms
+of the index they expand to.
 
 A query that cannot be read never fails: it is searched as plain words and
 ``ParsedQuery.notices`` says so (codes of ``index.notices``, worded at the edges).
 Expensive patterns are bounded (short prefixes, ``*`` alone, expansions, query length,
 number of terms).
-
->>> tokens('gremium:"Haupt- und Finanzausschuss" -Kita jahr:2020-2024')[:3]
-['field:gremium', 'phrase:Haupt- und Finanzausschuss', 'not']
 """
 
 from __future__ import annotations
@@ -25,22 +20,32 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
-from index.analysis import prepare_query
+from index import query_syntax as syntax
 from index.notices import Notice, NoticeCode, Param
+from index.query_nodes import (
+    EVERYTHING,
+    NOTHING,
+    And,
+    AndNot,
+    DateRange,
+    Node,
+    Nothing,
+    Or,
+    Phrase,
+    Term,
+    Terms,
+)
+from index.query_syntax import Expr, Facet, Group, Malformed, Not, Quoted, Word
 from index.schema import (
     FACETS_BY_NAME,
-    QUERY_PREFIXES,
     REF_BASE,
     REF_BOOSTS,
     REF_EXACT,
     TEXT_FIELDS,
-    TEXT_FIELDS_BY_NAME,
     normalise_reference,
-    stem_hash,
 )
 
 MAX_QUERY_CHARS = 400
@@ -51,213 +56,19 @@ MAX_EXPANSIONS = 64
 MAX_SCAN = 20_000
 """Terms a prefix or fuzzy pattern may look at in one field before it is cut short."""
 
-_OPERATORS = {"OR": "or", "ODER": "or", "AND": "and", "UND": "and", "NOT": "not", "NICHT": "not"}
-_TOKEN = re.compile(
-    r"""(?P<space>\s+)
-      | (?P<open>\()
-      | (?P<close>\))
-      | (?P<field>[^\W\d_][\w-]*):(?=[^\s)])
-      | (?P<phrase>"[^"]*")
-      | (?P<quote>")
-      | (?P<word>[^\s()"]+)""",
-    re.VERBOSE,
-)
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:-|\.\.)\s*(\d{4})$")
 _DATE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _DATE_RANGE = re.compile(rf"^({_DATE})?\.\.({_DATE})?$")
-_PLAIN_WORD = re.compile(r"[^\W_][\w./-]*")
-_FIELD_PREFIX = re.compile(r"(?<![^\s(])[^\W\d_][\w-]*:(?=\S)")
 
 
-class Malformed(ValueError):
-    """The query cannot be read as written (the search falls back to plain words)."""
-
-    def __init__(self, reason: NoticeCode, **params: Param) -> None:
-        super().__init__(reason)
-        self.reason = Notice(reason, params)
-
-
-# -- syntax tree --------------------------------------------------------------------------
-
-
-@dataclass
-class Word:
-    text: str
-    field: str | None = None  # None: every text field (+ reference)
-    wildcard: bool = False
-    fuzzy: int = 0
-
-
-@dataclass
-class Phrase:
-    text: str
-    field: str | None = None
-
-
-@dataclass
-class Facet:
-    name: str  # facet name, "reference" or "date"
-    text: str
-
-
-@dataclass
-class Group:
-    op: str  # "and" | "or"
-    items: list
-
-
-@dataclass
-class Not:
-    item: object
-
-
-def tokens(text: str) -> list[str]:
-    """The query's tokens as ``kind:value`` (for tests and debugging)."""
-    return [f"{k}:{v}" if v else k for k, v in _lex(text)]
-
-
-def _lex(text: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        value = match.group(kind)
-        if kind == "space":
-            continue
-        if kind == "quote":
-            raise Malformed(NoticeCode.UNCLOSED_QUOTE)
-        if kind == "phrase":
-            out.append(("phrase", value[1:-1]))
-        elif kind == "field":
-            out.append(("field", match.group("field").lower()))
-        elif kind == "word":
-            if value in _OPERATORS:
-                out.append((_OPERATORS[value], ""))
-                continue
-            if value[0] in "-+" and len(value) > 1 and not (out and out[-1][0] == "field"):
-                if value[0] == "-":
-                    out.append(("not", ""))
-                value = value[1:]
-            if value.strip("-+"):
-                out.append(("word", value))
-        else:
-            out.append((kind, ""))
-    return out
-
-
-class _Parser:
-    """Recursive descent: and := or+ ; or := unary (OR unary)* ; unary := NOT* primary."""
-
-    def __init__(self, toks: list[tuple[str, str]]) -> None:
-        self.toks = toks
-        self.i = 0
-
-    def peek(self) -> str | None:
-        return self.toks[self.i][0] if self.i < len(self.toks) else None
-
-    def take(self) -> tuple[str, str]:
-        tok = self.toks[self.i]
-        self.i += 1
-        return tok
-
-    def parse(self) -> object:
-        node = self.conjunction()
-        if self.peek() is not None:
-            raise Malformed(NoticeCode.EXTRA_PARENTHESIS)
-        return node
-
-    def conjunction(self) -> object:
-        items = []
-        while self.peek() not in (None, "close"):
-            if self.peek() == "and":
-                if not items:
-                    raise Malformed(NoticeCode.AND_AT_START)
-                self.take()
-                if self.peek() in (None, "close", "and", "or"):
-                    raise Malformed(NoticeCode.WORD_MISSING_AFTER_AND)
-                continue
-            items.append(self.disjunction())
-        return items[0] if len(items) == 1 else Group("and", items)
-
-    def disjunction(self) -> object:
-        items = [self.unary()]
-        while self.peek() == "or":
-            self.take()
-            if self.peek() in (None, "close", "and", "or"):
-                raise Malformed(NoticeCode.WORD_MISSING_AFTER_OR)
-            items.append(self.unary())
-        return items[0] if len(items) == 1 else Group("or", items)
-
-    def unary(self) -> object:
-        if self.peek() == "not":
-            self.take()
-            if self.peek() in (None, "close", "and", "or", "not"):
-                raise Malformed(NoticeCode.WORD_MISSING_AFTER_NOT)
-            return Not(self.unary())
-        return self.primary()
-
-    def primary(self) -> object:
-        kind, value = self.take()
-        if kind == "open":
-            if self.peek() == "close":
-                raise Malformed(NoticeCode.EMPTY_PARENTHESES)
-            node = self.conjunction()
-            if self.peek() != "close":
-                raise Malformed(NoticeCode.UNCLOSED_PARENTHESIS)
-            self.take()
-            return node
-        if kind == "phrase":
-            return Phrase(value)
-        if kind == "word":
-            return _word(value)
-        if kind == "field":
-            return self.fielded(value)
-        if kind == "or":
-            raise Malformed(NoticeCode.OR_AT_START)
-        raise Malformed(NoticeCode.EXTRA_PARENTHESIS)
-
-    def fielded(self, prefix: str) -> object:
-        target = QUERY_PREFIXES.get(prefix)
-        if target is None:
-            known = ", ".join(
-                sorted(
-                    {p for p in QUERY_PREFIXES if not p.isascii()}
-                    | {"gremium", "fraktion", "ergebnis", "typ", "jahr", "nummer", "datum", "titel"}
-                )
-            )
-            raise Malformed(NoticeCode.UNKNOWN_FIELD, field=prefix, known=known)
-        if self.peek() not in ("word", "phrase"):
-            raise Malformed(NoticeCode.VALUE_MISSING, field=prefix)
-        kind, value = self.take()
-        if target == "title":
-            return Phrase(value, "title") if kind == "phrase" else _word(value, "title")
-        return Facet(target, value)
-
-
-def _word(text: str, fieldname: str | None = None) -> Word:
-    fuzzy = 0
-    match = re.search(r"~(\d?)$", text)
-    if match:
-        fuzzy = min(int(match.group(1) or 1), 2) or 1
-        text = text[: match.start()]
-    wildcard = text.endswith("*")
-    text = text.rstrip("*").replace("*", "").replace("?", "")
-    return Word(text, fieldname, wildcard=wildcard, fuzzy=fuzzy)
-
-
-def parse(text: str) -> object | None:
-    """The syntax tree of a query (``None`` when empty); raises ``Malformed``."""
-    toks = _lex(prepare_query(text))
-    return _Parser(toks).parse() if toks else None
-
-
-# -- compiling to Whoosh ------------------------------------------------------------------
+# -- compiling ----------------------------------------------------------------------------
 
 
 @dataclass
 class ParsedQuery:
-    """A query ready to run: the Whoosh query (``None``: browse everything) and what it used."""
+    """A query ready to run: the compiled tree (``None``: browse everything) and what it used."""
 
-    query: wq.Query | None
+    query: Node | None
     notices: list[Notice] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
     """Plain positive words as typed (for "Meinten Sie …?")."""
@@ -279,6 +90,13 @@ class Context:
     """(facet name, typed text) → the facet values it means."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Excluded:
+    """A compiled ``NOT``: what its group excludes (not a node; an OR group drops it)."""
+
+    node: Node
+
+
 class _Compiler:
     def __init__(self, ctx: Context, parsed: ParsedQuery) -> None:
         self.ctx = ctx
@@ -290,39 +108,31 @@ class _Compiler:
         if notice not in self.out.notices:
             self.out.notices.append(notice)
 
-    def compile(self, node: object, negated: bool = False) -> wq.Query | None:
+    def compile(self, node: Expr, negated: bool = False) -> Node | _Excluded | None:
         if isinstance(node, Group):
             parts = [self.compile(item, negated) for item in node.items]
-            if node.op == "and":
-                positive = [p for p in parts if p is not None and not isinstance(p, wq.Not)]
-                negative = [p for p in parts if isinstance(p, wq.Not)]
-                if not positive and not negative:
-                    return None
-                if not positive:
-                    positive = [wq.Every()]
-                return (
-                    wq.And(positive + negative)
-                    if len(positive) + len(negative) > 1
-                    else (positive[0])
-                )
-            kept = [p for p in parts if p is not None and not isinstance(p, wq.Not)]
-            if not kept:
+            kept = [p for p in parts if p is not None and not isinstance(p, _Excluded)]
+            if node.op == "or":
+                return _any(kept) if kept else None
+            excluded = tuple(p.node for p in parts if isinstance(p, _Excluded))
+            if not kept and not excluded:
                 return None
-            return kept[0] if len(kept) == 1 else wq.Or(kept)
+            include = (kept[0] if len(kept) == 1 else And(tuple(kept))) if kept else EVERYTHING
+            return AndNot(include, excluded) if excluded else include
         if isinstance(node, Not):
             inner = self.compile(node.item, not negated)
-            return wq.Not(inner) if inner is not None else None
+            if isinstance(inner, _Excluded):  # NOT NOT x: keeps the documents with x
+                return _Excluded(AndNot(EVERYTHING, (inner.node,)))
+            return _Excluded(inner) if inner is not None else None
         self.leaves += 1
         if self.leaves > MAX_TERMS:
             self.notice(NoticeCode.TERMS_CAPPED, max_terms=MAX_TERMS)
             return None
         if isinstance(node, Word):
             return self.word(node, negated)
-        if isinstance(node, Phrase):
+        if isinstance(node, Quoted):
             return self.phrase(node, negated)
-        if isinstance(node, Facet):
-            return self.facet(node)
-        raise TypeError(node)
+        return self.facet(node)
 
     # words and phrases
 
@@ -340,11 +150,11 @@ class _Compiler:
                 groups[token.pos].append(token.text)
         return [groups[p] for p in sorted(groups)]
 
-    def word(self, node: Word, negated: bool) -> wq.Query | None:
+    def word(self, node: Word, negated: bool) -> Node | None:
         if node.wildcard or node.fuzzy:
             return self.expanded(node, negated)
         groups = self._analyzed(node.text)
-        alternatives: list[wq.Query] = []
+        alternatives: list[Node] = []
         if groups:
             for name, boost in self._fields(node.field):
                 alternatives.append(_sequence(name, groups, boost))
@@ -357,11 +167,9 @@ class _Compiler:
                 self.out.scored = True
         if node.field is None and any(c.isdigit() for c in node.text):
             alternatives.extend(_reference(node.text))
-        if not alternatives:
-            return None
-        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        return _any(alternatives) if alternatives else None
 
-    def phrase(self, node: Phrase, negated: bool) -> wq.Query | None:
+    def phrase(self, node: Quoted, negated: bool) -> Node | None:
         # whoosh reuses one Token object: copy what we need as we go
         tokens = [
             (t.text, t.pos) for t in self.ctx.analyzer(node.text, positions=True, mode="query")
@@ -370,18 +178,18 @@ class _Compiler:
             return None
         if len(tokens) == 1:
             return self.word(Word(node.text, node.field), negated)
-        words = [text for text, _ in tokens]
-        gaps = [b[1] - a[1] for a, b in itertools.pairwise(tokens)]
+        words = tuple(text for text, _ in tokens)
+        gaps = tuple(b[1] - a[1] for a, b in itertools.pairwise(tokens))
         if not negated:
             self.out.scored = True
-        alternatives = []
+        alternatives: list[Node] = []
         for name, boost in self._fields(node.field):
-            alternatives.append(_phrase(name, words, gaps, boost))
+            alternatives.append(Phrase(name, words, gaps, boost))
             if not negated:
                 self.out.terms.update((name, w) for w in words)
-        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        return _any(alternatives)
 
-    def expanded(self, node: Word, negated: bool) -> wq.Query | None:
+    def expanded(self, node: Word, negated: bool) -> Node | None:
         raw = node.text
         if node.wildcard and len(raw) < MIN_PREFIX:
             if raw:
@@ -396,13 +204,13 @@ class _Compiler:
         if not groups:
             return None
         base = groups[0][0] if len(groups) == 1 else raw.lower()
-        alternatives: list[wq.Query] = []
+        alternatives: list[Node] = []
         capped = False
         for name, boost in self._fields(node.field):
             terms, cut = _expand(self.ctx.reader, name, base, node.fuzzy)
             capped |= cut
             if terms:
-                alternatives.append(wq.Or([wq.Term(name, t) for t in terms], boost=boost))
+                alternatives.append(Or(tuple(Term(name, t) for t in terms), boost))
                 if not negated:
                     self.out.terms.update((name, t) for t in terms)
         if capped:
@@ -410,16 +218,14 @@ class _Compiler:
             self.notice(NoticeCode.EXPANSION_CAPPED, pattern=pattern, max_terms=MAX_EXPANSIONS)
         if not negated:
             self.out.scored = True
-        if not alternatives:
-            return wq.NullQuery
-        return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+        return _any(alternatives) if alternatives else NOTHING
 
     # field prefixes
 
-    def facet(self, node: Facet) -> wq.Query:
+    def facet(self, node: Facet) -> Node:
         text = node.text.strip()
         if node.name == "reference":
-            return wq.Or(_reference(text)) if text else wq.NullQuery
+            return Or(_reference(text)) if text else NOTHING
         if node.name == "date":
             return self.dates(text)
         spec = FACETS_BY_NAME[node.name]
@@ -431,7 +237,7 @@ class _Compiler:
                 return _terms(spec.field, values)
         return _terms(spec.field, self.ctx.facet_values(spec.name, text))
 
-    def dates(self, text: str) -> wq.Query:
+    def dates(self, text: str) -> DateRange:
         match = _DATE_RANGE.match(text)
         if match:
             low, high = match.group(1) or "", match.group(2) or "9999"
@@ -445,63 +251,35 @@ class _Compiler:
                     datetime.date.fromisoformat(value)
                 except ValueError:
                     raise Malformed(NoticeCode.INVALID_DATE, value=value) from None
-        return wq.ConstantScoreQuery(DateRange(low, high), 0.0)
+        return DateRange(low, high)
 
 
-def _sequence(name: str, groups: list[list[str]], boost: float) -> wq.Query:
+def _any(alternatives: list[Node]) -> Node:
+    return alternatives[0] if len(alternatives) == 1 else Or(tuple(alternatives))
+
+
+def _sequence(name: str, groups: list[list[str]], boost: float) -> Node:
+    """One word in one field: its term, the alternatives at one position (compound parts),
+    or, if it analyses to several positions, their phrase."""
     if len(groups) == 1:
         group = groups[0]
         if len(group) == 1:
-            return wq.Term(name, group[0], boost=boost)
-        return wq.Or([wq.Term(name, t) for t in group], boost=boost)
+            return Term(name, group[0], boost)
+        return Or(tuple(Term(name, t) for t in group), boost)
     if all(len(g) == 1 for g in groups):
-        return _phrase(name, [g[0] for g in groups], [1] * (len(groups) - 1), boost)
-    return wq.And([wq.Or([wq.Term(name, t) for t in g]) for g in groups], boost=boost)
+        return Phrase(name, tuple(g[0] for g in groups), (1,) * (len(groups) - 1), boost)
+    return And(tuple(Or(tuple(Term(name, t) for t in g)) for g in groups), boost)
 
 
-class DateRange(wq.TermRange):
-    """Dates from ``low`` to ``high`` (ISO text; ``2024`` or ``2024-05`` cover the period).
-
-    ``index.matching`` answers it from the date column; Whoosh could as a term range."""
-
-    def __init__(self, low: str, high: str) -> None:
-        super().__init__("date", low, high + "\uffff")
-        self.low, self.high = low, high
-
-
-class TextPhrase(wq.And):
-    """A phrase in a field without positions (``body``): its words ANDed (all Whoosh sees),
-    then checked against each candidate's word sequence by ``index.matching``."""
-
-    def __init__(self, fieldname: str, words: list[str], gaps: list[int], boost: float = 1.0):
-        super().__init__([wq.Term(fieldname, w) for w in words], boost=boost)
-        self.fieldname = fieldname
-        self.words = list(words)
-        self.gaps = list(gaps)
-        self.offsets = [0, *itertools.accumulate(gaps)]
-        self.hashes = [stem_hash(w) for w in words]
-
-    def __repr__(self) -> str:
-        return f"TextPhrase({self.fieldname!r}, {self.words!r}, {self.gaps!r})"
-
-
-def _phrase(name: str, words: list[str], gaps: list[int], boost: float) -> wq.Query:
-    if TEXT_FIELDS_BY_NAME[name].chars:
-        return wq.Phrase(name, words, slop=max([1, *gaps]), boost=boost)
-    return TextPhrase(name, words, gaps, boost=boost)
-
-
-def _reference(text: str) -> list[wq.Query]:
+def _reference(text: str) -> tuple[Term, Term]:
     ref = normalise_reference(text)
-    return [wq.Term(REF_EXACT, ref, boost=REF_BOOSTS[REF_EXACT]),
-            wq.Term(REF_BASE, ref, boost=REF_BOOSTS[REF_BASE])]  # fmt: skip
+    return (Term(REF_EXACT, ref, REF_BOOSTS[REF_EXACT]),
+            Term(REF_BASE, ref, REF_BOOSTS[REF_BASE]))  # fmt: skip
 
 
-def _terms(fieldname: str, values: Iterable[str]) -> wq.Query:
-    terms = [wq.Term(fieldname, v) for v in values]
-    if not terms:
-        return wq.NullQuery
-    return wq.ConstantScoreQuery(terms[0] if len(terms) == 1 else wq.Or(terms), 0.0)
+def _terms(fieldname: str, values: Iterable[str]) -> Node:
+    texts = tuple(values)
+    return Terms(fieldname, texts) if texts else NOTHING
 
 
 def _expand(reader: IndexReader, fieldname: str, text: str, fuzzy: int) -> tuple[list[str], bool]:
@@ -524,14 +302,6 @@ def _expand(reader: IndexReader, fieldname: str, text: str, fuzzy: int) -> tuple
     return found, cut
 
 
-def _plain(text: str) -> object | None:
-    text = _FIELD_PREFIX.sub(" ", text)
-    words = [Word(w) for w in _PLAIN_WORD.findall(text) if w not in _OPERATORS]
-    if not words:
-        return None
-    return words[0] if len(words) == 1 else Group("and", words)
-
-
 def compile_query(text: str, ctx: Context) -> ParsedQuery:
     """Parse and compile a query; never raises for bad input (see ``ParsedQuery.notices``)."""
     parsed = ParsedQuery(query=None)
@@ -542,28 +312,20 @@ def compile_query(text: str, ctx: Context) -> ParsedQuery:
     if not text:
         return parsed
     try:
-        tree = parse(text)
+        tree = syntax.parse(text)
         compiled = _Compiler(ctx, parsed).compile(tree) if tree is not None else None
     except Malformed as exc:
         parsed = ParsedQuery(query=None, notices=parsed.notices)
-        tree = _plain(prepare_query(text))
-        plain = " ".join(w.text for w in _walk_words(tree))
+        tree = syntax.plain(text)
+        plain = " ".join(w.text for w in syntax.words(tree))
         unreadable = {"reason": exc.reason, "words": plain or "–"}
         parsed.notices.append(Notice(NoticeCode.UNREADABLE, unreadable))
         compiled = _Compiler(ctx, parsed).compile(tree) if tree is not None else None
-    if compiled is None or compiled is wq.NullQuery:
+    if compiled is None or isinstance(compiled, Nothing):
         parsed.empty = True
-        parsed.query = wq.NullQuery
-    elif isinstance(compiled, wq.Not):
-        parsed.query = wq.And([wq.Every(), compiled])
+        parsed.query = NOTHING
+    elif isinstance(compiled, _Excluded):
+        parsed.query = AndNot(EVERYTHING, (compiled.node,))
     else:
         parsed.query = compiled
     return parsed
-
-
-def _walk_words(node: object | None) -> Iterable[Word]:
-    if isinstance(node, Word):
-        yield node
-    elif isinstance(node, Group):
-        for item in node.items:
-            yield from _walk_words(item)

@@ -31,7 +31,6 @@ from html import escape
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 from whoosh import scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
@@ -44,6 +43,7 @@ from index.indexer import live_generation, open_generation, read_meta
 from index.matching import Matcher
 from index.notices import Notice, NoticeCode
 from index.query import Context, ParsedQuery, compile_query
+from index.query_nodes import Or, Term
 from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
 from index.schema import (
     FACETS,
@@ -359,12 +359,12 @@ class Archive:
             keys = _key_terms(snap, text, SIMILAR_TERMS)
             if not keys:
                 return []
-            alternatives = [
-                wq.Term(name, term, boost=weight * boost)
+            alternatives = tuple(
+                Term(name, term, weight * boost)
                 for term, weight in keys
                 for name, boost in SIMILAR_FIELDS.items()
-            ]
-            mask, scores = snap.matcher.run(wq.Or(alternatives), time.monotonic() + TIME_LIMIT)
+            )
+            mask, scores = snap.matcher.run(Or(alternatives), time.monotonic() + TIME_LIMIT)
             mask[docnum] = False
             docs = np.flatnonzero(mask)
             best = docs[np.lexsort((docs, -scores[docs]))][:limit].tolist()

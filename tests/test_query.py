@@ -10,7 +10,8 @@ import pytest
 from archive.corpus import write_motion
 from archive.motion import Consultation, Motion
 from index.indexer import reindex
-from index.query import MAX_QUERY_CHARS, MAX_TERMS, Malformed, parse, tokens
+from index.query import MAX_QUERY_CHARS, MAX_TERMS
+from index.query_syntax import Malformed, parse, tokens
 from index.results import SearchRequest
 from index.search import Archive
 
