@@ -17,6 +17,7 @@ from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus import read_text, reference_of
+from archive.corpus_walk import files_named
 from archive.errors import CorpusError, CorpusWarning
 from archive.motion import Motion, Votes, slug_for
 from archive.vocabulary import Vocabulary
@@ -121,7 +122,7 @@ class CorpusReferences:
         if reference in self.known:
             return True
         slug = slug_for(str(reference))
-        return any(reference_of(p) == reference for p in self.corpus.glob(f"*/{slug}.md"))
+        return any(reference_of(p) == reference for p in files_named(self.corpus, f"{slug}.md"))
 
 
 def check_quality(

@@ -208,8 +208,8 @@ def _index_part(
             tick()
         if part.indexed:
             part.segment = writer._finalize_segment()
-        else:
-            writer.cancel()
+        else:  # not cancel(): it removes the temp folder the build's own writer shares
+            writer._close_segment()
     except BaseException:
         writer.cancel()
         raise

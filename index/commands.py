@@ -32,6 +32,7 @@ def reindex(full: bool, corpus: Path, index_dir: Path) -> None:
 
     By default only changed, new and deleted files are handled. Exits with 1 if a
     file was skipped (each is listed as path:line: reason) or another run holds the lock.
+    Links the corpus walk does not follow (out of the corpus, loops) are listed as warnings.
     """
     from index.indexer import reindex as run
 
@@ -52,6 +53,10 @@ def reindex(full: bool, corpus: Path, index_dir: Path) -> None:
         if bar is not None:
             bar.__exit__(None, None, None)
     click.echo(_summary(report, index_dir))
+    if not report.documents:
+        click.echo(f"note: the index is empty: {corpus} holds no public motion file")
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)}:", err=True)
         for line in report.skipped:

@@ -13,6 +13,7 @@ import click
 from archive.checking import check_corpus
 from archive.cli import corpus_option
 from archive.corpus import iter_motion_files, read_motion, reference_of
+from archive.corpus_walk import files_named
 from archive.errors import ConfigError, NotFoundError
 from archive.motion import Motion, slug_for
 from archive.variants import FACETS, FacetReport, facet_report, read_corpus
@@ -28,7 +29,7 @@ def find_motion(corpus: Path, reference: str) -> Path:
     slug = slug_for(reference)
     if not corpus.is_dir():
         raise ConfigError(f"corpus directory {corpus} does not exist")
-    for path in sorted(corpus.glob(f"*/{slug}.md")):
+    for path in files_named(corpus, f"{slug}.md"):
         found = reference_of(path)
         if found is not None and (found.casefold() == wanted or path.stem == reference):
             return path

@@ -40,6 +40,7 @@ from archive.corpus import (
     render_motion,
     write_atomic,
 )
+from archive.corpus_walk import within_corpus
 from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.validation import validate
@@ -220,6 +221,10 @@ class CorpusWriter:
         motion = replace(motion, consultations=[c for c in motion.consultations if c.public])
         known = self._references.get(motion.reference)
         target = known if known and known.exists() else path_for(motion, self.corpus)
+        if not within_corpus(target.parent, self.corpus):  # the corpus walk would not read it
+            return self._skip(
+                Outcome.SKIPPED, f"{target.parent} links out of the corpus; nothing written"
+            )
         try:
             current = target.read_bytes() if target.exists() else None
         except OSError as exc:
