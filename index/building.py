@@ -35,9 +35,10 @@ from whoosh.writing import SegmentWriter
 from archive.corpus import parse_motion, read_text
 from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
+from archive.publicity import public_view
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
-from index.schema import Lexicon, build_schema, public_view, to_document
+from index.schema import Lexicon, build_schema, to_document
 
 WRITER_LIMIT_MB = 256
 BUILD_LIMIT_MB = 1536

@@ -373,25 +373,6 @@ def hit_data(motion: Motion) -> dict[str, Any]:
     }
 
 
-_NON_PUBLIC_ITEM = re.compile(r"^N(?:[\s.\d]|$)")
-"""An agenda item ``N 3.1`` is non-public, whatever its ``public`` key says."""
-
-
-def public_view(motion: Motion) -> Motion:
-    """The motion without its non-public consultations (they never reach the index).
-
-    Non-public are ``public: false`` consultations and those of agenda items ``N …``.
-    """
-    kept = [
-        c
-        for c in motion.consultations
-        if c.public and not _NON_PUBLIC_ITEM.match(c.agenda_item.strip())
-    ]
-    if len(kept) == len(motion.consultations):
-        return motion
-    return Motion.from_dict({**motion.to_dict(), "consultations": [c.to_dict() for c in kept]})
-
-
 def to_document(
     motion: Motion, path: str, digest: str, vocabulary: Vocabulary | None = None
 ) -> dict[str, Any]:
