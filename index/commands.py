@@ -90,7 +90,9 @@ def _summary(report: ReindexReport, index_dir: Path) -> str:
     metavar="NAME=VALUE",
     help="Filter by a facet value (repeat: values of one facet OR, facets AND).",
 )
-@click.option("--sort", type=click.Choice(SORTS), help="Default: relevance, newest without words.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without."
+)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 @corpus_option
