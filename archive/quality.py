@@ -9,7 +9,6 @@ counts and probable duplicates. Each is a ``CorpusError`` located at the key's l
 from __future__ import annotations
 
 import datetime
-import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
@@ -20,6 +19,7 @@ from archive.corpus import read_text, reference_of
 from archive.corpus_walk import files_named
 from archive.errors import CorpusError, CorpusWarning
 from archive.motion import Motion, Votes, slug_for
+from archive.references import parent_reference
 from archive.vocabulary import Vocabulary
 
 AMENDMENT_TYPES = ("Änderungsantrag", "Ergänzungsantrag", "Austauschantrag")
@@ -48,8 +48,6 @@ MAX_VOTES = 100
 MIN_SAMPLES = 5
 """Consultations of one committee needed before its usual size is judged."""
 
-_SUFFIX = re.compile(r"^(.+?)-\d{1,3}$")
-
 Pairs = Iterable[tuple[Path, Motion]]
 
 
@@ -60,8 +58,8 @@ def parent_references(motion: Motion) -> list[str]:
     """
     if motion.related:
         return list(motion.related)
-    match = _SUFFIX.match(motion.reference)
-    return [match.group(1)] if match else []
+    parent = parent_reference(motion.reference)
+    return [parent] if parent else []
 
 
 def quality_warnings(

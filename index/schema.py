@@ -31,6 +31,7 @@ from whoosh.system import pack_uint
 
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
+from archive.references import ancestors
 from archive.vocabulary import Vocabulary
 from index.analysis import PART_BOOST, GermanFilter, Lexicon, fold, text_analyzer
 from index.results import SORTS
@@ -296,22 +297,13 @@ def reference_variants(reference: str) -> tuple[list[str], list[str]]:
     """The forms a reference is found by: exact (the paper itself) and base (with amendments).
 
     Exact forms drop leading ``/`` parts (``VO/2024/12903-01`` → ``2024/12903-01`` →
-    ``12903-01``); base forms drop trailing ``-NN``/``.NN`` suffixes of those, so ``12903``
-    finds the paper and all its amendments.
+    ``12903-01``); base forms are the papers those amend (``archive.references``), so
+    ``12903`` finds the paper and all its amendments.
     """
     parts = [p for p in reference.strip().lower().split("/") if p]
     exact = ["/".join(parts[i:]) for i in range(len(parts))]
-    base: list[str] = []
-    for form in exact:
-        stem = form
-        while True:
-            cut = max(stem.rfind("-"), stem.rfind("."))
-            if cut <= stem.rfind("/") or cut <= 0:
-                break
-            stem = stem[:cut]
-            if stem not in exact and stem not in base:
-                base.append(stem)
-    return exact, base
+    base = [b for form in exact for b in ancestors(form) if b not in exact]
+    return exact, list(dict.fromkeys(base))
 
 
 def normalise_reference(text: str) -> str:

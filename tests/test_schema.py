@@ -43,7 +43,8 @@ from index.schema import (
             ],
         ),
         ("2015/0316", ["2015/0316", "0316"], []),
-        ("21-1234.1", ["21-1234.1"], ["21-1234", "21"]),
+        ("21-1234.1", ["21-1234.1"], ["21-1234"]),
+        ("22-0621", ["22-0621"], []),
     ],
 )
 def test_reference_variants(reference: str, exact: list[str], base: list[str]) -> None:

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field, replace
 from archive.errors import SourceError
 from archive.motion import Consultation, Motion, Source, Votes
 from archive.publicity import non_public_item, public_item, says_non_public
+from archive.references import parent_reference
 
 SYSTEM = "ALLRIS"
 
@@ -179,14 +180,6 @@ def normalise_reference(text: str) -> str:
     if match:
         return f"VO/{match.group(1)}/{match.group(2)}{match.group(3)}"
     return text
-
-
-def parent_reference(reference: str) -> str | None:
-    """The paper a suffixed reference belongs to: ``VO/2025/14058-01-01`` → ``…-01``."""
-    match = _VO_REFERENCE.match(reference)
-    if not match or not match.group(3):
-        return None
-    return reference.rsplit("-", 1)[0]
 
 
 def split_sponsors(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from archive.errors import NotFoundError
 from archive.motion import Consultation, Motion, slug_for
 from archive.publicity import public_view
+from archive.references import parent_reference
 from index.results import Hit, SearchRequest
 from webapp.backend import archive
 
@@ -25,7 +26,6 @@ bp = Blueprint("motions", __name__)
 SLUG = re.compile(r"^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,12}$")
 SIMILAR = 5
 MAX_AMENDMENTS = 200
-_SUFFIX = re.compile(r"^(.*[0-9A-Za-z])-([0-9]{1,3})$")
 
 
 @dataclass
@@ -82,12 +82,6 @@ class MotionPage:
 
 def _url(slug: str) -> str:
     return url_for("motions.page", slug=slug)
-
-
-def parent_reference(reference: str) -> str | None:
-    """The paper an amendment belongs to: ``VO/2024/12903-01`` → ``VO/2024/12903``."""
-    match = _SUFFIX.match(reference)
-    return match.group(1) if match else None
 
 
 def amendments(store: Archive, reference: str) -> list[Link]:
