@@ -3,8 +3,9 @@
 This module is the one place the Whoosh schema is defined. Next to it, as data:
 
 * ``TEXT_FIELDS`` — the full-text fields, their boosts and which are highlighted;
-* ``FACETS`` — one ``FacetSpec`` per facet (name, field, labels, query prefix,
-  multi-valued?, ordering), read by the search API, the site and the CLI alike;
+* ``FACETS`` — one ``FacetSpec`` per facet (its names and query prefix from
+  ``archive.facet_names``; field, labels, multi-valued?, ordering), read by the search
+  API, the site and the CLI alike;
 * ``SORTS`` — the orders a result list can take.
 
 >>> [f.prefix for f in FACETS]
@@ -29,6 +30,8 @@ from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.system import pack_uint
 
+from archive import facet_names as names
+from archive.facet_names import FacetName
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
 from archive.references import ancestors
@@ -221,21 +224,33 @@ def text_column(name: str) -> str:
 
 @dataclass(frozen=True)
 class FacetSpec:
-    """One facet: where its values come from, how it is labelled, queried and ordered.
+    """One facet in the index: its names (``archive.facet_names``), labels, whether a
+    motion has several values, how its values are ordered and where they come from.
 
     ``order`` is ``count`` (most frequent first), ``value`` (alphabetical),
     ``value_desc`` (newest year first) or ``fixed`` (the order of ``fixed_order``).
     """
 
-    name: str
-    field: str
+    facet: FacetName
     label_de: str
     label_en: str
-    prefix: str
     multi: bool
     order: str
     values_of: Callable[[Motion], list[str]] = field(repr=False, compare=False)
     fixed_order: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.facet.name
+
+    @property
+    def prefix(self) -> str:
+        return self.facet.prefix
+
+    @property
+    def field(self) -> str:
+        """The index field holding the facet's values."""
+        return f"facet_{self.facet.name}"
 
     def label(self, lang: str = "de") -> str:
         return self.label_de if lang == "de" else self.label_en
@@ -250,34 +265,35 @@ def _latest_votes_class(motion: Motion) -> list[str]:
 
 FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
-        "committee", "facet_committee", "Gremium", "Committee", "gremium", True, "count",
+        names.COMMITTEE, "Gremium", "Committee", True, "count",
         lambda m: m.committees,
     ),
     FacetSpec(
-        "sponsor", "facet_sponsor", "Antragsteller", "Sponsor", "fraktion", True, "count",
+        names.SPONSOR, "Antragsteller", "Sponsor", True, "count",
         lambda m: list(dict.fromkeys(s for s in m.sponsors if s)),
     ),
     FacetSpec(
-        "result", "facet_result", "Ergebnis", "Result", "ergebnis", False, "fixed",
+        names.RESULT, "Ergebnis", "Result", False, "fixed",
         lambda m: [normalise_result(m.result)], RESULTS,
     ),
     FacetSpec(
-        "type", "facet_type", "Art", "Type", "typ", False, "count",
+        names.TYPE, "Art", "Type", False, "count",
         lambda m: [m.type] if m.type else [], MOTION_TYPES,
     ),
     FacetSpec(
-        "year", "facet_year", "Jahr", "Year", "jahr", False, "value_desc",
+        names.YEAR, "Jahr", "Year", False, "value_desc",
         lambda m: [m.year] if m.year else [],
     ),
     FacetSpec(
-        "lead", "facet_lead", "Federführend", "Lead office", "federführend", False, "count",
+        names.LEAD, "Federführend", "Lead office", False, "count",
         lambda m: [m.lead] if m.lead else [],
     ),
     FacetSpec(
-        "votes", "facet_votes", "Abstimmung", "Vote", "stimmen", False, "fixed",
+        names.VOTES, "Abstimmung", "Vote", False, "fixed",
         _latest_votes_class, VOTE_CLASSES,
     ),
 )  # fmt: skip
+"""In the order of ``archive.facet_names.FACETS``."""
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 
 QUERY_PREFIXES: dict[str, str] = {

@@ -15,6 +15,7 @@ from archive.cli import corpus_option
 from archive.corpus import iter_motion_files, read_motion, reference_of
 from archive.corpus_walk import files_named
 from archive.errors import ConfigError, NotFoundError
+from archive.facet_names import RESULT
 from archive.motion import Motion, slug_for
 from archive.variants import FACETS, FacetReport, facet_report, read_corpus
 from archive.vocabulary import FILE_NAME, Vocabulary
@@ -203,6 +204,6 @@ def _report_lines(report: FacetReport, vocabulary_path: Path) -> list[str]:
     if report.snippet:
         lines.append(f"Suggested for {vocabulary_path} (check the names, then paste):")
         lines += ["", report.snippet.rstrip("\n")]
-    elif report.facet != "result":
+    elif report.facet != RESULT.name:
         lines.append("No unmapped variants found.")
     return lines
