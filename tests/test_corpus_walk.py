@@ -176,3 +176,15 @@ def test_a_corpus_whose_only_folder_links_out_is_an_empty_index(tmp_path: Path) 
         assert result.exit_code == 0, result.output
         assert "note: the index is empty" in result.stdout
         assert "outside the corpus" in result.stderr
+
+
+def test_a_corpus_of_non_public_papers_only_is_an_empty_index(tmp_path: Path) -> None:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    secret = motion(504, "Grundstücksgeschäft Hafenkante")
+    secret.public = False
+    write_motion(secret, corpus)
+    result = reindex(corpus, index, "--full")
+    assert result.exit_code == 0, result.output
+    assert "1 not public (not indexed); 0 documents" in result.stdout
+    assert "note: the index is empty" in result.stdout
+    assert found(index, corpus, "Hafenkante") == []
