@@ -2,8 +2,9 @@
 
 ``check_corpus`` reads each file with the corpus reader (YAML, required keys, dates,
 types, results, vote counts — see ``archive.validation``) and adds the checks that
-need more than one file, such as a reference used twice. Errors make
-``ratsarchiv check`` fail; warnings are advice and never do.
+need more than one file, such as a reference used twice; links the corpus walk did not
+follow (``archive.corpus_walk``) are warnings. Errors make ``ratsarchiv check`` fail;
+warnings are advice and never do.
 
 >>> report = CheckReport(files=3)
 >>> report.summary()
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.corpus import iter_motion_files, read_motion, reference_of
+from archive.corpus_walk import walk_corpus, within_corpus
 from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.motion import slug_for
 from archive.quality import check_quality
@@ -47,17 +49,25 @@ class CheckReport:
         return text
 
 
-def motion_files(paths: Iterable[Path]) -> list[Path]:
-    """Files to check: directories expand to their motion files; each file once."""
+def motion_files(
+    paths: Iterable[Path], corpus: Path | None = None
+) -> tuple[list[Path], list[CorpusError]]:
+    """Files to check, each once (directories expand to their motion files), and the
+    warnings of those walks: links the corpus walk did not follow (``archive.corpus_walk``;
+    inside ``corpus``, its links may lead anywhere in it)."""
     found: dict[Path, None] = {}
+    refused: list[CorpusError] = []
     for path in paths:
         if path.is_dir():
-            found.update(dict.fromkeys(iter_motion_files(path)))
+            root = corpus if corpus is not None and within_corpus(path, corpus) else path
+            walk = walk_corpus(path, root=root)
+            found.update(dict.fromkeys(Path(f.path) for f in walk.files))
+            refused.extend(walk.refused)
         elif path.is_file():
             found[path] = None
         else:
             raise ConfigError(f"{path} does not exist")
-    return list(found)
+    return list(found), refused
 
 
 def _reference_line(path: Path) -> int | None:
@@ -76,7 +86,7 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     file of that corpus, so checking one file finds its duplicate elsewhere.
     """
     report = CheckReport()
-    files = motion_files(paths)
+    files, refused = motion_files(paths, corpus)
     report.files = len(files)
     owners: dict[str, list[Path]] = {}
     readable = []
@@ -100,7 +110,7 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     # Vocabulary errors and quality warnings (archive.quality, docs/curation.md).
     errors, warnings = check_quality(readable, corpus)
     report.errors.extend(errors)
-    report.warnings.extend(warnings)
+    report.warnings.extend([*refused, *warnings])
     return report
 
 

@@ -5,7 +5,8 @@ lines); ``render_motion`` writes the canonical form, so reading a file the proje
 wrote and rendering it again gives the same bytes. ``write_motion`` is atomic.
 
 Layout: ``<corpus>/<year>/<slug>.md``; files and folders whose names start with
-``_`` or ``.`` are not motions (``_vocabulary.yml``, import state).
+``_`` or ``.`` are not motions (``_vocabulary.yml``, import state); which files a corpus
+holds, and how links are followed, is ``archive.corpus_walk``'s rule.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archive import frontmatter
-from archive.errors import ConfigError, CorpusError, CorpusErrors
+from archive.corpus_walk import walk_corpus
+from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.validation import validate
 
@@ -32,14 +34,11 @@ _HEADING = re.compile(r"^## +(.+?)\s*$")
 
 
 def iter_motion_files(corpus: Path) -> Iterator[Path]:
-    """Every motion file under ``corpus``, in a stable order."""
-    if not corpus.is_dir():
-        raise ConfigError(f"corpus directory {corpus} does not exist")
-    for dirpath, dirnames, filenames in os.walk(corpus):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
-        for name in sorted(filenames):
-            if name.endswith(".md") and not name.startswith(("_", ".")):
-                yield Path(dirpath) / name
+    """Every motion file under ``corpus``, in a stable order (``archive.corpus_walk``'s
+    rule: links are followed inside the corpus only; what it refuses is left out here,
+    ``check`` and ``reindex`` report it)."""
+    for file in walk_corpus(corpus).files:
+        yield Path(file.path)
 
 
 def path_for(motion: Motion, corpus: Path) -> Path:
@@ -227,6 +226,10 @@ _TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
 """``write_atomic``'s temp files: ``.<name>.<pid>.<random>.tmp``."""
 
 
+def _is_temp_name(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
+
+
 def remove_stale_temp_files(corpus: Path) -> list[Path]:
     """Remove the temp files of writes whose process was killed; returns what was removed.
 
@@ -234,7 +237,8 @@ def remove_stale_temp_files(corpus: Path) -> list[Path]:
     in its name (written by an older version) goes once it is an hour old.
     """
     removed = []
-    for path in corpus.rglob(".*.tmp"):
+    for file in walk_corpus(corpus, wanted=_is_temp_name).files:
+        path = Path(file.path)
         match = _TEMP_NAME.match(path.name)
         try:
             if match and _alive(int(match[1])):

@@ -9,7 +9,6 @@ counts and probable duplicates. Each is a ``CorpusError`` located at the key's l
 from __future__ import annotations
 
 import datetime
-import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Container, Iterable
@@ -17,8 +16,10 @@ from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus import read_text, reference_of
+from archive.corpus_walk import files_named
 from archive.errors import CorpusError, CorpusWarning
 from archive.motion import Motion, Votes, slug_for
+from archive.references import parent_reference
 from archive.vocabulary import Vocabulary
 
 AMENDMENT_TYPES = ("Änderungsantrag", "Ergänzungsantrag", "Austauschantrag")
@@ -47,8 +48,6 @@ MAX_VOTES = 100
 MIN_SAMPLES = 5
 """Consultations of one committee needed before its usual size is judged."""
 
-_SUFFIX = re.compile(r"^(.+?)-\d{1,3}$")
-
 Pairs = Iterable[tuple[Path, Motion]]
 
 
@@ -59,8 +58,8 @@ def parent_references(motion: Motion) -> list[str]:
     """
     if motion.related:
         return list(motion.related)
-    match = _SUFFIX.match(motion.reference)
-    return [match.group(1)] if match else []
+    parent = parent_reference(motion.reference)
+    return [parent] if parent else []
 
 
 def quality_warnings(
@@ -121,7 +120,7 @@ class CorpusReferences:
         if reference in self.known:
             return True
         slug = slug_for(str(reference))
-        return any(reference_of(p) == reference for p in self.corpus.glob(f"*/{slug}.md"))
+        return any(reference_of(p) == reference for p in files_named(self.corpus, f"{slug}.md"))
 
 
 def check_quality(

@@ -24,10 +24,12 @@ from typing import Any
 from archive import frontmatter
 from archive.corpus import iter_motion_files, read_motion
 from archive.errors import CorpusErrors
+from archive.facet_names import CURATED, FACETS_BY_NAME, RESULT, SPONSOR
 from archive.motion import Motion
 from archive.vocabulary import FILE_NAME, Vocabulary, kind_of
 
-FACETS = ("sponsor", "committee", "type", "result", "lead")
+FACETS = tuple(facet.name for facet in CURATED)
+"""The facets ``ratsarchiv facets`` reports on (``archive.facet_names.CURATED``)."""
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -194,19 +196,10 @@ class FacetReport:
 
 def facet_values(motion: Motion, facet: str) -> list[str]:
     """A motion's values of one facet, as written in its file (each value once)."""
-    if facet == "sponsor":
-        values = motion.sponsors
-    elif facet == "committee":
-        values = motion.committees
-    elif facet == "type":
-        values = [motion.type]
-    elif facet == "result":
-        values = [c.result for c in motion.consultations]
-    elif facet == "lead":
-        values = [motion.lead]
-    else:
+    named = FACETS_BY_NAME.get(facet)
+    if named is None or named.written is None:
         raise ValueError(f"unknown facet {facet!r} (known: {', '.join(FACETS)})")
-    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    return list(dict.fromkeys(v.strip() for v in named.written(motion) if v and v.strip()))
 
 
 def read_corpus(corpus: Path) -> Iterator[tuple[Path, Motion | None]]:
@@ -236,12 +229,12 @@ def facet_report(
             value,
             count,
             vocabulary.canonical(kind, value) if vocabulary.is_mapped(kind, value) else None,
-            vocabulary.result_class(value) if facet == "result" else None,
+            vocabulary.result_class(value) if facet == RESULT.name else None,
         )
         for value, count in sorted(counts.items(), key=lambda p: (-p[1], p[0].casefold()))
     ]
-    groups = [] if facet == "result" else _groups(values, vocabulary, kind)
-    joint = _joint(values, groups, vocabulary) if facet == "sponsor" else []
+    groups = [] if facet == RESULT.name else _groups(values, vocabulary, kind)
+    joint = _joint(values, groups, vocabulary) if facet == SPONSOR.name else []
     return FacetReport(
         facet,
         kind,

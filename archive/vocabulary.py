@@ -27,6 +27,7 @@ from typing import Any
 
 from archive import frontmatter
 from archive.errors import CorpusError
+from archive.facet_names import CURATED
 from archive.motion import MOTION_TYPES, Motion
 from archive.outcomes import RESULTS, normalise_result
 
@@ -36,16 +37,12 @@ KINDS = ("sponsors", "committees", "types", "results", "offices")
 """Sections of the file. ``offices`` covers a motion's ``lead`` and ``involved``."""
 
 _KIND_ALIASES = {
-    "sponsor": "sponsors",
-    "fraktion": "sponsors",
-    "committee": "committees",
-    "gremium": "committees",
-    "type": "types",
-    "result": "results",
+    **{facet.name: facet.kind for facet in CURATED},
+    **{facet.prefix: facet.kind for facet in CURATED},
     "office": "offices",
-    "lead": "offices",
     "involved": "offices",
 }
+"""A facet's name or query prefix (``archive.facet_names``), or a field → its section."""
 _CANONICAL_SETS: dict[str, tuple[str, ...]] = {"types": MOTION_TYPES, "results": RESULTS}
 _ENTRY_KEYS = ("variants", "members")
 _MEMBER_KEYS = ("name", "from", "to")

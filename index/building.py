@@ -35,9 +35,10 @@ from whoosh.writing import SegmentWriter
 from archive.corpus import parse_motion, read_text
 from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
+from archive.publicity import public_view
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
-from index.schema import Lexicon, build_schema, public_view, to_document
+from index.schema import Lexicon, build_schema, to_document
 
 WRITER_LIMIT_MB = 256
 BUILD_LIMIT_MB = 1536
@@ -208,8 +209,8 @@ def _index_part(
             tick()
         if part.indexed:
             part.segment = writer._finalize_segment()
-        else:
-            writer.cancel()
+        else:  # not cancel(): it removes the temp folder the build's own writer shares
+            writer._close_segment()
     except BaseException:
         writer.cancel()
         raise

@@ -33,6 +33,7 @@ def reindex(full: bool, corpus: Path, index_dir: Path) -> None:
 
     By default only changed, new and deleted files are handled. Exits with 1 if a
     file was skipped (each is listed as path:line: reason) or another run holds the lock.
+    Links the corpus walk does not follow (out of the corpus, loops) are listed as warnings.
     """
     from index.indexer import reindex as run
 
@@ -53,6 +54,10 @@ def reindex(full: bool, corpus: Path, index_dir: Path) -> None:
         if bar is not None:
             bar.__exit__(None, None, None)
     click.echo(_summary(report, index_dir))
+    if not report.documents:
+        click.echo(f"note: the index is empty: {corpus} holds no public motion file")
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)}:", err=True)
         for line in report.skipped:
@@ -86,7 +91,9 @@ def _summary(report: ReindexReport, index_dir: Path) -> str:
     metavar="NAME=VALUE",
     help="Filter by a facet value (repeat: values of one facet OR, facets AND).",
 )
-@click.option("--sort", type=click.Choice(SORTS), help="Default: relevance, newest without words.")
+@click.option(
+    "--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without."
+)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 @click.option(

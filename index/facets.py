@@ -84,7 +84,9 @@ class Columns:
         old = cache or {}
         self.cache: dict[object, _Segment] = {}
         leaves = [
-            (segment, offset, _segment_key(segment)) for segment, offset in reader.leaf_readers()
+            (segment, offset, _segment_key(segment))
+            for segment, offset in reader.leaf_readers()
+            if segment.doc_count_all()  # not the stand-in reader of an empty index
         ]
         for segment, _, key in leaves:
             self.cache[key] = old.get(key) or _read_segment(segment)

@@ -18,15 +18,26 @@ PAGE_SIZE = 10
 MAX_PAGE = 1000
 
 
+def default_sort(query: str) -> str:
+    """The order of a search that asks for none: ``relevance`` whenever there is a query
+    (one of field filters only, such as ``gremium:Soziales``, too), ``newest`` without."""
+    return "relevance" if query.strip() else "newest"
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """One search: query text, facet filters (OR within a facet, AND across), sort, page."""
 
     query: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    sort: str = ""  # "" = relevance with a query, newest without
+    sort: str = ""  # "": ``default_sort``
     page: int = 1
     page_size: int = PAGE_SIZE
+
+    @property
+    def order(self) -> str:
+        """The sort this search uses: the one asked for, else ``default_sort``'s."""
+        return self.sort or default_sort(self.query)
 
 
 @dataclass

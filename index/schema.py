@@ -3,8 +3,9 @@
 This module is the one place the Whoosh schema is defined. Next to it, as data:
 
 * ``TEXT_FIELDS`` — the full-text fields, their boosts and which are highlighted;
-* ``FACETS`` — one ``FacetSpec`` per facet (name, field, labels, query prefix,
-  multi-valued?, ordering), read by the search API, the site and the CLI alike;
+* ``FACETS`` — one ``FacetSpec`` per facet (its names and query prefix from
+  ``archive.facet_names``; field, labels, multi-valued?, ordering), read by the search
+  API, the site and the CLI alike;
 * ``SORTS`` — the orders a result list can take.
 
 >>> [f.prefix for f in FACETS]
@@ -29,8 +30,11 @@ from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.system import pack_uint
 
+from archive import facet_names as names
+from archive.facet_names import FacetName
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
+from archive.references import ancestors
 from archive.vocabulary import Vocabulary
 from index.analysis import PART_BOOST, GermanFilter, Lexicon, fold, text_analyzer
 from index.results import SORTS
@@ -220,21 +224,33 @@ def text_column(name: str) -> str:
 
 @dataclass(frozen=True)
 class FacetSpec:
-    """One facet: where its values come from, how it is labelled, queried and ordered.
+    """One facet in the index: its names (``archive.facet_names``), labels, whether a
+    motion has several values, how its values are ordered and where they come from.
 
     ``order`` is ``count`` (most frequent first), ``value`` (alphabetical),
     ``value_desc`` (newest year first) or ``fixed`` (the order of ``fixed_order``).
     """
 
-    name: str
-    field: str
+    facet: FacetName
     label_de: str
     label_en: str
-    prefix: str
     multi: bool
     order: str
     values_of: Callable[[Motion], list[str]] = field(repr=False, compare=False)
     fixed_order: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.facet.name
+
+    @property
+    def prefix(self) -> str:
+        return self.facet.prefix
+
+    @property
+    def field(self) -> str:
+        """The index field holding the facet's values."""
+        return f"facet_{self.facet.name}"
 
     def label(self, lang: str = "de") -> str:
         return self.label_de if lang == "de" else self.label_en
@@ -249,34 +265,35 @@ def _latest_votes_class(motion: Motion) -> list[str]:
 
 FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
-        "committee", "facet_committee", "Gremium", "Committee", "gremium", True, "count",
+        names.COMMITTEE, "Gremium", "Committee", True, "count",
         lambda m: m.committees,
     ),
     FacetSpec(
-        "sponsor", "facet_sponsor", "Antragsteller", "Sponsor", "fraktion", True, "count",
+        names.SPONSOR, "Antragsteller", "Sponsor", True, "count",
         lambda m: list(dict.fromkeys(s for s in m.sponsors if s)),
     ),
     FacetSpec(
-        "result", "facet_result", "Ergebnis", "Result", "ergebnis", False, "fixed",
+        names.RESULT, "Ergebnis", "Result", False, "fixed",
         lambda m: [normalise_result(m.result)], RESULTS,
     ),
     FacetSpec(
-        "type", "facet_type", "Art", "Type", "typ", False, "count",
+        names.TYPE, "Art", "Type", False, "count",
         lambda m: [m.type] if m.type else [], MOTION_TYPES,
     ),
     FacetSpec(
-        "year", "facet_year", "Jahr", "Year", "jahr", False, "value_desc",
+        names.YEAR, "Jahr", "Year", False, "value_desc",
         lambda m: [m.year] if m.year else [],
     ),
     FacetSpec(
-        "lead", "facet_lead", "Federführend", "Lead office", "federführend", False, "count",
+        names.LEAD, "Federführend", "Lead office", False, "count",
         lambda m: [m.lead] if m.lead else [],
     ),
     FacetSpec(
-        "votes", "facet_votes", "Abstimmung", "Vote", "stimmen", False, "fixed",
+        names.VOTES, "Abstimmung", "Vote", False, "fixed",
         _latest_votes_class, VOTE_CLASSES,
     ),
 )  # fmt: skip
+"""In the order of ``archive.facet_names.FACETS``."""
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 
 QUERY_PREFIXES: dict[str, str] = {
@@ -296,22 +313,13 @@ def reference_variants(reference: str) -> tuple[list[str], list[str]]:
     """The forms a reference is found by: exact (the paper itself) and base (with amendments).
 
     Exact forms drop leading ``/`` parts (``VO/2024/12903-01`` → ``2024/12903-01`` →
-    ``12903-01``); base forms drop trailing ``-NN``/``.NN`` suffixes of those, so ``12903``
-    finds the paper and all its amendments.
+    ``12903-01``); base forms are the papers those amend (``archive.references``), so
+    ``12903`` finds the paper and all its amendments.
     """
     parts = [p for p in reference.strip().lower().split("/") if p]
     exact = ["/".join(parts[i:]) for i in range(len(parts))]
-    base: list[str] = []
-    for form in exact:
-        stem = form
-        while True:
-            cut = max(stem.rfind("-"), stem.rfind("."))
-            if cut <= stem.rfind("/") or cut <= 0:
-                break
-            stem = stem[:cut]
-            if stem not in exact and stem not in base:
-                base.append(stem)
-    return exact, base
+    base = [b for form in exact for b in ancestors(form) if b not in exact]
+    return exact, list(dict.fromkeys(base))
 
 
 def normalise_reference(text: str) -> str:
@@ -371,25 +379,6 @@ def hit_data(motion: Motion) -> dict[str, Any]:
         "votes": votes.to_dict(),
         "vote_class": _latest_votes_class(motion)[0],
     }
-
-
-_NON_PUBLIC_ITEM = re.compile(r"^N(?:[\s.\d]|$)")
-"""An agenda item ``N 3.1`` is non-public, whatever its ``public`` key says."""
-
-
-def public_view(motion: Motion) -> Motion:
-    """The motion without its non-public consultations (they never reach the index).
-
-    Non-public are ``public: false`` consultations and those of agenda items ``N …``.
-    """
-    kept = [
-        c
-        for c in motion.consultations
-        if c.public and not _NON_PUBLIC_ITEM.match(c.agenda_item.strip())
-    ]
-    if len(kept) == len(motion.consultations):
-        return motion
-    return Motion.from_dict({**motion.to_dict(), "consultations": [c.to_dict() for c in kept]})
 
 
 def to_document(

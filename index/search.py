@@ -320,8 +320,7 @@ class Archive:
         base = np.zeros(snap.columns.size, dtype=bool)
         base[match.docs] = True
         final, facets = facet_counts(snap.columns, base, request.filters)
-        sort = request.sort or ("relevance" if match.parsed.scored else "newest")
-        return match, snap.order(match, final, sort), facets
+        return match, snap.order(match, final, request.order), facets
 
     def iter_all(self, request: SearchRequest) -> Iterator[Hit]:
         """Every hit of ``request`` in order (for exports and feeds), fetched in chunks."""

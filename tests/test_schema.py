@@ -9,6 +9,7 @@ import pytest
 
 from archive.motion import Consultation, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES
+from archive.publicity import public_view
 from index.analysis import Lexicon
 from index.schema import (
     FACETS,
@@ -16,7 +17,6 @@ from index.schema import (
     QUERY_PREFIXES,
     SEPARATOR,
     build_schema,
-    public_view,
     reference_variants,
     to_document,
 )
@@ -43,7 +43,8 @@ from index.schema import (
             ],
         ),
         ("2015/0316", ["2015/0316", "0316"], []),
-        ("21-1234.1", ["21-1234.1"], ["21-1234", "21"]),
+        ("21-1234.1", ["21-1234.1"], ["21-1234"]),
+        ("22-0621", ["22-0621"], []),
     ],
 )
 def test_reference_variants(reference: str, exact: list[str], base: list[str]) -> None:

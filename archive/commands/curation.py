@@ -13,7 +13,9 @@ import click
 from archive.checking import check_corpus
 from archive.cli import corpus_option
 from archive.corpus import iter_motion_files, read_motion, reference_of
+from archive.corpus_walk import files_named
 from archive.errors import ConfigError, NotFoundError
+from archive.facet_names import RESULT
 from archive.motion import Motion, slug_for
 from archive.variants import FACETS, FacetReport, facet_report, read_corpus
 from archive.vocabulary import FILE_NAME, Vocabulary
@@ -28,7 +30,7 @@ def find_motion(corpus: Path, reference: str) -> Path:
     slug = slug_for(reference)
     if not corpus.is_dir():
         raise ConfigError(f"corpus directory {corpus} does not exist")
-    for path in sorted(corpus.glob(f"*/{slug}.md")):
+    for path in files_named(corpus, f"{slug}.md"):
         found = reference_of(path)
         if found is not None and (found.casefold() == wanted or path.stem == reference):
             return path
@@ -202,6 +204,6 @@ def _report_lines(report: FacetReport, vocabulary_path: Path) -> list[str]:
     if report.snippet:
         lines.append(f"Suggested for {vocabulary_path} (check the names, then paste):")
         lines += ["", report.snippet.rstrip("\n")]
-    elif report.facet != "result":
+    elif report.facet != RESULT.name:
         lines.append("No unmapped variants found.")
     return lines

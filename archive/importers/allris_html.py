@@ -47,6 +47,7 @@ from archive.importers.oparl_source import user_agent
 from archive.importers.store import CorpusWriter, ImportReport, Outcome
 from archive.motion import Consultation, Motion, Source
 from archive.outcomes import is_known_result
+from archive.publicity import says_non_public
 
 SYSTEM = "ALLRIS"
 MAX_BYTES = 5 * 1024 * 1024
@@ -190,8 +191,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _require_public(page: Page, status: str, kind: str) -> None:
-    lowered = f"{status} {kind}".lower()
-    if "nichtöffentlich" in lowered or "nicht öffentlich" in lowered:
+    if says_non_public(status) or says_non_public(kind):
         raise SourceError(page.source, f"not public: Status {status!r}; nothing imported")
 
 

@@ -52,6 +52,8 @@ from dataclasses import dataclass, field, replace
 
 from archive.errors import SourceError
 from archive.motion import Consultation, Motion, Source, Votes
+from archive.publicity import non_public_item, public_item, says_non_public
+from archive.references import parent_reference
 
 SYSTEM = "ALLRIS"
 
@@ -180,14 +182,6 @@ def normalise_reference(text: str) -> str:
     return text
 
 
-def parent_reference(reference: str) -> str | None:
-    """The paper a suffixed reference belongs to: ``VO/2025/14058-01-01`` → ``…-01``."""
-    match = _VO_REFERENCE.match(reference)
-    if not match or not match.group(3):
-        return None
-    return reference.rsplit("-", 1)[0]
-
-
 def split_sponsors(text: str) -> list[str]:
     """Sponsors from a title prefix: split on commas and "und", never on "&" or in (…)."""
     text = _JOINT.sub("", clean_line(text))
@@ -276,17 +270,17 @@ def parse_date(text: str, source: str) -> str:
 
 
 def check_public(record: AuszugRecord) -> None:
-    """Refuse a non-public agenda item (TOP ``N …`` or Status ``nichtöffentlich``)."""
+    """Refuse a non-public agenda item (TOP ``N …`` or Status ``nichtöffentlich``), and one
+    that nothing says is public (``archive.publicity``)."""
     top = clean_line(record.agenda_item)
-    status = clean_line(record.item_status).lower()
-    kind = clean_line(record.paper_kind).lower()
-    if top[:1].upper() == "N":
+    status = clean_line(record.item_status)
+    if non_public_item(top):
         reason = f"agenda item {top!r} is non-public (N)"
-    elif "nicht" in status:
+    elif says_non_public(status):
         reason = f"the agenda item's Status is {record.item_status.strip()!r}"
-    elif "nichtöffentlich" in kind or "nicht öffentlich" in kind:
+    elif says_non_public(record.paper_kind):
         reason = f"the paper is a {record.paper_kind.strip()!r}"
-    elif top[:1].upper() != "Ö" and "öffentlich" not in status:
+    elif not public_item(top) and "öffentlich" not in status.lower():
         reason = "neither the TOP (Ö/N) nor a Status line says the agenda item is public"
     else:
         return

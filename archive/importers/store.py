@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -40,8 +40,10 @@ from archive.corpus import (
     render_motion,
     write_atomic,
 )
+from archive.corpus_walk import within_corpus
 from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.motion import Motion
+from archive.publicity import public_view
 from archive.validation import validate
 
 STATE_FILE = ".import-state.json"
@@ -217,9 +219,13 @@ class CorpusWriter:
         self.last_reason = None
         if not motion.public:
             return self._skip(Outcome.SKIPPED, "not public; nothing written")
-        motion = replace(motion, consultations=[c for c in motion.consultations if c.public])
+        motion = public_view(motion)
         known = self._references.get(motion.reference)
         target = known if known and known.exists() else path_for(motion, self.corpus)
+        if not within_corpus(target.parent, self.corpus):  # the corpus walk would not read it
+            return self._skip(
+                Outcome.SKIPPED, f"{target.parent} links out of the corpus; nothing written"
+            )
         try:
             current = target.read_bytes() if target.exists() else None
         except OSError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,8 @@ from werkzeug.wrappers import Response
 
 from archive.errors import NotFoundError
 from archive.motion import Consultation, Motion, slug_for
+from archive.publicity import public_view
+from archive.references import parent_reference
 from index.results import Hit, SearchRequest
 from webapp.backend import archive
 
@@ -24,8 +26,6 @@ bp = Blueprint("motions", __name__)
 SLUG = re.compile(r"^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,12}$")
 SIMILAR = 5
 MAX_AMENDMENTS = 200
-_NON_PUBLIC_ITEM = re.compile(r"^N(?:[\s.\d]|$)")
-_SUFFIX = re.compile(r"^(.*[0-9A-Za-z])-([0-9]{1,3})$")
 
 
 @dataclass
@@ -84,22 +84,6 @@ def _url(slug: str) -> str:
     return url_for("motions.page", slug=slug)
 
 
-def public_only(motion: Motion) -> Motion:
-    """The motion without non-public consultations (``public: false`` or agenda item ``N …``)."""
-    shown = [
-        c
-        for c in motion.consultations
-        if c.public and not _NON_PUBLIC_ITEM.match(c.agenda_item.strip())
-    ]
-    return replace(motion, consultations=shown)
-
-
-def parent_reference(reference: str) -> str | None:
-    """The paper an amendment belongs to: ``VO/2024/12903-01`` → ``VO/2024/12903``."""
-    match = _SUFFIX.match(reference)
-    return match.group(1) if match else None
-
-
 def amendments(store: Archive, reference: str) -> list[Link]:
     """The archive's amendments of a paper (``…-01``, ``…-02``), found by its number."""
     request = SearchRequest(query=f'nummer:"{reference}"', sort="oldest")
@@ -126,7 +110,7 @@ def motion_context(slug: str) -> MotionPage:
             return Link(reference)
         return Link(other.reference, other.title, _url(other.slug))
 
-    page = MotionPage(public_only(motion))
+    page = MotionPage(public_view(motion))
     parent = parent_reference(motion.reference)
     if parent and (parent in motion.related or store.motion(slug_for(parent)) is not None):
         page.parent = link(parent)

@@ -47,7 +47,7 @@ class SearchPage:
 
     @property
     def sort(self) -> str:
-        return self.request.sort or ("relevance" if self.request.query else "newest")
+        return self.request.order
 
     def sorts(self) -> list[dict[str, Any]]:
         names = SORTS if self.request.query else tuple(s for s in SORTS if s != "relevance")
