@@ -10,15 +10,14 @@ import pytest
 from archive.motion import Consultation, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES
 from index.analysis import Lexicon
+from index.documents import public_view, to_document
 from index.schema import (
     FACETS,
     FACETS_BY_NAME,
     QUERY_PREFIXES,
     SEPARATOR,
     build_schema,
-    public_view,
     reference_variants,
-    to_document,
 )
 
 

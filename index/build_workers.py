@@ -1,12 +1,9 @@
-"""Reading corpus files into index documents, and the parallel full build.
+"""One share of a full build, and the forked processes that index the shares.
 
-A full build shares the corpus files between worker processes (forked, so the file list
-and the vocabulary are shared, not sent): each worker claims a few files at a time from the
-list, largest first, so both finish together. Each worker reads, parses and indexes what it
-claimed into one new Whoosh segment of the build directory; the parent writes the table of
-contents listing all segments — Whoosh's own multi-segment commit, as ``MpWriter`` does,
-without pickling every document through job files. The compound lexicon comes first,
-from the opening of every file, because the analyser needs it before any word is indexed.
+Each worker claims a few files at a time from the shared list (``CLAIM``), reads, parses
+and indexes them into one new Whoosh segment of the build directory (``_index_part``),
+and sends back what it indexed (``Part``); ``index.full_build`` commits the segments.
+The file list and the vocabulary are shared by forking, not sent.
 
 Workers die with their parent (``PR_SET_PDEATHSIG``) and drop the reindex lock they
 inherit, so a killed build leaves only its ``build-<pid>`` directory for the next run to
@@ -17,43 +14,31 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import multiprocessing
 import os
-import re
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from archive.corpus import parse_motion, read_text
-from archive.errors import CorpusError, CorpusErrors
-from archive.motion import Motion
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
-from index.schema import Lexicon, build_schema, public_view, to_document
+from index.documents import document, duplicate, parse, read
+from index.generations import codec
+from index.schema import Lexicon, build_schema
 
-WRITER_LIMIT_MB = 256
+if TYPE_CHECKING:
+    from index.indexer import Progress
+
+
 BUILD_LIMIT_MB = 1536
 """Posting pool of one full-build worker: big enough that a share of 12,000 papers is
 sorted in memory (a spill to disk writes and merges runs of pickled postings: slower)."""
-LEXICON_CHARS = 5_000
-"""Characters at the start of each file the compound lexicon learns its words from."""
-_REFERENCE_KEY = re.compile(r"^reference\s*:", re.MULTILINE)
-
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while files are read and indexed."""
-
-
-def codec() -> W3Codec:
-    """Posting blocks uncompressed: 8% faster to write, faster to read, 15% larger."""
-    return W3Codec(compression=0)
 
 
 class _Lengths:
@@ -85,70 +70,6 @@ class BuildWriter(SegmentWriter):
         self.fieldwriter.close()
         if reader is not None:
             reader.close()
-
-
-# -- one file -----------------------------------------------------------------------------
-
-
-@dataclass
-class File:
-    relpath: str
-    path: Path
-    text: str
-    digest: str
-
-
-def read(
-    corpus: Path, path: Path, skipped: list[str], salt: str | Callable[[str], str] = ""
-) -> File | None:
-    """A corpus file and its content digest; ``None`` if unreadable (reported).
-
-    ``salt`` (text, or a function of the file's text) joins the digest: the vocabulary's
-    ``fingerprint``, so a vocabulary change updates exactly the documents it affects.
-    """
-    try:
-        text = read_text(path)
-    except CorpusError as exc:
-        skipped.append(str(exc))
-        return None
-    if callable(salt):
-        salt = salt(text)
-    digest = hashlib.blake2b((text + salt).encode("utf-8"), digest_size=16).hexdigest()
-    return File(path.relative_to(corpus).as_posix(), path, text, digest)
-
-
-def parse(file: File, skipped: list[str]) -> Motion | None:
-    try:
-        return parse_motion(file.text, file.path)
-    except CorpusErrors as exc:
-        skipped.extend(str(e) for e in exc.errors)
-    except CorpusError as exc:
-        skipped.append(str(exc))
-    return None
-
-
-def stamp(path: Path) -> str:
-    """Modification time and size: a file with the same stamp is not read again."""
-    try:
-        info = path.stat()
-    except OSError:
-        return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
-
-
-def document(motion: Motion, file: File, vocabulary: Vocabulary) -> dict[str, Any]:
-    doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
-    doc["stamp"] = stamp(file.path).encode("ascii")
-    return doc
-
-
-def duplicate(path: Path, text: str, reference: str, owner: str) -> str:
-    key = _REFERENCE_KEY.search(text)
-    line = text.count("\n", 0, key.start()) + 1 if key else 1
-    return str(CorpusError(path, f"duplicate reference {reference!r} (also in {owner})", line))
-
-
-# -- the full build -----------------------------------------------------------------------
 
 
 @dataclass
@@ -216,31 +137,6 @@ def _index_part(
     return part
 
 
-def _lexicon(corpus: Path, paths: list[Path]) -> Lexicon:
-    """Word counts for compound splitting, from the opening of every file."""
-
-    def texts():  # type: ignore[no-untyped-def]
-        for path in paths:
-            with contextlib.suppress(OSError, UnicodeDecodeError):
-                with open(path, encoding="utf-8") as handle:
-                    head = handle.read(LEXICON_CHARS)
-                yield head.split("\n---\n", 1)[-1]
-
-    return Lexicon.build(texts())
-
-
-def _largest_first(paths: list[Path]) -> list[Path]:
-    """``paths`` by size, largest first, so the shares of the workers even out at the end."""
-
-    def size(path: Path) -> int:
-        try:
-            return path.stat().st_size
-        except OSError:
-            return 0
-
-    return sorted(paths, key=size, reverse=True)
-
-
 CLAIM = 8
 """Files a worker takes from the shared list at a time."""
 
@@ -304,42 +200,6 @@ def _worker(
         conn.close()
 
 
-def build_full(
-    corpus: Path,
-    build: Path,
-    paths: list[Path],
-    vocabulary: Vocabulary,
-    procs: int,
-    progress: Progress | None,
-) -> list[Part]:
-    """Build a complete index of ``paths`` in the new directory ``build``."""
-    build.mkdir(parents=True)
-    lexicon = _lexicon(corpus, paths)
-    lexicon.save(build / LEXICON_FILE)
-    storage = FileStorage(str(build), supports_mmap=False)
-    ix = storage.create_index(build_schema(lexicon))
-    writer = SegmentWriter(ix, limitmb=1, codec=codec())  # holds the lock, writes the TOC
-    try:
-        if procs <= 1:
-            done = [0]
-
-            def tick() -> None:
-                done[0] += 1
-                if progress:
-                    progress(done[0], len(paths))
-
-            parts = [_index_part(build, corpus, paths, vocabulary, tick)]
-        else:
-            parts = _in_workers(build, corpus, _largest_first(paths), procs, vocabulary, progress)
-        writer._close_segment()
-        writer._commit_toc([p.segment for p in parts if p.segment is not None])
-        writer._finish()
-    except BaseException:
-        writer.cancel()
-        raise
-    return parts
-
-
 def _in_workers(
     build: Path,
     corpus: Path,
@@ -393,24 +253,3 @@ def _in_workers(
             raise RuntimeError(f"indexing failed: {value}")
         parts.append(value)
     return parts
-
-
-def settle_duplicates(parts: list[Part]) -> tuple[list[str], list[str]]:
-    """(relpaths to delete, skip messages) for references indexed from several files.
-
-    As ``ratsarchiv check``: the file named after the reference owns it, else the first.
-    """
-    by_slug: dict[str, list[Indexed]] = {}
-    for part in parts:
-        for item in part.indexed:
-            by_slug.setdefault(item.slug, []).append(item)
-    losers: list[str] = []
-    messages: list[str] = []
-    for slug, group in by_slug.items():
-        if len(group) == 1:
-            continue
-        group.sort(key=lambda i: (Path(i.relpath).stem != slug, i.relpath))
-        for item in group[1:]:
-            losers.append(item.relpath)
-            messages.append(item.duplicate_line.replace("{owner}", group[0].relpath))
-    return losers, messages
