@@ -1,7 +1,7 @@
 """One share of a full build, and the forked processes that index the shares.
 
 Each worker claims a few files at a time from the shared list (``CLAIM``), reads, parses
-and indexes them into one new Whoosh segment of the build directory (``_index_part``),
+and indexes them into one new Whoosh segment of the build directory (``index_part``),
 and sends back what it indexed (``Part``); ``index.full_build`` commits the segments.
 The file list and the vocabulary are shared by forking, not sent.
 
@@ -94,7 +94,7 @@ class Part:
     private: int = 0
 
 
-def _index_part(
+def index_part(
     build: Path,
     corpus: Path,
     paths: Iterable[Path],
@@ -190,7 +190,7 @@ def _worker(
     # few cycles it leaves go with it.
     gc.disable()
     try:
-        part = _index_part(build, corpus, _claimed(paths, cursor), vocabulary, tick)
+        part = index_part(build, corpus, _claimed(paths, cursor), vocabulary, tick)
         conn.send(("ok", part))
     except OSError as exc:
         conn.send(("oserror", (exc.errno, exc.strerror, exc.filename)))
@@ -200,7 +200,7 @@ def _worker(
         conn.close()
 
 
-def _in_workers(
+def build_in_workers(
     build: Path,
     corpus: Path,
     paths: list[Path],

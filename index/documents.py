@@ -36,7 +36,7 @@ from index.schema import (
     SNIPPET_FIELDS,
     SPELL_FIELD,
     TEXT_FIELDS,
-    _latest_votes_class,
+    latest_votes_class,
     reference_variants,
 )
 from index.snippets import markdown_to_text
@@ -59,7 +59,7 @@ def hit_data(motion: Motion) -> dict[str, Any]:
         "result": motion.result,
         "result_class": normalise_result(motion.result),
         "votes": votes.to_dict(),
-        "vote_class": _latest_votes_class(motion)[0],
+        "vote_class": latest_votes_class(motion)[0],
     }
 
 

@@ -24,21 +24,21 @@ from whoosh.writing import SegmentWriter
 from archive.corpus import iter_motion_files
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
-from index.build_workers import Indexed, Part, _in_workers, _index_part
+from index.build_workers import Indexed, Part, build_in_workers, index_part
 from index.generations import (
     BUILD_PREFIX,
     GEN_PREFIX,
     WRITER_LIMIT_MB,
-    _clean_leftovers,
-    _delete_path,
-    _generation_number,
-    _generations,
-    _Indexed,
-    _point_current,
-    _write_manifest,
-    _write_meta,
+    ManifestEntry,
+    clean_leftovers,
     codec,
+    delete_path,
+    generation_dirs,
+    generation_number,
     open_generation,
+    point_current,
+    write_manifest,
+    write_meta,
 )
 from index.schema import Lexicon, build_schema
 
@@ -52,7 +52,7 @@ LEXICON_CHARS = 5_000
 """Characters at the start of each file the compound lexicon learns its words from."""
 
 
-def _full(
+def full_rebuild(
     corpus: Path,
     index_dir: Path,
     report: ReindexReport,
@@ -76,33 +76,33 @@ def _full(
         if losers:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
             for relpath in losers:
-                _delete_path(writer, relpath)
+                delete_path(writer, relpath)
             writer.commit(optimize=False, merge=False)
         with ix.searcher() as searcher:
             report.documents = searcher.doc_count()
         expected = sum(len(p.indexed) for p in parts) - len(losers)
         if report.documents != expected:
             raise RuntimeError(f"the index holds {report.documents} documents, not {expected}")
-        _write_meta(build, vocabulary)
+        write_meta(build, vocabulary)
         dropped = set(losers)
-        _write_manifest(
+        write_manifest(
             build,
             {
-                item.relpath: _Indexed(item.digest, item.slug, item.stamp)
+                item.relpath: ManifestEntry(item.digest, item.slug, item.stamp)
                 for part in parts
                 for item in part.indexed
                 if item.relpath not in dropped
             },
         )
-        gens = _generations(index_dir)
-        number = _generation_number(gens[-1].name) + 1 if gens else 1
+        gens = generation_dirs(index_dir)
+        number = generation_number(gens[-1].name) + 1 if gens else 1
         gen = index_dir / f"{GEN_PREFIX}{number:06d}"
         os.replace(build, gen)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    _point_current(index_dir, gen)
-    _clean_leftovers(index_dir, gen)
+    point_current(index_dir, gen)
+    clean_leftovers(index_dir, gen)
     report.added = report.documents
     report.generation = gen.name
 
@@ -156,9 +156,11 @@ def build_full(
                 if progress:
                     progress(done[0], len(paths))
 
-            parts = [_index_part(build, corpus, paths, vocabulary, tick)]
+            parts = [index_part(build, corpus, paths, vocabulary, tick)]
         else:
-            parts = _in_workers(build, corpus, _largest_first(paths), procs, vocabulary, progress)
+            parts = build_in_workers(
+                build, corpus, _largest_first(paths), procs, vocabulary, progress
+            )
         writer._close_segment()
         writer._commit_toc([p.segment for p in parts if p.segment is not None])
         writer._finish()

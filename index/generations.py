@@ -76,36 +76,36 @@ def open_generation(gen: Path, write: bool = False) -> Index:
         raise IndexMissingError(f"cannot open the search index in {gen}: {exc}") from None
 
 
-def _generation_number(name: str) -> int:
+def generation_number(name: str) -> int:
     try:
         return int(name[len(GEN_PREFIX) :])
     except ValueError:
         return -1
 
 
-def _generations(index_dir: Path) -> list[Path]:
-    gens = [p for p in index_dir.glob(GEN_PREFIX + "*") if _generation_number(p.name) >= 0]
-    return sorted(gens, key=lambda p: _generation_number(p.name))
+def generation_dirs(index_dir: Path) -> list[Path]:
+    gens = [p for p in index_dir.glob(GEN_PREFIX + "*") if generation_number(p.name) >= 0]
+    return sorted(gens, key=lambda p: generation_number(p.name))
 
 
-def _clean_leftovers(index_dir: Path, live: Path | None) -> None:
+def clean_leftovers(index_dir: Path, live: Path | None) -> None:
     """Remove builds of killed runs, orphaned and superseded generations (keeps live + 1)."""
     for build in index_dir.glob(BUILD_PREFIX + "*"):
         shutil.rmtree(build, ignore_errors=True)
     for tmp in index_dir.glob(f".{CURRENT}.*"):
         tmp.unlink(missing_ok=True)
-    gens = _generations(index_dir)
+    gens = generation_dirs(index_dir)
     if live is None:
         keep: set[Path] = set()
     else:
-        older = [g for g in gens if _generation_number(g.name) < _generation_number(live.name)]
+        older = [g for g in gens if generation_number(g.name) < generation_number(live.name)]
         keep = {live, *older[-1:]}
     for gen in gens:
         if gen not in keep:
             shutil.rmtree(gen, ignore_errors=True)
 
 
-def _point_current(index_dir: Path, gen: Path) -> None:
+def point_current(index_dir: Path, gen: Path) -> None:
     tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     with open(tmp, "w", encoding="ascii") as handle:
         handle.write(gen.name + "\n")
@@ -126,7 +126,7 @@ def read_meta(gen: Path) -> dict:
         return {}
 
 
-def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:
+def write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:
     meta = {**read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
     meta["updated"] = time.time()
     tmp = gen / f".{META}.{os.getpid()}"
@@ -137,13 +137,13 @@ def _write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None 
 # -- manifest -----------------------------------------------------------------------------
 
 
-class _Indexed(NamedTuple):
+class ManifestEntry(NamedTuple):
     digest: str
     slug: str
     stamp: str
 
 
-def _manifest(gen: Path) -> dict[str, _Indexed]:
+def read_manifest(gen: Path) -> dict[str, ManifestEntry]:
     """relative path → content digest, slug and file stamp of every indexed document.
 
     Read from ``manifest.json`` (written after each commit); if that is missing, from the
@@ -152,7 +152,7 @@ def _manifest(gen: Path) -> dict[str, _Indexed]:
     """
     try:
         data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-        return {path: _Indexed(*entry) for path, entry in data.items()}
+        return {path: ManifestEntry(*entry) for path, entry in data.items()}
     except (OSError, ValueError, TypeError):
         pass
     from index.facets import column_reader  # (NumPy and the search code: only in this case)
@@ -165,21 +165,23 @@ def _manifest(gen: Path) -> dict[str, _Indexed]:
             slugs = column_reader(reader, "slug")
             stamps = column_reader(reader, "stamp")
             return {
-                paths[d]: _Indexed(digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii"))
+                paths[d]: ManifestEntry(
+                    digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii")
+                )
                 for d in reader.all_doc_ids()
             }
     finally:
         ix.close()
 
 
-def _write_manifest(gen: Path, manifest: dict[str, _Indexed]) -> None:
+def write_manifest(gen: Path, manifest: dict[str, ManifestEntry]) -> None:
     data = {path: [i.digest, i.slug, i.stamp] for path, i in sorted(manifest.items())}
     tmp = gen / f".{MANIFEST}.{os.getpid()}"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, gen / MANIFEST)
 
 
-def _delete_path(writer: Any, relpath: str) -> None:
+def delete_path(writer: Any, relpath: str) -> None:
     """Delete the documents of corpus file ``relpath``: Whoosh's ``delete_by_term`` without
     its query module, whose import alone was a twentieth of a one-file update."""
     with writer.reader() as reader:

@@ -21,14 +21,14 @@ from index.documents import File, document, duplicate, parse, read
 from index.generations import (
     MANIFEST,
     WRITER_LIMIT_MB,
-    _delete_path,
-    _Indexed,
-    _manifest,
-    _write_manifest,
-    _write_meta,
+    ManifestEntry,
     codec,
+    delete_path,
     open_generation,
+    read_manifest,
     read_meta,
+    write_manifest,
+    write_meta,
 )
 
 if TYPE_CHECKING:
@@ -82,14 +82,14 @@ def _tidy(ix: Index) -> None:
         raise
 
 
-def _incremental(
+def incremental_update(
     corpus: Path,
     gen: Path,
     report: ReindexReport,
     progress: Progress | None,
     vocabulary: Vocabulary,
 ) -> None:
-    manifest = _manifest(gen)
+    manifest = read_manifest(gen)
     stored = dict(manifest)
     trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
     present: set[str] = set()
@@ -118,12 +118,12 @@ def _incremental(
         try:
             _apply(ix, changed, gone, manifest, owners, report, progress, vocabulary)
             if manifest != stored or not (gen / MANIFEST).exists():
-                _write_manifest(gen, manifest)
+                write_manifest(gen, manifest)
             _tidy(ix)
         finally:
             ix.close()
     elif not (gen / MANIFEST).exists():
-        _write_manifest(gen, manifest)
+        write_manifest(gen, manifest)
     report.documents = len(manifest)
 
 
@@ -131,7 +131,7 @@ def _apply(
     ix: Index,
     changed: list[File],
     gone: list[str],
-    manifest: dict[str, _Indexed],
+    manifest: dict[str, ManifestEntry],
     owners: dict[str, str],
     report: ReindexReport,
     progress: Progress | None,
@@ -153,7 +153,7 @@ def _apply(
             if motion is None:  # unreadable: the last good version stays in the index
                 continue
             known = file.relpath in manifest
-            _delete_path(writer, file.relpath)  # also if the manifest lags behind
+            delete_path(writer, file.relpath)  # also if the manifest lags behind
             manifest.pop(file.relpath, None)
             if not motion.public:
                 report.private += 1
@@ -162,15 +162,17 @@ def _apply(
                 owners[motion.slug] = file.relpath
                 doc = document(motion, file, vocabulary)
                 writer.add_document(**doc)
-                manifest[file.relpath] = _Indexed(file.digest, motion.slug, doc["stamp"].decode())
+                manifest[file.relpath] = ManifestEntry(
+                    file.digest, motion.slug, doc["stamp"].decode()
+                )
                 report.updated += known
                 report.added += not known
         for path in gone:
-            _delete_path(writer, path)
+            delete_path(writer, path)
             manifest.pop(path)
             report.removed += 1
     except BaseException:
         writer.cancel()
         raise
     writer.commit(merge=False)
-    _write_meta(Path(ix.storage.folder), vocabulary, report)
+    write_meta(Path(ix.storage.folder), vocabulary, report)

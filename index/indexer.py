@@ -20,9 +20,9 @@ from pathlib import Path
 
 from archive.errors import ConfigError
 from archive.vocabulary import Vocabulary
-from index.full_build import _full
-from index.generations import _clean_leftovers, live_generation, read_meta
-from index.incremental import _incremental
+from index.full_build import full_rebuild
+from index.generations import clean_leftovers, live_generation, read_meta
+from index.incremental import incremental_update
 from index.lock import reindex_lock
 from index.schema import SCHEMA_VERSION
 
@@ -71,11 +71,11 @@ def reindex(
         vocabulary = Vocabulary.load(corpus)  # canonical names; a broken file stops here
         try:
             live = live_generation(index_dir)
-            _clean_leftovers(index_dir, live)
+            clean_leftovers(index_dir, live)
             if full or live is None or read_meta(live).get("schema_version") != SCHEMA_VERSION:
-                _full(corpus, index_dir, report, progress, procs, vocabulary)
+                full_rebuild(corpus, index_dir, report, progress, procs, vocabulary)
             else:
-                _incremental(corpus, live, report, progress, vocabulary)
+                incremental_update(corpus, live, report, progress, vocabulary)
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
             raise ConfigError(

@@ -109,7 +109,7 @@ class FacetSpec:
         return self.label_de if lang == "de" else self.label_en
 
 
-def _latest_votes_class(motion: Motion) -> list[str]:
+def latest_votes_class(motion: Motion) -> list[str]:
     latest = motion.latest
     if latest is None:
         return [vote_class(Votes())]
@@ -143,7 +143,7 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
     FacetSpec(
         "votes", "facet_votes", "Abstimmung", "Vote", "stimmen", False, "fixed",
-        _latest_votes_class, VOTE_CLASSES,
+        latest_votes_class, VOTE_CLASSES,
     ),
 )  # fmt: skip
 FACETS_BY_NAME = {f.name: f for f in FACETS}

@@ -41,7 +41,7 @@ from index.schema import (
     SPELL_FIELD,
     FacetSpec,
 )
-from index.snapshot import TIME_LIMIT, _Match, _Snapshot
+from index.snapshot import TIME_LIMIT, Match, Snapshot
 
 MAX_PAGE_SIZE = 100
 ITER_CHUNK = 200
@@ -56,7 +56,7 @@ class Archive:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> Archive:
@@ -91,16 +91,16 @@ class Archive:
                 )
             same = current is not None and current.gen == gen
             ix = current.ix if same else open_generation(gen)
-            self._snapshot = _Snapshot(gen, ix, current if same else None)
+            self._snapshot = Snapshot(gen, ix, current if same else None)
             if current is not None:
                 self._retire(current)
 
-    def _retire(self, snapshot: _Snapshot) -> None:
+    def _retire(self, snapshot: Snapshot) -> None:
         snapshot.retired = True
         if snapshot.users == 0:
             snapshot.close()
 
-    def _release(self, snapshot: _Snapshot) -> None:
+    def _release(self, snapshot: Snapshot) -> None:
         with self._lock:
             snapshot.users -= 1
             if snapshot.retired and snapshot.users == 0:
@@ -120,7 +120,7 @@ class Archive:
         self.close()
 
     @property
-    def _current(self) -> _Snapshot:
+    def _current(self) -> Snapshot:
         if self._snapshot is None:
             raise IndexMissingError(f"the search index in {self.index_dir} is closed")
         return self._snapshot
@@ -162,7 +162,7 @@ class Archive:
             request=request,
         )
 
-    def _run(self, snap: _Snapshot, request: SearchRequest):  # type: ignore[no-untyped-def]
+    def _run(self, snap: Snapshot, request: SearchRequest):  # type: ignore[no-untyped-def]
         match = snap.match(request.query)
         base = np.zeros(snap.columns.size, dtype=bool)
         base[match.docs] = True
@@ -219,7 +219,7 @@ class Archive:
 
     # -- "Meinten Sie …?" -----------------------------------------------------------------
 
-    def _suggest(self, snap: _Snapshot, text: str, match: _Match) -> str | None:
+    def _suggest(self, snap: Snapshot, text: str, match: Match) -> str | None:
         words = match.parsed.words
         if not words:
             return None
@@ -243,7 +243,7 @@ class Archive:
         return replaced if len(better.docs) > len(match.docs) else None
 
 
-def _key_terms(snap: _Snapshot, text: str, count: int) -> list[tuple[str, float]]:
+def _key_terms(snap: Snapshot, text: str, count: int) -> list[tuple[str, float]]:
     """The ``count`` most distinctive terms of ``text`` (tf·idf over the body field)."""
     freq = Counter(t.text for t in snap.analyzer(text, mode="query"))
     total = snap.reader.doc_count_all() + 1

@@ -1,8 +1,8 @@
-"""One commit of the index as a search sees it: ``_Snapshot``.
+"""One commit of the index as a search sees it: ``Snapshot``.
 
 A snapshot holds one Whoosh searcher (BM25F) on one commit of one generation, with the
 commit's NumPy columns (``index.facets``), the NumPy matcher (``index.matching``) and a
-cache of the matches of recent queries (``_Match``: docnums + scores). ``index.search``
+cache of the matches of recent queries (``Match``: docnums + scores). ``index.search``
 keeps one per ``Archive`` and swaps it when a reindex commits; only the page's hits touch
 stored fields, columns and postings (``hits``).
 """
@@ -38,7 +38,7 @@ CACHE_QUERIES = 64
 
 
 @dataclass
-class _Match:
+class Match:
     parsed: ParsedQuery
     docs: np.ndarray  # int64 docnums, ascending
     scores: np.ndarray  # float32, aligned with docs
@@ -54,10 +54,10 @@ def _close_quietly(searcher: Searcher) -> None:
         searcher.close()
 
 
-class _Snapshot:
+class Snapshot:
     """One searcher on one commit of one generation, with its columns and query cache."""
 
-    def __init__(self, gen: Path, ix: Index, previous: _Snapshot | None = None) -> None:
+    def __init__(self, gen: Path, ix: Index, previous: Snapshot | None = None) -> None:
         self.gen = gen
         self.ix = ix
         self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
@@ -67,7 +67,7 @@ class _Snapshot:
             self.searcher, self.columns.live, self.sequence, self.columns.date_mask
         )
         self.analyzer = query_analyzer()
-        self.cache: OrderedDict[str, _Match] = OrderedDict()
+        self.cache: OrderedDict[str, Match] = OrderedDict()
         self.users = 0
         self.retired = False
         self._column_readers: dict[str, object] = {}
@@ -81,7 +81,7 @@ class _Snapshot:
     def context(self) -> Context:
         return Context(self.reader, self.analyzer, self.columns.matching_values)
 
-    def match(self, text: str) -> _Match:
+    def match(self, text: str) -> Match:
         key = " ".join(text.split())
         found = self.cache.get(key)
         if found is not None:
@@ -90,19 +90,19 @@ class _Snapshot:
         parsed = compile_query(key, self.context())
         if parsed.query is None:  # browse: every document
             docs = np.flatnonzero(self.columns.live)
-            found = _Match(parsed, docs, np.zeros(len(docs), np.float32))
+            found = Match(parsed, docs, np.zeros(len(docs), np.float32))
         elif parsed.empty:
-            found = _Match(parsed, np.zeros(0, np.int64), np.zeros(0, np.float32))
+            found = Match(parsed, np.zeros(0, np.int64), np.zeros(0, np.float32))
         else:
             mask, scores = self.matcher.run(parsed.query, time.monotonic() + TIME_LIMIT)
             docs = np.flatnonzero(mask)
-            found = _Match(parsed, docs, scores[docs].astype(np.float32), self.matcher.timed_out)
+            found = Match(parsed, docs, scores[docs].astype(np.float32), self.matcher.timed_out)
         self.cache[key] = found
         if len(self.cache) > CACHE_QUERIES:
             self.cache.popitem(last=False)
         return found
 
-    def order(self, match: _Match, mask: np.ndarray, sort: str) -> np.ndarray:
+    def order(self, match: Match, mask: np.ndarray, sort: str) -> np.ndarray:
         """Docnums of ``match`` inside ``mask``, in the order ``sort`` asks for."""
         keep = mask[match.docs]
         docs, scores = match.docs[keep], match.scores[keep]
