@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
@@ -32,10 +32,6 @@ from archive.errors import IndexMissingError
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
 from index.schema import SCHEMA_VERSION, Lexicon, build_schema
-
-if TYPE_CHECKING:
-    from index.indexer import ReindexReport
-
 
 CURRENT = "CURRENT"
 META = "meta.json"
@@ -126,7 +122,8 @@ def read_meta(gen: Path) -> dict:
         return {}
 
 
-def write_meta(gen: Path, vocabulary: Vocabulary, report: ReindexReport | None = None) -> None:
+def write_meta(gen: Path, vocabulary: Vocabulary) -> None:
+    """Record the schema version and the vocabulary the generation was built with."""
     meta = {**read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
     meta["updated"] = time.time()
     tmp = gen / f".{META}.{os.getpid()}"

@@ -175,4 +175,4 @@ def _apply(
         writer.cancel()
         raise
     writer.commit(merge=False)
-    write_meta(Path(ix.storage.folder), vocabulary, report)
+    write_meta(Path(ix.storage.folder), vocabulary)
