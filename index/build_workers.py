@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.writing import SegmentWriter
 
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
 from index.documents import document, duplicate, parse, read
 from index.generations import codec
 from index.schema import Lexicon, build_schema
+from index.whoosh_internals import finish_segment, worker_writer
 
 if TYPE_CHECKING:
     from index.indexer import Progress
@@ -39,37 +39,6 @@ if TYPE_CHECKING:
 BUILD_LIMIT_MB = 1536
 """Posting pool of one full-build worker: big enough that a share of 12,000 papers is
 sorted in memory (a spill to disk writes and merges runs of pickled postings: slower)."""
-
-
-class _Lengths:
-    """A segment's field lengths, each field's column read once into a list: Whoosh's
-    ``add_postings`` asks for the length of every posting's document (for its block
-    statistics), and reading the column one value at a time was a tenth of a build."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            read = self._reader.doc_field_length
-            count = self._reader.doc_count_all()
-            lengths = self._fields[fieldname] = [read(d, fieldname, default) for d in range(count)]
-        return lengths[docnum]
-
-
-class BuildWriter(SegmentWriter):
-    """Whoosh's segment writer with the field lengths of its final flush read in bulk."""
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _Lengths(reader) if reader is not None else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if reader is not None:
-            reader.close()
 
 
 @dataclass
@@ -105,7 +74,7 @@ def index_part(
     part = Part()
     storage = FileStorage(str(build), supports_mmap=False)
     ix = storage.open_index(schema=build_schema(Lexicon.load(build / LEXICON_FILE)))
-    writer = BuildWriter(ix, _lk=False, limitmb=BUILD_LIMIT_MB, codec=codec())
+    writer = worker_writer(ix, BUILD_LIMIT_MB, codec())
     try:
         for path in paths:
             file = read(corpus, path, part.skipped, vocabulary.fingerprint)
@@ -128,7 +97,7 @@ def index_part(
                 )
             tick()
         if part.indexed:
-            part.segment = writer._finalize_segment()
+            part.segment = finish_segment(writer)
         else:
             writer.cancel()
     except BaseException:

@@ -41,6 +41,7 @@ from index.generations import (
     write_meta,
 )
 from index.schema import Lexicon, build_schema
+from index.whoosh_internals import commit_segments
 
 if TYPE_CHECKING:
     from index.indexer import Progress, ReindexReport
@@ -161,9 +162,7 @@ def build_full(
             parts = build_in_workers(
                 build, corpus, _largest_first(paths), procs, vocabulary, progress
             )
-        writer._close_segment()
-        writer._commit_toc([p.segment for p in parts if p.segment is not None])
-        writer._finish()
+        commit_segments(writer, [p.segment for p in parts if p.segment is not None])
     except BaseException:
         writer.cancel()
         raise
