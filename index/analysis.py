@@ -157,6 +157,12 @@ class GermanFilter(Filter):
         }
 
     @property
+    def index_cache(self) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+        """The current cache of ``analyze`` in index mode (word → stem and parts), for
+        ``index.fields.SequencedText``, which looks each word up without a call."""
+        return self._cache
+
+    @property
     def lexicon(self) -> Lexicon:
         """The lexicon; an unpickled filter loads it from the saved file on first need."""
         if self._lexicon is None:

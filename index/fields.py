@@ -17,16 +17,18 @@ from collections import Counter
 from typing import Any
 
 from whoosh import columns, fields
-from whoosh.analysis import RegexTokenizer
+from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 from whoosh.system import pack_uint
 
 from index.analysis import PART_BOOST, GermanFilter
 
 
 class TextColumn(columns.CompressedBytesColumn):
-    """Compressed bytes, empty by default (whoosh forgets the default of its own class)."""
+    """Compressed bytes, empty by default (Whoosh's class has no default value: a segment
+    in which no document has the column could not be read)."""
 
-    _default = b""
+    def default_value(self, reverse: bool = False) -> bytes:
+        return b""
 
 
 _STEM_HASHES: dict[str, int] = {}
@@ -34,8 +36,14 @@ _STEM_HASH_CACHE = 200_000
 
 
 def _german_chain(analyzer: Any) -> tuple[re.Pattern[str], GermanFilter] | None:
-    """(word pattern, filter) if ``analyzer`` is exactly ``text_analyzer``'s chain."""
-    items = getattr(analyzer, "items", ())
+    """(word pattern, filter) if ``analyzer`` is exactly ``text_analyzer``'s chain.
+
+    Reads the chain's parts (``CompositeAnalyzer.items``) directly: a Whoosh that names
+    them otherwise fails here, instead of indexing every text the slow way.
+    """
+    if not isinstance(analyzer, CompositeAnalyzer):
+        return None
+    items = analyzer.items
     if (
         len(items) == 2
         and type(items[0]) is RegexTokenizer
@@ -91,7 +99,7 @@ class SequencedText(fields.TEXT):
         freqs: dict[str, int] = {}
         weights: dict[str, float] = {}
         codes: dict[str, int] = {}
-        analyze, cache, hashes = german.analyze, german._cache, _STEM_HASHES
+        analyze, cache, hashes = german.analyze, german.index_cache, _STEM_HASHES
         for word, n in Counter(tokens).items():
             found = cache.get(word)
             whole, parts = found if found is not None else analyze(word)

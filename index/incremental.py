@@ -72,7 +72,9 @@ def _tidy(ix: Index) -> None:
     A separate commit after the edit's own: the edit is searchable first, and the merge
     (half a second on Karlsruhe, every few runs) only delays the end of the command.
     """
-    if len(ix._segments()) < MAX_SEGMENTS:
+    with ix.reader() as reader:
+        segments = len(reader.leaf_readers())
+    if segments < MAX_SEGMENTS:
         return
     writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
     try:

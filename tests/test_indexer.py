@@ -241,7 +241,8 @@ def test_many_small_edits_keep_every_change_searchable_and_the_segments_few(
         assert total(index, word) == 1
         ix = open_generation(live_generation(index))
         try:
-            assert len(ix._segments()) < MAX_SEGMENTS
+            with ix.reader() as reader:
+                assert len(reader.leaf_readers()) < MAX_SEGMENTS
         finally:
             ix.close()
     assert total(index) == 5
