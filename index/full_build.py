@@ -1,13 +1,13 @@
 """A full rebuild: a new generation built from scratch beside the live one.
 
 The compound lexicon comes first, from the opening of every file, because the analyser
-needs it before any word is indexed. Then the files are indexed in one or two processes
-(``index.build_workers``), each into a segment of its own, and the parent writes the table
-of contents listing all segments: Whoosh's own multi-segment commit, as ``MpWriter`` does,
-without pickling every document through job files. Duplicate references are settled as
-``ratsarchiv check`` does, and ``CURRENT`` is pointed at the new generation, so readers
-keep the old one until they refresh, and a crash or a broken file leaves the previous
-generation serving.
+needs it before any word is indexed. Then the files are indexed in one process, or two
+for big corpora (``index.build_workers``), each into a segment of its own, and the parent
+writes the table of contents listing all segments: Whoosh's own multi-segment commit, as
+``MpWriter`` does, without pickling every document through job files
+(``index.whoosh_internals``). Duplicate references are settled as ``ratsarchiv check``
+does, and ``CURRENT`` is pointed at the new generation, so readers keep the old one until
+they refresh, and a crash or a broken file leaves the previous generation serving.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def full_rebuild(
     procs: int | None,
     vocabulary: Vocabulary,
 ) -> None:
+    """Build a new generation of the whole corpus and make it the live one (``report``
+    says what it holds); on any error the build is removed and the live one stays."""
     report.full = True
     paths = list(iter_motion_files(corpus))
     if procs is None:

@@ -39,6 +39,7 @@ MANIFEST = "manifest.json"
 GEN_PREFIX = "gen-"
 BUILD_PREFIX = "build-"
 WRITER_LIMIT_MB = 256
+"""Posting pool of a writer of incremental updates and deletions."""
 
 
 def codec() -> W3Codec:
@@ -73,6 +74,7 @@ def open_generation(gen: Path, write: bool = False) -> Index:
 
 
 def generation_number(name: str) -> int:
+    """The number of a generation directory's name (``gen-000004`` → 4); -1 if none."""
     try:
         return int(name[len(GEN_PREFIX) :])
     except ValueError:
@@ -80,6 +82,7 @@ def generation_number(name: str) -> int:
 
 
 def generation_dirs(index_dir: Path) -> list[Path]:
+    """The generation directories in ``index_dir``, oldest first."""
     gens = [p for p in index_dir.glob(GEN_PREFIX + "*") if generation_number(p.name) >= 0]
     return sorted(gens, key=lambda p: generation_number(p.name))
 
@@ -102,6 +105,7 @@ def clean_leftovers(index_dir: Path, live: Path | None) -> None:
 
 
 def point_current(index_dir: Path, gen: Path) -> None:
+    """Make ``gen`` the live generation: ``CURRENT`` replaced atomically, and synced."""
     tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     with open(tmp, "w", encoding="ascii") as handle:
         handle.write(gen.name + "\n")
@@ -116,6 +120,7 @@ def point_current(index_dir: Path, gen: Path) -> None:
 
 
 def read_meta(gen: Path) -> dict:
+    """A generation's ``meta.json`` (empty if missing or unreadable)."""
     try:
         return json.loads((gen / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -135,6 +140,8 @@ def write_meta(gen: Path, vocabulary: Vocabulary) -> None:
 
 
 class ManifestEntry(NamedTuple):
+    """What the manifest records of one indexed corpus file."""
+
     digest: str
     slug: str
     stamp: str
@@ -172,6 +179,7 @@ def read_manifest(gen: Path) -> dict[str, ManifestEntry]:
 
 
 def write_manifest(gen: Path, manifest: dict[str, ManifestEntry]) -> None:
+    """Replace the generation's ``manifest.json`` atomically."""
     data = {path: [i.digest, i.slug, i.stamp] for path, i in sorted(manifest.items())}
     tmp = gen / f".{MANIFEST}.{os.getpid()}"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
