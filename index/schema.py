@@ -31,8 +31,8 @@ from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
 from index.analysis import Lexicon, fold, text_analyzer
 
-# SequencedText and TextColumn stay importable from here: the schema pickled in the TOC
-# of an index built before index.fields existed names them as index.schema's.
+# SequencedText and TextColumn also stay importable from here because the TOC of an index
+# built before index.fields existed names them so (read when it is opened without a schema).
 from index.fields import SequencedText, TextColumn, stem_hash, text_column
 from index.results import SORTS
 
