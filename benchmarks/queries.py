@@ -117,6 +117,6 @@ WARMUP: tuple[Query, ...] = (
 )
 """Queries that warm up a fresh server (code paths, file cache) but are never timed.
 
-Ratsarchiv caches the matches of recent queries (``index.search.CACHE_QUERIES``), so the
+Ratsarchiv caches the matches of recent queries (``index.snapshot.CACHE_QUERIES``), so the
 timed queries are sent to a fresh server, once each per round, after these.
 """

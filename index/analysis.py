@@ -1,16 +1,17 @@
 """German text analysis for the Whoosh index: folding, stemming, compounds, gender forms.
 
-Contract (whoosh 2.7.4 classic API; other modules use only these names)::
+Contract (Whoosh 2.7.4 analysis API; other modules use only these names)::
 
     Lexicon.build(texts) -> Lexicon       # words of the corpus, for compound splitting
     lexicon.save(path)                    # atomic; store it in the index dir as LEXICON_FILE
     Lexicon.load(path) -> Lexicon         # missing file -> empty lexicon (no compound splitting)
     text_analyzer(lexicon) -> Analyzer    # for every full-text field (TEXT(analyzer=...))
     query_analyzer() -> Analyzer          # the same chain; queries never split compounds
-    prepare_query(qstring) -> str         # before QueryParser.parse: Akteur:innen -> Akteur_innen
+    prepare_query(qstring) -> str         # before index.query parses: Akteur:innen -> Akteur_innen
     prefix_term(word) -> str              # the term prefix for a prefix query: Quartier* -> quarti
     fold(text) -> str                     # spelling folding for facet/keyword matching
     analyze_word(word, lexicon) -> (stem | None, parts)   # for tests and debugging
+    GermanFilter.analyze, .index_cache    # one word's analysis, for index.fields' fast path
 
 How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATTERN)``):
 
@@ -30,13 +31,14 @@ How a token is analysed (one filter after ``RegexTokenizer(expression=TOKEN_PATT
    + parts ``jugend``, ``jugendhilf``, ``hilf``, ``hilfeplan``, ``planung``.
    Facet/keyword fields should not use this analyzer: compare ``fold(value)`` instead.
 
-Pickling (Whoosh pickles the schema into the index's TOC, and ``writer(procs=N)`` sub-
-processes read it from there): the analyzer pickles only the FILE NAME of its lexicon — the
-path it was loaded from or last saved to — never the words, so the TOC stays small. An
-unpickled analyzer loads that file (once per process) the first time it indexes; queries
-never need it. So: ``lexicon.save(path)`` BEFORE ``create_in``/``writer(procs=N)``, and open
-an index for writing with a schema built from ``Lexicon.load(path)`` (``open_dir(dir,
-schema=...)``) — a TOC whose lexicon file has moved or gone indexes without compound parts.
+Pickling (Whoosh pickles the schema into the index's TOC): the analyzer pickles only the
+FILE NAME of its lexicon — the path it was loaded from or last saved to — never the words,
+so the TOC stays small. An unpickled analyzer loads that file (once per process) the first
+time it indexes; queries never need it. Ratsarchiv's own writers do not depend on this:
+they open an index with a schema built from ``Lexicon.load(path)``
+(``index.generations.open_generation(write=True)`` and the full build's workers), after the
+full build saved the lexicon (``lexicon.save(path)``) into the new generation. A schema
+read back from a TOC whose lexicon file has moved or gone indexes without compound parts.
 """
 
 from __future__ import annotations
@@ -157,6 +159,12 @@ class GermanFilter(Filter):
         }
 
     @property
+    def index_cache(self) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+        """The current cache of ``analyze`` in index mode (word → stem and parts), for
+        ``index.fields.SequencedText``, which looks each word up without a call."""
+        return self._cache
+
+    @property
     def lexicon(self) -> Lexicon:
         """The lexicon; an unpickled filter loads it from the saved file on first need."""
         if self._lexicon is None:
@@ -258,6 +266,7 @@ def prefix_term(word: str) -> str:
 
 
 def prepare_query(qstring: str) -> str:
-    """Rewrite ``Akteur:innen``/``Akteur*innen`` so Whoosh's parser does not read a field
-    name or a wildcard; the analyzer treats the result (``Akteur_innen``) the same way."""
+    """Rewrite ``Akteur:innen``/``Akteur*innen`` so the query parser (``index.query``) does
+    not read a field prefix or a wildcard; the analyzer treats the result (``Akteur_innen``)
+    the same way."""
     return _QUERY_GENDER.sub("_", qstring)

@@ -56,8 +56,11 @@ def _read_segment(segment: IndexReader) -> _Segment:
     return _Segment(facets, dates)
 
 
-def _segment_key(segment: IndexReader) -> object:
-    return getattr(segment, "_segid", None) or id(segment)
+def _segment_key(segment: IndexReader) -> str:
+    """The id of the segment a leaf reader reads: the same for every reader of it, so the
+    next commit's ``Columns`` reuses what was read (never ``id()`` of the reader object,
+    which garbage collection hands on to another reader, and so to another segment)."""
+    return segment.segment().segment_id()
 
 
 def column_reader(reader: IndexReader, name: str):  # type: ignore[no-untyped-def]
@@ -76,17 +79,17 @@ class Columns:
     """Facet value codes and the date order of every document of one reader (one commit)."""
 
     def __init__(self, reader: IndexReader, cache: dict | None = None) -> None:
-        """``cache``: segment key → what was read of it; pass the one of the previous
+        """``cache``: segment id → what was read of it; pass the one of the previous
         commit's ``Columns`` (``.cache``) so unchanged segments are not read again."""
         self.size = reader.doc_count_all()
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         old = cache or {}
-        self.cache: dict[object, _Segment] = {}
+        self.cache: dict[str, _Segment] = {}
         leaves = [
             (segment, offset, _segment_key(segment))
             for segment, offset in reader.leaf_readers()
-            if segment.doc_count_all()  # not the stand-in reader of an empty index
+            if segment.doc_count_all()  # (the reader of an index without segments has none)
         ]
         for segment, _, key in leaves:
             self.cache[key] = old.get(key) or _read_segment(segment)

@@ -1,12 +1,17 @@
-"""The search index's schema, its facets and how a motion becomes an index document.
+"""The search index's schema and its facets, declared as data.
 
-This module is the one place the Whoosh schema is defined. Next to it, as data:
+This module is the one place the Whoosh schema is defined (``build_schema``). Next to it:
 
 * ``TEXT_FIELDS`` — the full-text fields, their boosts and which are highlighted;
 * ``FACETS`` — one ``FacetSpec`` per facet (its names and query prefix from
   ``archive.facet_names``; field, labels, multi-valued?, ordering), read by the search
   API, the site and the CLI alike;
-* ``SORTS`` — the orders a result list can take.
+* ``SORTS`` — the orders a result list can take;
+* ``QUERY_PREFIXES`` and ``reference_variants`` — how the query language names fields
+  and in which forms a reference is indexed.
+
+Custom field types are in ``index.fields``; how a motion becomes a document of this
+schema is in ``index.documents``.
 
 >>> [f.prefix for f in FACETS]
 ['gremium', 'fraktion', 'ergebnis', 'typ', 'jahr', 'federführend', 'stimmen']
@@ -16,29 +21,24 @@ This module is the one place the Whoosh schema is defined. Next to it, as data:
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-import zlib
-from array import array
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
-from whoosh.system import pack_uint
 
 from archive import facet_names as names
 from archive.facet_names import FacetName
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
 from archive.references import ancestors
-from archive.vocabulary import Vocabulary
-from index.analysis import PART_BOOST, GermanFilter, Lexicon, fold, text_analyzer
+from index.analysis import Lexicon, fold, text_analyzer
+
+# SequencedText and TextColumn also stay importable from here because the TOC of an index
+# built before index.fields existed names them so (read when it is opened without a schema).
+from index.fields import SequencedText, TextColumn, stem_hash, text_column
 from index.results import SORTS
-from index.snippets import markdown_to_text
 
 SCHEMA_VERSION = 6
 """Bumped whenever documents change shape; an index of another version is rebuilt in full."""
@@ -91,137 +91,6 @@ OPENING_CHARS = 300
 """Characters of a motion's first text kept with its hit, for a snippet without matches."""
 
 
-class TextColumn(columns.CompressedBytesColumn):
-    """Compressed bytes, empty by default (whoosh forgets the default of its own class)."""
-
-    _default = b""
-
-
-_STEM_HASHES: dict[str, int] = {}
-_STEM_HASH_CACHE = 200_000
-
-
-def _german_chain(analyzer: Any) -> tuple[re.Pattern[str], GermanFilter] | None:
-    """(word pattern, filter) if ``analyzer`` is exactly ``text_analyzer``'s chain."""
-    items = getattr(analyzer, "items", ())
-    if (
-        len(items) == 2
-        and type(items[0]) is RegexTokenizer
-        and not items[0].gaps
-        and type(items[1]) is GermanFilter
-    ):
-        return items[0].expression, items[1]
-    return None
-
-
-def _little_endian(sequence: array) -> bytes:
-    """A word sequence as stored: 16-bit little-endian codes (read back with NumPy ``<u2``)."""
-    if sys.byteorder == "big":
-        sequence.byteswap()
-    return sequence.tobytes()
-
-
-def stem_hash(term: str) -> int:
-    """A term's 16-bit fingerprint in a word sequence (0 marks a position without one)."""
-    return zlib.crc32(term.encode("utf-8")) & 0xFFFF or 1
-
-
-class SequencedText(fields.TEXT):
-    """Full text whose postings keep term frequencies only (fast to read for common words),
-    plus, in a column, the document's word sequence: one ``stem_hash`` per position, so a
-    phrase is checked by comparing arrays instead of storing every position in postings.
-
-    The sequence is recorded while Whoosh analyses the field for its postings (the column
-    value of a field is taken right after its terms), so no text is analysed twice.
-    """
-
-    def __init__(self, analyzer: Any) -> None:
-        super().__init__(analyzer=analyzer, phrase=False)
-        self.column_type = columns.VarBytesColumn()
-        self._sequence = b""
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_sequence": b""}
-
-    def index(self, value: Any, **kwargs: Any) -> Any:
-        chain = _german_chain(self.analyzer)
-        if chain is not None and isinstance(value, str) and not kwargs:
-            return self._index_fast(value, *chain)
-        return self._index_generic(value, **kwargs)
-
-    def _index_fast(self, value: str, words: re.Pattern[str], german: GermanFilter) -> Any:
-        """What ``_index_generic`` yields for the German chain, without a Python step per
-        token: each distinct word of the text is analysed once and counted ``n`` times (its
-        weights are multiples of ``PART_BOOST``, so the sums are exact in any order). The
-        bulk of a full rebuild is this field's words; ``test_schema`` checks that both paths
-        index exactly the same terms, weights and word sequence."""
-        tokens = words.findall(value)
-        freqs: dict[str, int] = {}
-        weights: dict[str, float] = {}
-        codes: dict[str, int] = {}
-        analyze, cache, hashes = german.analyze, german._cache, _STEM_HASHES
-        for word, n in Counter(tokens).items():
-            found = cache.get(word)
-            whole, parts = found if found is not None else analyze(word)
-            if whole is None:  # a stopword: a gap in the sequence, no posting
-                codes[word] = 0
-                continue
-            code = hashes.get(whole)
-            if code is None:
-                if len(hashes) >= _STEM_HASH_CACHE:
-                    hashes.clear()
-                code = hashes[whole] = stem_hash(whole)
-            codes[word] = code
-            freqs[whole] = freqs.get(whole, 0) + n
-            weights[whole] = weights.get(whole, 0.0) + n
-            for part in parts:
-                freqs[part] = freqs.get(part, 0) + n
-                weights[part] = weights.get(part, 0.0) + n * PART_BOOST
-        sequence = array("H", map(codes.__getitem__, tokens))
-        while sequence and not sequence[-1]:  # no trailing stopwords
-            sequence.pop()
-        self._sequence = _little_endian(sequence)
-        boost = self.format.field_boost
-        return [
-            (text.encode("utf-8"), freq, weights[text] * boost, pack_uint(freq))
-            for text, freq in freqs.items()
-        ]
-
-    def _index_generic(self, value: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("mode", "index")
-        recorded: dict[int, int] = {}
-        inner = self.analyzer
-
-        def recording(text: str, **options: Any) -> Any:
-            options["positions"] = True
-            for token in inner(text, **options):
-                if not token.stopped and token.pos not in recorded:
-                    recorded[token.pos] = stem_hash(token.text)
-                yield token
-
-        for text, freq, weight, vbytes in self.format.word_values(value, recording, **kwargs):
-            yield (text.encode("utf-8"), freq, weight, vbytes)
-        self._record(recorded)
-
-    def _record(self, recorded: dict[int, int]) -> None:
-        sequence = array("H", bytes(2 * (max(recorded, default=-1) + 1)))
-        for pos, code in recorded.items():
-            sequence[pos] = code
-        self._sequence = _little_endian(sequence)
-
-    def to_column_value(self, value: Any) -> bytes:
-        sequence, self._sequence = self._sequence, b""
-        return sequence
-
-    def from_column_value(self, value: bytes) -> bytes:
-        return value
-
-
-def text_column(name: str) -> str:
-    """The column holding the plain text of text field ``name`` (read for snippets only)."""
-    return f"{name}_text"
-
-
 @dataclass(frozen=True)
 class FacetSpec:
     """One facet in the index: its names (``archive.facet_names``), labels, whether a
@@ -256,7 +125,7 @@ class FacetSpec:
         return self.label_de if lang == "de" else self.label_en
 
 
-def _latest_votes_class(motion: Motion) -> list[str]:
+def latest_votes_class(motion: Motion) -> list[str]:
     latest = motion.latest
     if latest is None:
         return [vote_class(Votes())]
@@ -290,7 +159,7 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
     FacetSpec(
         names.VOTES, "Abstimmung", "Vote", False, "fixed",
-        _latest_votes_class, VOTE_CLASSES,
+        latest_votes_class, VOTE_CLASSES,
     ),
 )  # fmt: skip
 """In the order of ``archive.facet_names.FACETS``."""
@@ -362,82 +231,6 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
     return fields.Schema(**spec)
 
 
-def hit_data(motion: Motion) -> dict[str, Any]:
-    """What a result list shows of a motion (``index.results.Hit`` without the highlights)."""
-    latest = motion.latest
-    votes = latest.votes if latest else Votes()
-    return {
-        "reference": motion.reference,
-        "slug": motion.slug,
-        "title": motion.title,
-        "type": motion.type,
-        "date": motion.date,
-        "sponsors": list(motion.sponsors),
-        "committees": motion.committees,
-        "result": motion.result,
-        "result_class": normalise_result(motion.result),
-        "votes": votes.to_dict(),
-        "vote_class": _latest_votes_class(motion)[0],
-    }
-
-
-def to_document(
-    motion: Motion, path: str, digest: str, vocabulary: Vocabulary | None = None
-) -> dict[str, Any]:
-    """The index document of a public motion (consultations already filtered).
-
-    With a ``vocabulary``, facets and the sponsor search field hold canonical names
-    (joint factions with their members); the stored motion keeps the source's wording.
-    """
-    named = vocabulary.apply(motion) if vocabulary is not None else motion
-    exact, base = reference_variants(motion.reference)
-    texts = {
-        "title": motion.title,
-        "resolution": markdown_to_text(motion.resolution, MAX_FIELD_CHARS),
-        "questions": markdown_to_text("\n".join(motion.questions), MAX_FIELD_CHARS),
-        "reasons": markdown_to_text(motion.reasons, MAX_FIELD_CHARS),
-        "body": markdown_to_text(motion.body, MAX_FIELD_CHARS),
-        "sponsors": "\n".join(dict.fromkeys([*motion.sponsors, *named.sponsors])),
-    }
-    doc: dict[str, Any] = {
-        "slug": motion.slug,
-        "path": path,
-        "digest": digest.encode("ascii"),
-        "date": motion.date,
-        REF_EXACT: SEPARATOR.join(exact),
-        REF_BASE: SEPARATOR.join(base),
-        SPELL_FIELD: " ".join(
-            [motion.title, texts["resolution"], texts["questions"], texts["reasons"]]
-        ),
-        "hit": json.dumps({**hit_data(motion), "opening": _opening(texts)}, ensure_ascii=False),
-        "motion": json.dumps(motion.to_dict(), ensure_ascii=False).encode("utf-8"),
-    }
-    for text in TEXT_FIELDS:
-        value = texts[text.name]
-        if value:
-            doc[text.name] = value
-            if text.snippet:
-                doc[text_column(text.name)] = value.encode("utf-8")
-    for facet in FACETS:
-        values = [v for v in facet.values_of(named) if v]
-        if values:
-            doc[facet.field] = SEPARATOR.join(values)
-    if not doc[REF_BASE]:
-        del doc[REF_BASE]
-    return doc
-
-
-def _opening(texts: dict[str, str]) -> str:
-    for name in SNIPPET_FIELDS:
-        if texts[name]:
-            text = " ".join(texts[name][: OPENING_CHARS * 2].split())
-            if len(text) <= OPENING_CHARS:
-                return text
-            cut = text.rfind(" ", 0, OPENING_CHARS)
-            return text[: cut if cut > 0 else OPENING_CHARS] + " …"
-    return ""
-
-
 def fold_value(text: str) -> str:
     """Case- and accent-insensitive form of a facet value or query word."""
     return fold(text).lower()
@@ -452,5 +245,6 @@ __all__ = [
     "FacetSpec",
     "build_schema",
     "reference_variants",
-    "to_document",
+    "stem_hash",
+    "text_column",
 ]

@@ -6,10 +6,10 @@
 1
 
 An ``Archive`` is opened once per process and shared by all request threads. It keeps
-one Whoosh searcher on the live generation (``index.indexer``), guarded by a lock, and
-per-commit NumPy columns for facets and date order (``index.facets``). ``refresh()`` is
-cheap (a small file read and a directory listing) and reopens the searcher when a
-reindex committed or a ``--full`` rebuild swapped generations.
+one snapshot of the live generation (``index.generations``), guarded by a lock: a Whoosh
+searcher with per-commit NumPy columns for facets and date order (``index.snapshot``,
+``index.facets``). ``refresh()`` is cheap (a small file read and a directory listing) and
+takes a new snapshot when a reindex committed or a ``--full`` rebuild swapped generations.
 
 A search runs the query once for all its matches (docnums + BM25F scores, cached per
 commit), then filters, counts facets, sorts and pages with NumPy; only the page's hits
@@ -18,192 +18,37 @@ touch stored fields and postings (for the highlights).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import threading
 import time
-import weakref
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import numpy as np
-from whoosh import scoring
-from whoosh.index import Index
-from whoosh.searching import Searcher
 
 from archive.errors import IndexMissingError, QueryError
 from archive.motion import Motion
-from index.analysis import query_analyzer
-from index.facets import Columns, column_reader, facet_counts
-from index.indexer import live_generation, open_generation, read_meta
-from index.matching import Matcher
+from index.facets import facet_counts
+from index.generations import live_generation, open_generation, read_meta
 from index.notices import Notice, NoticeCode
-from index.query import Context, ParsedQuery, compile_query
 from index.query_nodes import Or, Term
 from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
 from index.schema import (
     FACETS,
     FACETS_BY_NAME,
     SCHEMA_VERSION,
-    SNIPPET_FIELDS,
     SPELL_FIELD,
-    TEXT_FIELDS,
     FacetSpec,
-    text_column,
 )
-from index.snippets import find_spans, load_spans, mark_all, snippet
+from index.snapshot import TIME_LIMIT, Match, Snapshot
 
-TIME_LIMIT = 2.0
-"""Seconds a query may spend collecting matches; then it shows what it found so far."""
-CACHE_QUERIES = 64
 MAX_PAGE_SIZE = 100
 ITER_CHUNK = 200
 SIMILAR_FIELDS = {"title": 2.0, "resolution": 1.0, "reasons": 1.0, "body": 1.0}
 SIMILAR_CHARS = 20_000
 SIMILAR_TERMS = 12
-
-
-@dataclass
-class _Match:
-    parsed: ParsedQuery
-    docs: np.ndarray  # int64 docnums, ascending
-    scores: np.ndarray  # float32, aligned with docs
-    partial: bool = False
-
-    def scores_of(self, docnums: list[int]) -> dict[int, float]:
-        where = np.searchsorted(self.docs, docnums)
-        return {d: float(self.scores[i]) for d, i in zip(docnums, where.tolist(), strict=True)}
-
-
-def _close_quietly(searcher: Searcher) -> None:
-    with contextlib.suppress(Exception):
-        searcher.close()
-
-
-class _Snapshot:
-    """One searcher on one commit of one generation, with its columns and query cache."""
-
-    def __init__(self, gen: Path, ix: Index, previous: _Snapshot | None = None) -> None:
-        self.gen = gen
-        self.ix = ix
-        self.searcher: Searcher = ix.searcher(weighting=scoring.BM25F())
-        self.reader = self.searcher.reader()
-        self.columns = Columns(self.reader, previous.columns.cache if previous else None)
-        self.matcher = Matcher(
-            self.searcher, self.columns.live, self.sequence, self.columns.date_mask
-        )
-        self.analyzer = query_analyzer()
-        self.cache: OrderedDict[str, _Match] = OrderedDict()
-        self.users = 0
-        self.retired = False
-        self._column_readers: dict[str, object] = {}
-        self._analyzed: dict[str, frozenset[str]] = {}
-
-        self._finalizer = weakref.finalize(self, _close_quietly, self.searcher)
-
-    def close(self) -> None:
-        self._finalizer()  # once; also runs if the snapshot is garbage-collected unclosed
-
-    def context(self) -> Context:
-        return Context(self.reader, self.analyzer, self.columns.matching_values)
-
-    def match(self, text: str) -> _Match:
-        key = " ".join(text.split())
-        found = self.cache.get(key)
-        if found is not None:
-            self.cache.move_to_end(key)
-            return found
-        parsed = compile_query(key, self.context())
-        if parsed.query is None:  # browse: every document
-            docs = np.flatnonzero(self.columns.live)
-            found = _Match(parsed, docs, np.zeros(len(docs), np.float32))
-        elif parsed.empty:
-            found = _Match(parsed, np.zeros(0, np.int64), np.zeros(0, np.float32))
-        else:
-            mask, scores = self.matcher.run(parsed.query, time.monotonic() + TIME_LIMIT)
-            docs = np.flatnonzero(mask)
-            found = _Match(parsed, docs, scores[docs].astype(np.float32), self.matcher.timed_out)
-        self.cache[key] = found
-        if len(self.cache) > CACHE_QUERIES:
-            self.cache.popitem(last=False)
-        return found
-
-    def order(self, match: _Match, mask: np.ndarray, sort: str) -> np.ndarray:
-        """Docnums of ``match`` inside ``mask``, in the order ``sort`` asks for."""
-        keep = mask[match.docs]
-        docs, scores = match.docs[keep], match.scores[keep]
-        rank = self.columns.date_rank[docs]
-        if sort == "relevance":
-            return docs[np.lexsort((-docs, -rank, -scores))]
-        if sort == "oldest":
-            return docs[np.lexsort((docs, np.where(rank < 0, np.iinfo(np.int32).max, rank)))]
-        return docs[np.lexsort((-docs, -rank))]
-
-    def column(self, name: str):  # type: ignore[no-untyped-def]
-        reader = self._column_readers.get(name)
-        if reader is None:
-            # segment by segment: Whoosh's MultiReader maps documents wrongly when a
-            # segment has no value in a column (see index.facets.column_reader)
-            reader = self._column_readers[name] = column_reader(self.reader, name)
-        return reader
-
-    def known(self, word: str) -> bool:
-        """Whether any text field holds the word (postings are cached by the search)."""
-        terms = self.analyzed(word)
-        return any(len(self.matcher.postings(f.name, t)[0]) for f in TEXT_FIELDS for t in terms)
-
-    def analyzed(self, word: str) -> frozenset[str]:
-        """The terms one word of a text is searched by (cached)."""
-        found = self._analyzed.get(word)
-        if found is None:
-            if len(self._analyzed) > 50_000:
-                self._analyzed.clear()
-            found = frozenset(t.text for t in self.analyzer(word, mode="query"))
-            self._analyzed[word] = found
-        return found
-
-    def sequence(self, name: str, docnum: int) -> bytes:
-        """The word sequence of a text field without positions (``SequencedText``): 16-bit
-        little-endian codes, one per position."""
-        return self.column(name)[docnum] or b""
-
-    def text(self, name: str, docnum: int) -> str:
-        """The plain text of text field ``name`` of a document (as indexed)."""
-        return self.column(text_column(name))[docnum].decode("utf-8")
-
-    def motion(self, docnum: int) -> Motion:
-        return Motion.from_dict(json.loads(self.column("motion")[docnum]))
-
-    def hits(self, docnums: list[int], terms: set[tuple[str, str]], scores: dict) -> list[Hit]:
-        """Hits with highlighted title and snippet for ``docnums`` (in that order)."""
-        with_chars = {f.name for f in TEXT_FIELDS if f.chars}
-        spans = load_spans(self.reader, docnums, {t for t in terms if t[0] in with_chars})
-        plain = {f: {t for n, t in terms if n == f} for f in SNIPPET_FIELDS if f not in with_chars}
-        hits = []
-        for docnum in docnums:
-            data = json.loads(self.reader.stored_fields(docnum)["hit"])
-            opening = data.pop("opening", "")
-            found = spans.get(docnum, {})
-            for name, stems in plain.items():
-                wanted = [t for t in stems if self.matcher.has(name, t, docnum)]
-                if wanted:
-                    found[name] = find_spans(self.text(name, docnum), wanted, self.analyzed)
-            texts = {name: self.text(name, docnum) for name in SNIPPET_FIELDS if found.get(name)}
-            hits.append(
-                Hit(
-                    **data,
-                    title_html=mark_all(data["title"], found.get("title")),
-                    snippet_html=snippet(texts, found, SNIPPET_FIELDS)
-                    if texts
-                    else (escape(opening, quote=False)),
-                    score=round(float(scores.get(docnum, 0.0)), 4),
-                )
-            )
-        return hits
 
 
 class Archive:
@@ -212,7 +57,7 @@ class Archive:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
-        self._snapshot: _Snapshot | None = None
+        self._snapshot: Snapshot | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> Archive:
@@ -247,16 +92,16 @@ class Archive:
                 )
             same = current is not None and current.gen == gen
             ix = current.ix if same else open_generation(gen)
-            self._snapshot = _Snapshot(gen, ix, current if same else None)
+            self._snapshot = Snapshot(gen, ix, current if same else None)
             if current is not None:
                 self._retire(current)
 
-    def _retire(self, snapshot: _Snapshot) -> None:
+    def _retire(self, snapshot: Snapshot) -> None:
         snapshot.retired = True
         if snapshot.users == 0:
             snapshot.close()
 
-    def _release(self, snapshot: _Snapshot) -> None:
+    def _release(self, snapshot: Snapshot) -> None:
         with self._lock:
             snapshot.users -= 1
             if snapshot.retired and snapshot.users == 0:
@@ -276,7 +121,7 @@ class Archive:
         self.close()
 
     @property
-    def _current(self) -> _Snapshot:
+    def _current(self) -> Snapshot:
         if self._snapshot is None:
             raise IndexMissingError(f"the search index in {self.index_dir} is closed")
         return self._snapshot
@@ -315,7 +160,7 @@ class Archive:
             request=request,
         )
 
-    def _run(self, snap: _Snapshot, request: SearchRequest):  # type: ignore[no-untyped-def]
+    def _run(self, snap: Snapshot, request: SearchRequest):  # type: ignore[no-untyped-def]
         match = snap.match(request.query)
         base = np.zeros(snap.columns.size, dtype=bool)
         base[match.docs] = True
@@ -371,7 +216,7 @@ class Archive:
 
     # -- "Meinten Sie …?" -----------------------------------------------------------------
 
-    def _suggest(self, snap: _Snapshot, text: str, match: _Match) -> str | None:
+    def _suggest(self, snap: Snapshot, text: str, match: Match) -> str | None:
         words = match.parsed.words
         if not words:
             return None
@@ -395,7 +240,7 @@ class Archive:
         return replaced if len(better.docs) > len(match.docs) else None
 
 
-def _key_terms(snap: _Snapshot, text: str, count: int) -> list[tuple[str, float]]:
+def _key_terms(snap: Snapshot, text: str, count: int) -> list[tuple[str, float]]:
     """The ``count`` most distinctive terms of ``text`` (tf·idf over the body field)."""
     freq = Counter(t.text for t in snap.analyzer(text, mode="query"))
     total = snap.reader.doc_count_all() + 1

@@ -1,10 +1,13 @@
 """Plain text for the index, and highlighted, HTML-escaped snippets from it.
 
 Markdown never reaches a snippet: ``markdown_to_text`` turns a section into plain text
-at index time, and that text is what the text fields index (with character offsets,
-``TEXT(chars=True)``) and store. At search time ``Highlighter`` reads the offsets of the
-matched terms from the postings, so nothing is re-analysed ("pinpoint" highlighting),
-and escapes everything around the ``<mark>`` tags.
+at index time, and that text is what the text fields index and keep in their columns.
+At search time the spans of the matched words come from the postings where a field keeps
+character offsets (``load_spans``: nothing is re-analysed) and, in the body, which keeps
+none, from a search of its text for the matched stems (``find_spans``). ``snippet`` then
+picks the best fragments around them (Whoosh's ``PinpointFragmenter`` and fragment
+scorer) and ``mark_all`` marks a whole title; both escape everything around the
+``<mark>`` tags.
 
 >>> markdown_to_text("## Beschluss\\n\\nDer **Rat** beschließt [dies](https://x.de).")
 'Beschluss\\n\\nDer Rat beschließt dies.'
@@ -18,13 +21,7 @@ from functools import lru_cache
 from html import escape
 
 from whoosh.analysis import Token
-from whoosh.highlight import (
-    FIRST,
-    BasicFragmentScorer,
-    Formatter,
-    PinpointFragmenter,
-    top_fragments,
-)
+from whoosh.highlight import FIRST, BasicFragmentScorer, PinpointFragmenter, top_fragments
 from whoosh.reading import TermNotFound
 
 from index.analysis import fold
@@ -70,19 +67,6 @@ def markdown_to_text(markdown: str, limit: int | None = None) -> str:
     return text[:limit] if limit is not None else text
 
 
-class _MarkFormatter(Formatter):
-    """Escapes text, wraps matches in ``<mark>``."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return escape(text, quote=False)
-
-    def format_token(self, text: str, token: Token, replace: bool = False) -> str:
-        return f"<mark>{escape(text[token.startchar : token.endchar], quote=False)}</mark>"
-
-
-_FORMATTER = _MarkFormatter()
 _FRAGMENTER = PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True, charlimit=0)
 _SCORER = BasicFragmentScorer()
 
@@ -197,16 +181,24 @@ def _tokens(spans: list[tuple[int, int, str]]) -> list[Token]:
     return tokens
 
 
-def mark_all(text: str, spans: list[tuple[int, int, str]] | None) -> str:
-    """The whole ``text`` escaped, every span wrapped in ``<mark>`` (titles)."""
+def _marked(text: str, tokens: Iterable[Token], start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` escaped, each token's characters wrapped in ``<mark>`` (tokens
+    in order; one that starts inside the previous one is left out)."""
     out: list[str] = []
-    index = 0
-    for token in _tokens(spans or []):
+    index = start
+    for token in tokens:
+        if token.startchar is None or token.startchar < index:
+            continue
         out.append(escape(text[index : token.startchar], quote=False))
         out.append(f"<mark>{escape(text[token.startchar : token.endchar], quote=False)}</mark>")
         index = token.endchar
-    out.append(escape(text[index:], quote=False))
+    out.append(escape(text[index:end], quote=False))
     return "".join(out)
+
+
+def mark_all(text: str, spans: list[tuple[int, int, str]] | None) -> str:
+    """The whole ``text`` escaped, every span wrapped in ``<mark>`` (titles)."""
+    return _marked(text, _tokens(spans or []))
 
 
 def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
@@ -224,7 +216,7 @@ def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
         fragments = top_fragments([c[3] for c in best], 2, _SCORER, FIRST)
         if len({id(f.text) for f in fragments}) > 1:
             fragments = fragments[:1]
-        html = _FORMATTER.format(fragments)
+        html = " … ".join(_marked(f.text, f.matches, f.startchar, f.endchar) for f in fragments)
         first = fragments[0]
         prefix = "… " if first.startchar > 0 else ""
         suffix = " …" if fragments[-1].endchar < len(fragments[-1].text) else ""

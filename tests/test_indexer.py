@@ -10,7 +10,8 @@ import pytest
 from archive.corpus import write_motion
 from archive.errors import ConfigError, IndexLockedError
 from archive.motion import Consultation, Motion
-from index.indexer import CURRENT, live_generation, reindex
+from index.generations import CURRENT, live_generation
+from index.indexer import reindex
 from index.lock import reindex_lock
 from index.results import SearchRequest
 from index.search import Archive
@@ -227,7 +228,8 @@ def test_many_small_edits_keep_every_change_searchable_and_the_segments_few(
     corpus, tmp_path
 ) -> None:
     """Each run commits its change first; small segments are merged now and then, after."""
-    from index.indexer import MAX_SEGMENTS, open_generation
+    from index.generations import open_generation
+    from index.incremental import MAX_SEGMENTS
 
     index = tmp_path / "index"
     reindex(corpus, index)
@@ -239,7 +241,8 @@ def test_many_small_edits_keep_every_change_searchable_and_the_segments_few(
         assert total(index, word) == 1
         ix = open_generation(live_generation(index))
         try:
-            assert len(ix._segments()) < MAX_SEGMENTS
+            with ix.reader() as reader:
+                assert len(reader.leaf_readers()) < MAX_SEGMENTS
         finally:
             ix.close()
     assert total(index) == 5

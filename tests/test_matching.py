@@ -25,7 +25,8 @@ from whoosh.searching import Searcher
 from archive.corpus import iter_motion_files, read_motion, write_motion
 from index.analysis import query_analyzer
 from index.facets import Columns, column_reader
-from index.indexer import live_generation, open_generation, reindex
+from index.generations import live_generation, open_generation
+from index.indexer import reindex
 from index.matching import K1, B, Matcher, whoosh_phrase
 from index.query import Context, compile_query
 from index.query_nodes import And, AndNot, Node, Or, Phrase, Term, Terms

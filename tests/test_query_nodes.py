@@ -18,7 +18,8 @@ from archive.motion import Motion
 from index import query_nodes, query_syntax
 from index.analysis import query_analyzer
 from index.facets import Columns
-from index.indexer import live_generation, open_generation, reindex
+from index.generations import live_generation, open_generation
+from index.indexer import reindex
 from index.matching import whoosh_phrase
 from index.query import Context, ParsedQuery, compile_query
 from index.query_nodes import And, AndNot, Node, Or, Phrase

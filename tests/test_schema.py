@@ -11,6 +11,7 @@ from archive.motion import Consultation, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES
 from archive.publicity import public_view
 from index.analysis import Lexicon
+from index.documents import to_document
 from index.schema import (
     FACETS,
     FACETS_BY_NAME,
@@ -18,7 +19,6 @@ from index.schema import (
     SEPARATOR,
     build_schema,
     reference_variants,
-    to_document,
 )
 
 

@@ -18,7 +18,8 @@ from whoosh.reading import IndexReader
 
 from archive.corpus import write_motion
 from archive.motion import Motion
-from index.indexer import live_generation, open_generation, reindex
+from index.generations import live_generation, open_generation
+from index.indexer import reindex
 from index.whoosh_internals import (
     WHOOSH_VERSION,
     WhooshInternalsError,

@@ -1,0 +1,181 @@
+"""From a corpus file to an index document: reading, parsing and the motion → document mapping.
+
+* ``read``, ``parse``, ``stamp``, ``duplicate`` — one corpus file: its text and content
+  digest, its motion, its modification stamp, the message when its reference is taken;
+* ``to_document``, ``hit_data`` — the fields of the index document (``index.schema``
+  declares them) and what a result list shows of it; ``document`` joins the two steps.
+
+Non-public motions are never indexed (the callers skip them); non-public consultations
+are dropped by ``archive.publicity.public_view`` before a document is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archive.corpus import parse_motion, read_text
+from archive.errors import CorpusError, CorpusErrors
+from archive.motion import Motion, Votes
+from archive.outcomes import normalise_result
+from archive.publicity import public_view
+from archive.vocabulary import Vocabulary
+from index.fields import text_column
+from index.schema import (
+    FACETS,
+    MAX_FIELD_CHARS,
+    OPENING_CHARS,
+    REF_BASE,
+    REF_EXACT,
+    SEPARATOR,
+    SNIPPET_FIELDS,
+    SPELL_FIELD,
+    TEXT_FIELDS,
+    latest_votes_class,
+    reference_variants,
+)
+from index.snippets import markdown_to_text
+
+_REFERENCE_KEY = re.compile(r"^reference\s*:", re.MULTILINE)
+
+
+def hit_data(motion: Motion) -> dict[str, Any]:
+    """What a result list shows of a motion (``index.results.Hit`` without the highlights)."""
+    latest = motion.latest
+    votes = latest.votes if latest else Votes()
+    return {
+        "reference": motion.reference,
+        "slug": motion.slug,
+        "title": motion.title,
+        "type": motion.type,
+        "date": motion.date,
+        "sponsors": list(motion.sponsors),
+        "committees": motion.committees,
+        "result": motion.result,
+        "result_class": normalise_result(motion.result),
+        "votes": votes.to_dict(),
+        "vote_class": latest_votes_class(motion)[0],
+    }
+
+
+def to_document(
+    motion: Motion, path: str, digest: str, vocabulary: Vocabulary | None = None
+) -> dict[str, Any]:
+    """The index document of a public motion (consultations already filtered).
+
+    With a ``vocabulary``, facets and the sponsor search field hold canonical names
+    (joint factions with their members); the stored motion keeps the source's wording.
+    """
+    named = vocabulary.apply(motion) if vocabulary is not None else motion
+    exact, base = reference_variants(motion.reference)
+    texts = {
+        "title": motion.title,
+        "resolution": markdown_to_text(motion.resolution, MAX_FIELD_CHARS),
+        "questions": markdown_to_text("\n".join(motion.questions), MAX_FIELD_CHARS),
+        "reasons": markdown_to_text(motion.reasons, MAX_FIELD_CHARS),
+        "body": markdown_to_text(motion.body, MAX_FIELD_CHARS),
+        "sponsors": "\n".join(dict.fromkeys([*motion.sponsors, *named.sponsors])),
+    }
+    doc: dict[str, Any] = {
+        "slug": motion.slug,
+        "path": path,
+        "digest": digest.encode("ascii"),
+        "date": motion.date,
+        REF_EXACT: SEPARATOR.join(exact),
+        REF_BASE: SEPARATOR.join(base),
+        SPELL_FIELD: " ".join(
+            [motion.title, texts["resolution"], texts["questions"], texts["reasons"]]
+        ),
+        "hit": json.dumps({**hit_data(motion), "opening": _opening(texts)}, ensure_ascii=False),
+        "motion": json.dumps(motion.to_dict(), ensure_ascii=False).encode("utf-8"),
+    }
+    for text in TEXT_FIELDS:
+        value = texts[text.name]
+        if value:
+            doc[text.name] = value
+            if text.snippet:
+                doc[text_column(text.name)] = value.encode("utf-8")
+    for facet in FACETS:
+        values = [v for v in facet.values_of(named) if v]
+        if values:
+            doc[facet.field] = SEPARATOR.join(values)
+    if not doc[REF_BASE]:
+        del doc[REF_BASE]
+    return doc
+
+
+def _opening(texts: dict[str, str]) -> str:
+    for name in SNIPPET_FIELDS:
+        if texts[name]:
+            text = " ".join(texts[name][: OPENING_CHARS * 2].split())
+            if len(text) <= OPENING_CHARS:
+                return text
+            cut = text.rfind(" ", 0, OPENING_CHARS)
+            return text[: cut if cut > 0 else OPENING_CHARS] + " …"
+    return ""
+
+
+# -- one file -----------------------------------------------------------------------------
+
+
+@dataclass
+class File:
+    relpath: str
+    path: Path
+    text: str
+    digest: str
+
+
+def read(
+    corpus: Path, path: Path, skipped: list[str], salt: str | Callable[[str], str] = ""
+) -> File | None:
+    """A corpus file and its content digest; ``None`` if unreadable (reported).
+
+    ``salt`` (text, or a function of the file's text) joins the digest: the vocabulary's
+    ``fingerprint``, so a vocabulary change updates exactly the documents it affects.
+    """
+    try:
+        text = read_text(path)
+    except CorpusError as exc:
+        skipped.append(str(exc))
+        return None
+    if callable(salt):
+        salt = salt(text)
+    digest = hashlib.blake2b((text + salt).encode("utf-8"), digest_size=16).hexdigest()
+    return File(path.relative_to(corpus).as_posix(), path, text, digest)
+
+
+def parse(file: File, skipped: list[str]) -> Motion | None:
+    try:
+        return parse_motion(file.text, file.path)
+    except CorpusErrors as exc:
+        skipped.extend(str(e) for e in exc.errors)
+    except CorpusError as exc:
+        skipped.append(str(exc))
+    return None
+
+
+def stamp(path: Path) -> str:
+    """Modification time and size: a file with the same stamp is not read again."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    return f"{info.st_mtime_ns}:{info.st_size}"
+
+
+def document(motion: Motion, file: File, vocabulary: Vocabulary) -> dict[str, Any]:
+    doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
+    doc["stamp"] = stamp(file.path).encode("ascii")
+    return doc
+
+
+def duplicate(path: Path, text: str, reference: str, owner: str) -> str:
+    key = _REFERENCE_KEY.search(text)
+    line = text.count("\n", 0, key.start()) + 1 if key else 1
+    return str(CorpusError(path, f"duplicate reference {reference!r} (also in {owner})", line))

@@ -1,0 +1,194 @@
+"""A full rebuild: a new generation built from scratch beside the live one.
+
+The compound lexicon comes first, from the opening of every file, because the analyser
+needs it before any word is indexed. Then the files are indexed in one process, or two
+for big corpora (``index.build_workers``), each into a segment of its own, and the parent
+writes the table of contents listing all segments: Whoosh's own multi-segment commit, as
+``MpWriter`` does, without pickling every document through job files
+(``index.whoosh_internals``). Duplicate references are settled as ``ratsarchiv check``
+does, and ``CURRENT`` is pointed at the new generation, so readers keep the old one until
+they refresh, and a crash or a broken file leaves the previous generation serving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import SegmentWriter
+
+from archive.corpus_walk import walk_corpus
+from archive.vocabulary import Vocabulary
+from index.analysis import LEXICON_FILE
+from index.build_workers import Indexed, Part, build_in_workers, index_part
+from index.generations import (
+    BUILD_PREFIX,
+    GEN_PREFIX,
+    WRITER_LIMIT_MB,
+    ManifestEntry,
+    clean_leftovers,
+    codec,
+    delete_path,
+    generation_dirs,
+    generation_number,
+    open_generation,
+    point_current,
+    write_manifest,
+    write_meta,
+)
+from index.schema import Lexicon, build_schema
+from index.whoosh_internals import commit_segments
+
+if TYPE_CHECKING:
+    from index.indexer import Progress, ReindexReport
+
+
+PARALLEL_MIN_FILES = 1000
+"""Full builds of at least this many files use two indexing processes."""
+LEXICON_CHARS = 5_000
+"""Characters at the start of each file the compound lexicon learns its words from."""
+
+
+def full_rebuild(
+    corpus: Path,
+    index_dir: Path,
+    report: ReindexReport,
+    progress: Progress | None,
+    procs: int | None,
+    vocabulary: Vocabulary,
+) -> None:
+    """Build a new generation of the whole corpus and make it the live one (``report``
+    says what it holds); on any error the build is removed and the live one stays."""
+    report.full = True
+    walk = walk_corpus(corpus)
+    report.warnings.extend(str(w) for w in walk.refused)
+    paths = [Path(file.path) for file in walk.files]
+    if procs is None:
+        procs = 2 if len(paths) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 else 1
+    build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
+    try:
+        parts = build_full(corpus, build, paths, vocabulary, procs, progress)
+        for part in parts:
+            report.skipped.extend(part.skipped)
+            report.private += part.private
+        losers, messages = settle_duplicates(parts)
+        report.skipped.extend(messages)
+        ix = open_generation(build, write=True)
+        if losers:
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
+            for relpath in losers:
+                delete_path(writer, relpath)
+            writer.commit(optimize=False, merge=False)
+        with ix.searcher() as searcher:
+            report.documents = searcher.doc_count()
+        expected = sum(len(p.indexed) for p in parts) - len(losers)
+        if report.documents != expected:
+            raise RuntimeError(f"the index holds {report.documents} documents, not {expected}")
+        write_meta(build, vocabulary)
+        dropped = set(losers)
+        write_manifest(
+            build,
+            {
+                item.relpath: ManifestEntry(item.digest, item.slug, item.stamp)
+                for part in parts
+                for item in part.indexed
+                if item.relpath not in dropped
+            },
+        )
+        gens = generation_dirs(index_dir)
+        number = generation_number(gens[-1].name) + 1 if gens else 1
+        gen = index_dir / f"{GEN_PREFIX}{number:06d}"
+        os.replace(build, gen)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    point_current(index_dir, gen)
+    clean_leftovers(index_dir, gen)
+    report.added = report.documents
+    report.generation = gen.name
+
+
+def _lexicon(corpus: Path, paths: list[Path]) -> Lexicon:
+    """Word counts for compound splitting, from the opening of every file."""
+
+    def texts():  # type: ignore[no-untyped-def]
+        for path in paths:
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                with open(path, encoding="utf-8") as handle:
+                    head = handle.read(LEXICON_CHARS)
+                yield head.split("\n---\n", 1)[-1]
+
+    return Lexicon.build(texts())
+
+
+def _largest_first(paths: list[Path]) -> list[Path]:
+    """``paths`` by size, largest first, so the shares of the workers even out at the end."""
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(paths, key=size, reverse=True)
+
+
+def build_full(
+    corpus: Path,
+    build: Path,
+    paths: list[Path],
+    vocabulary: Vocabulary,
+    procs: int,
+    progress: Progress | None,
+) -> list[Part]:
+    """Build a complete index of ``paths`` in the new directory ``build``."""
+    build.mkdir(parents=True)
+    lexicon = _lexicon(corpus, paths)
+    lexicon.save(build / LEXICON_FILE)
+    storage = FileStorage(str(build), supports_mmap=False)
+    ix = storage.create_index(build_schema(lexicon))
+    writer = SegmentWriter(ix, limitmb=1, codec=codec())  # holds the lock, writes the TOC
+    try:
+        if procs <= 1:
+            done = [0]
+
+            def tick() -> None:
+                done[0] += 1
+                if progress:
+                    progress(done[0], len(paths))
+
+            parts = [index_part(build, corpus, paths, vocabulary, tick)]
+        else:
+            parts = build_in_workers(
+                build, corpus, _largest_first(paths), procs, vocabulary, progress
+            )
+        commit_segments(writer, [p.segment for p in parts if p.segment is not None])
+    except BaseException:
+        writer.cancel()
+        raise
+    return parts
+
+
+def settle_duplicates(parts: list[Part]) -> tuple[list[str], list[str]]:
+    """(relpaths to delete, skip messages) for references indexed from several files.
+
+    As ``ratsarchiv check``: the file named after the reference owns it, else the first.
+    """
+    by_slug: dict[str, list[Indexed]] = {}
+    for part in parts:
+        for item in part.indexed:
+            by_slug.setdefault(item.slug, []).append(item)
+    losers: list[str] = []
+    messages: list[str] = []
+    for slug, group in by_slug.items():
+        if len(group) == 1:
+            continue
+        group.sort(key=lambda i: (Path(i.relpath).stem != slug, i.relpath))
+        for item in group[1:]:
+            losers.append(item.relpath)
+            messages.append(item.duplicate_line.replace("{owner}", group[0].relpath))
+    return losers, messages

@@ -1,0 +1,154 @@
+"""Incremental update of the live generation, in place.
+
+A file whose modification time and size match its document (``manifest.json``) is not
+even read; others are compared by content digest; only changed files are re-indexed,
+deleted ones removed, and Whoosh's own commit makes the change visible at once (never an
+optimize). Small segments are merged in a second commit once there are ``MAX_SEGMENTS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whoosh.index import Index
+from whoosh.writing import MERGE_SMALL
+
+from archive.corpus_walk import walk_corpus
+from archive.vocabulary import Vocabulary
+from index.documents import File, document, duplicate, parse, read
+from index.generations import (
+    MANIFEST,
+    WRITER_LIMIT_MB,
+    ManifestEntry,
+    codec,
+    delete_path,
+    open_generation,
+    read_manifest,
+    read_meta,
+    write_manifest,
+    write_meta,
+)
+
+if TYPE_CHECKING:
+    from index.indexer import Progress, ReindexReport
+
+
+MAX_SEGMENTS = 8
+"""Segments an index may gather from incremental runs before the small ones are merged."""
+
+
+def _tidy(ix: Index) -> None:
+    """Merge the small segments of incremental runs once there are ``MAX_SEGMENTS``.
+
+    A separate commit after the edit's own: the edit is searchable first, and the merge
+    (half a second on Karlsruhe, every few runs) only delays the end of the command.
+    """
+    with ix.reader() as reader:
+        segments = len(reader.leaf_readers())
+    if segments < MAX_SEGMENTS:
+        return
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
+    try:
+        writer.commit(mergetype=MERGE_SMALL, optimize=False)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def incremental_update(
+    corpus: Path,
+    gen: Path,
+    report: ReindexReport,
+    progress: Progress | None,
+    vocabulary: Vocabulary,
+) -> None:
+    manifest = read_manifest(gen)
+    stored = dict(manifest)
+    trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
+    present: set[str] = set()
+    changed: list[File] = []
+    owners: dict[str, str] = {}
+    walk = walk_corpus(corpus)
+    report.warnings.extend(str(w) for w in walk.refused)
+    for relpath, path, file_stamp in walk.files:
+        present.add(relpath)
+        known = manifest.get(relpath)
+        if trust_stamps and known and known.stamp == file_stamp:
+            owners[known.slug] = relpath
+            continue
+        file = read(corpus, Path(path), report.skipped, vocabulary.fingerprint)
+        if file is None:  # unreadable: the last good version (if any) stays
+            if known is None:
+                present.discard(relpath)
+            continue
+        if known and known.digest == file.digest:
+            owners[known.slug] = relpath
+        else:
+            changed.append(file)
+    report.unchanged = len(present) - len(changed)
+    gone = sorted(set(manifest) - present)
+    report.generation = gen.name
+    if changed or gone:  # only now open Whoosh (and load the compound lexicon)
+        ix = open_generation(gen, write=True)
+        try:
+            _apply(ix, changed, gone, manifest, owners, report, progress, vocabulary)
+            if manifest != stored or not (gen / MANIFEST).exists():
+                write_manifest(gen, manifest)
+            _tidy(ix)
+        finally:
+            ix.close()
+    elif not (gen / MANIFEST).exists():
+        write_manifest(gen, manifest)
+    report.documents = len(manifest)
+
+
+def _apply(
+    ix: Index,
+    changed: list[File],
+    gone: list[str],
+    manifest: dict[str, ManifestEntry],
+    owners: dict[str, str],
+    report: ReindexReport,
+    progress: Progress | None,
+    vocabulary: Vocabulary,
+) -> None:
+    """Write the changes of an incremental run in one Whoosh commit."""
+    total = report.unchanged + len(changed)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
+    try:
+        for i, file in enumerate(changed, 1):
+            motion = parse(file, report.skipped)
+            if motion is not None and (motion.public and motion.slug in owners):
+                report.skipped.append(
+                    duplicate(file.path, file.text, motion.reference, owners[motion.slug])
+                )
+                motion = None
+            if progress:
+                progress(report.unchanged + i, total)
+            if motion is None:  # unreadable: the last good version stays in the index
+                continue
+            known = file.relpath in manifest
+            delete_path(writer, file.relpath)  # also if the manifest lags behind
+            manifest.pop(file.relpath, None)
+            if not motion.public:
+                report.private += 1
+                report.removed += known
+            else:
+                owners[motion.slug] = file.relpath
+                doc = document(motion, file, vocabulary)
+                writer.add_document(**doc)
+                manifest[file.relpath] = ManifestEntry(
+                    file.digest, motion.slug, doc["stamp"].decode()
+                )
+                report.updated += known
+                report.added += not known
+        for path in gone:
+            delete_path(writer, path)
+            manifest.pop(path)
+            report.removed += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
+    write_meta(Path(ix.storage.folder), vocabulary)
