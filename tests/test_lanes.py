@@ -25,7 +25,7 @@ READERS = [
 
 
 def pytest_run(*args: str, **variables: str) -> subprocess.CompletedProcess:
-    """``pytest ARGS`` in the repository, its data in ``tmp/missing`` unless told otherwise."""
+    """``pytest ARGS`` in the repository; of the ``RATSARCHIV_`` variables only ``variables``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RATSARCHIV_")}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", *args],
