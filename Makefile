@@ -1,12 +1,14 @@
-# Ratsarchiv: `make run` serves the shipped corpus, `make test` runs every test.
+# Ratsarchiv: `make run` serves the shipped corpus, `make test` runs every test,
+# `make test-fast` the edit-test loop.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 CORPUS ?= corpus
 INDEX  ?= var/index
 PORT   ?= 8080
+FAST   := not karlsruhe and not browser and not slow
 
-.PHONY: run test lint format eval bench chromium clean
+.PHONY: run test test-fast lint format eval bench chromium clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,10 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+## test-fast: the edit-test loop, under a minute: no Karlsruhe data, no browser, no long runs
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -m "$(FAST)"
 
 ## chromium: Debian's Chromium for the browser tests (apt-get; needs root)
 chromium:

@@ -18,11 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-KARLSRUHE = SHARED_DATA / "oparl-karlsruhe"
-SEED = SHARED_DATA / "seed" / "000_8b99fe79a41c52b0.txt"
-HAMBURG = SHARED_DATA / "allris-hamburg"
+from realdata import HAMBURG, KARLSRUHE, REPO, SEED, require
+
 _SCRIPT = Path(sys.executable).with_name("ratsarchiv")
 RATSARCHIV = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "archive.cli"]
 
@@ -79,6 +76,7 @@ def oparl_args(limit: int) -> list[str]:
 
 def import_karlsruhe(corpus: Path, limit: int, timeout: float = 600) -> Path:
     """A corpus of the first ``limit`` Karlsruhe papers, imported by ``ratsarchiv``."""
+    require()
     result = run(*oparl_args(limit), "--corpus", corpus, timeout=timeout)
     assert result.returncode == 0, result.stderr[-2000:]
     return corpus
@@ -89,6 +87,7 @@ _PAPER_LINE = re.compile(r"^VO/2024/12903-01 ", re.MULTILINE)
 
 def auszug_variants(target: Path, count: int) -> list[Path]:
     """``count`` Auszug texts: the real seed, each under another paper number and title."""
+    require()
     seed = SEED.read_text(encoding="utf-8")
     assert _PAPER_LINE.search(seed), "the seed's paper line changed"
     target.mkdir(parents=True, exist_ok=True)
@@ -105,6 +104,7 @@ def auszug_variants(target: Path, count: int) -> list[Path]:
 
 def allris_html_variants(target: Path, count: int) -> list[Path]:
     """``count`` ALLRIS Drucksache pages (vo020): a real Hamburg page under other numbers."""
+    require()
     page = (HAMBURG / "hamburg_mitte" / "vo020.html").read_bytes()
     assert b"23-1862" in page, "the Hamburg page's paper number changed"
     target.mkdir(parents=True, exist_ok=True)

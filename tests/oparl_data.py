@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-KARLSRUHE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "oparl-karlsruhe"
+from realdata import KARLSRUHE, require
+
 PAPERS = KARLSRUHE / "papers.jsonl.gz"
 MEETINGS = KARLSRUHE / "meetings.jsonl.gz"
 ORGANIZATIONS = KARLSRUHE / "organizations.json"
@@ -27,6 +28,7 @@ FAMILY = (7295, 7733, 7740)
 @functools.cache
 def sample_lines() -> tuple[str, ...]:
     """The first ``FIRST`` lines and the linked / shared-reference papers, in dump order."""
+    require()
     wanted = set(SHARED_REFERENCE + FAMILY)
     lines = []
     with gzip.open(PAPERS, "rt", encoding="utf-8") as handle:

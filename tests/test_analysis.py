@@ -39,9 +39,9 @@ def seed_doc(seed_path: Path) -> dict[str, str]:
     return {"id": SEED_ID, "title": title, "text": resolution}
 
 
-def karlsruhe_docs(shared_data: Path, count: int) -> list[dict[str, str]]:
+def karlsruhe_docs(karlsruhe_data: Path, count: int) -> list[dict[str, str]]:
     docs = []
-    with gzip.open(shared_data / "oparl-karlsruhe" / "papers.jsonl.gz", "rt", "utf-8") as papers:
+    with gzip.open(karlsruhe_data / "papers.jsonl.gz", "rt", "utf-8") as papers:
         for line in islice(papers, count):
             paper = json.loads(line)
             files = paper.get("auxiliaryFile") or []
@@ -74,8 +74,8 @@ def search(ix: index.Index, query: str, limit: int = 20) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(shared_data: Path, seed_path: Path) -> list[dict[str, str]]:
-    return [seed_doc(seed_path), *karlsruhe_docs(shared_data, 300)]
+def corpus(karlsruhe_data: Path, seed_path: Path) -> list[dict[str, str]]:
+    return [seed_doc(seed_path), *karlsruhe_docs(karlsruhe_data, 300)]
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ TARGETS = {
 
 
 @pytest.fixture(scope="module")
-def small_run(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> dict:
+def small_run(tmp_path_factory: pytest.TempPathFactory, karlsruhe_data: Path) -> dict:
     work = tmp_path_factory.mktemp("bench")
     output = work / "small.json"
     cmd = [sys.executable, "-m", "benchmarks.run", "--small", "--workdir", str(work / "w")]
@@ -59,6 +59,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> di
 
 
 @pytest.mark.karlsruhe
+@pytest.mark.slow  # a benchmark run in a subprocess
 @pytest.mark.timeout(960)  # one small benchmark run: about a minute, more on a busy machine
 def test_small_run_has_every_row_once(small_run: dict) -> None:
     keys = [row["key"] for row in small_run["rows"]]
@@ -70,6 +71,7 @@ def test_small_run_has_every_row_once(small_run: dict) -> None:
 
 
 @pytest.mark.karlsruhe
+@pytest.mark.slow
 @pytest.mark.timeout(960)
 def test_small_run_values_are_sane(small_run: dict) -> None:
     rows = {row["key"]: row["values"] for row in small_run["rows"]}

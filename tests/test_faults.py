@@ -56,6 +56,8 @@ def assert_killed_often(seen, times: int) -> None:
 # -- importers ------------------------------------------------------------------------------
 
 
+@pytest.mark.karlsruhe
+@pytest.mark.slow  # a kill loop
 def test_killed_oparl_import_never_half_writes_and_next_run_completes(tmp_path: Path) -> None:
     args = oparl_args(OPARL_PAPERS)
     clean = tmp_path / "clean"
@@ -76,6 +78,7 @@ def test_killed_oparl_import_never_half_writes_and_next_run_completes(tmp_path: 
     assert leftovers(corpus) == []
 
 
+@pytest.mark.slow  # a kill loop
 def test_killed_allris_import_never_half_writes_and_next_run_completes(tmp_path: Path) -> None:
     files = auszug_variants(tmp_path / "auszuege", AUSZUEGE)
     clean = tmp_path / "clean"
@@ -96,6 +99,7 @@ def test_killed_allris_import_never_half_writes_and_next_run_completes(tmp_path:
     assert leftovers(corpus) == []
 
 
+@pytest.mark.slow  # a kill loop
 def test_killed_allris_html_import_never_half_writes_and_next_run_completes(
     tmp_path: Path,
 ) -> None:
@@ -191,6 +195,7 @@ def index_leftovers(index: Path) -> list[str]:
     return sorted(p.name for p in index.iterdir() if p.name.startswith(("build-", ".CURRENT")))
 
 
+@pytest.mark.slow  # a kill loop
 def test_killed_full_reindex_keeps_serving_and_next_run_recovers(archive) -> None:
     corpus, index, store, seconds = archive
     total = store.count()
@@ -208,6 +213,7 @@ def test_killed_full_reindex_keeps_serving_and_next_run_recovers(archive) -> Non
     answers(store, total)
 
 
+@pytest.mark.slow  # a kill loop
 def test_killed_incremental_reindex_keeps_serving_and_next_run_recovers(archive) -> None:
     corpus, index, store, seconds = archive
     total = store.count()

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from faultkit import HAMBURG, KARLSRUHE, SEED, leftovers, motion_problems, no_traceback, run
+from faultkit import HAMBURG, KARLSRUHE, leftovers, motion_problems, no_traceback, run
 
 Route = Callable[[str], tuple[int, str, bytes]]
 
@@ -44,6 +44,7 @@ def assert_clean(result, corpus: Path, *words: str) -> None:
 # -- dump files -----------------------------------------------------------------------------
 
 
+@pytest.mark.karlsruhe
 def test_truncated_json_array(tmp_path: Path) -> None:
     papers = [json.loads(line) for line in karlsruhe_lines(6)]
     text = json.dumps(papers, ensure_ascii=False)
@@ -54,6 +55,7 @@ def test_truncated_json_array(tmp_path: Path) -> None:
     assert_clean(result, corpus, "papers.json", "json")
 
 
+@pytest.mark.karlsruhe
 def test_truncated_json_lines(tmp_path: Path) -> None:
     lines = karlsruhe_lines(6)
     dump = tmp_path / "papers.jsonl"
@@ -64,6 +66,7 @@ def test_truncated_json_lines(tmp_path: Path) -> None:
     assert len(list(corpus.rglob("*.md"))) == 5  # the whole lines are imported
 
 
+@pytest.mark.karlsruhe
 def test_truncated_gzip(tmp_path: Path) -> None:
     data = gzip.compress("".join(karlsruhe_lines(20)).encode("utf-8"))
     dump = tmp_path / "papers.jsonl.gz"
@@ -151,7 +154,8 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_port}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        poll = {"poll_interval": 0.05}  # close() waits for one poll
+        threading.Thread(target=self.httpd.serve_forever, kwargs=poll, daemon=True).start()
 
     def json(self, path: str, data: object) -> None:
         body = json.dumps(data).encode("utf-8")
@@ -190,6 +194,7 @@ def test_json_that_is_not_oparl(server: Server, tmp_path: Path) -> None:
     assert_clean(result, corpus, "oparl")
 
 
+@pytest.mark.karlsruhe
 @pytest.mark.parametrize("loop", ["two-pages", "self"])
 def test_next_link_loop_ends(server: Server, tmp_path: Path, loop: str) -> None:
     papers = [json.loads(line) for line in karlsruhe_lines(4)]
@@ -208,6 +213,7 @@ def test_next_link_loop_ends(server: Server, tmp_path: Path, loop: str) -> None:
     assert len(list(corpus.rglob("*.md"))) == expected
 
 
+@pytest.mark.karlsruhe
 def test_endless_distinct_pages_stop_at_the_limit(server: Server, tmp_path: Path) -> None:
     """A server that invents page after page: ``--limit`` is the operator's brake."""
     paper = json.loads(karlsruhe_lines(1)[0])
@@ -262,6 +268,7 @@ def test_nobody_listening_is_a_clear_error(tmp_path: Path) -> None:
 # -- ALLRIS pages ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("shared_data")
 def test_html_instead_of_an_auszug_text(tmp_path: Path) -> None:
     files = sorted(HAMBURG.glob("*/to020.html"))[:2]
     pasted = tmp_path / "auszug.txt"
@@ -272,14 +279,12 @@ def test_html_instead_of_an_auszug_text(tmp_path: Path) -> None:
     assert not list(corpus.rglob("*.md"))
 
 
-NOT_AUSZUEGE = {
+NOT_AUSZUEGE = {  # the test adds one made from the seed
     "empty.txt": b"",
     "binary.txt": bytes(range(256)) * 16,
-    "huge.txt": SEED.read_bytes() + b"Wortprotokoll " * 600_000,
     "papers.json": b'{"data": []}',
 }
-NOT_ALLRIS_PAGES = {
-    "seed.txt": SEED.read_bytes(),
+NOT_ALLRIS_PAGES = {  # the test adds the seed
     "papers.json": b'{"data": []}',
     "binary.html": bytes(range(256)) * 16,
     "empty.html": b"",
@@ -294,17 +299,18 @@ def _write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
     return [folder / name for name in files]
 
 
-def test_what_is_not_an_auszug(tmp_path: Path) -> None:
-    sources = _write_all(tmp_path / "in", NOT_AUSZUEGE)
+def test_what_is_not_an_auszug(tmp_path: Path, seed_path: Path) -> None:
+    files = {**NOT_AUSZUEGE, "huge.txt": seed_path.read_bytes() + b"Wortprotokoll " * 600_000}
+    sources = _write_all(tmp_path / "in", files)
     corpus = tmp_path / "corpus"
     result = run("import", "allris", *sources, "--corpus", corpus)
-    assert_clean(result, corpus, *NOT_AUSZUEGE)
+    assert_clean(result, corpus, *files)
     assert not list(corpus.rglob("*.md"))
 
 
-def test_truncated_auszug_is_refused_or_imported_whole(tmp_path: Path) -> None:
+def test_truncated_auszug_is_refused_or_imported_whole(tmp_path: Path, seed_path: Path) -> None:
     """A cut-off Auszug never crashes; what is written is a whole, valid file."""
-    raw = SEED.read_bytes()
+    raw = seed_path.read_bytes()
     cuts = {f"cut-{f}.txt": raw[: int(len(raw) * f / 100)] for f in (5, 20, 35, 50, 80)}
     corpus = tmp_path / "corpus"
     result = run("import", "allris", *_write_all(tmp_path / "in", cuts), "--corpus", corpus)
@@ -313,11 +319,12 @@ def test_truncated_auszug_is_refused_or_imported_whole(tmp_path: Path) -> None:
     assert leftovers(corpus) == []
 
 
-def test_what_is_not_an_allris_page(tmp_path: Path) -> None:
-    sources = _write_all(tmp_path / "in", NOT_ALLRIS_PAGES)
+def test_what_is_not_an_allris_page(tmp_path: Path, seed_path: Path) -> None:
+    files = {"seed.txt": seed_path.read_bytes(), **NOT_ALLRIS_PAGES}
+    sources = _write_all(tmp_path / "in", files)
     corpus = tmp_path / "corpus"
     result = run("import", "allris-html", *sources, "--corpus", corpus)
-    assert_clean(result, corpus, *NOT_ALLRIS_PAGES)
+    assert_clean(result, corpus, *files)
     assert not list(corpus.rglob("*.md"))
 
 

@@ -23,6 +23,8 @@ from faultkit import run
 from benchmarks.harness import Server, bin_path
 from benchmarks.soak import load_during_rebuild
 
+pytestmark = pytest.mark.slow  # load on a real server, seconds per test
+
 SECONDS = 12
 CLIENTS = 8
 

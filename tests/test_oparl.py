@@ -308,6 +308,7 @@ def test_a_missing_source_is_a_clear_error(tmp_path: Path):
 
 
 @pytest.mark.karlsruhe
+@pytest.mark.slow  # the whole dump: a minute or more
 def test_whole_karlsruhe_dump_streams_in_bounded_memory(tmp_path: Path):
     """All 12,546 papers (260 MB of text) into a corpus that passes check."""
     process = psutil.Process()

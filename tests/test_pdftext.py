@@ -85,9 +85,9 @@ def test_a_header_on_few_pages_is_not_removed():
 
 
 @pytest.fixture(scope="module")
-def karlsruhe_texts(shared_data: Path) -> list[str]:
+def karlsruhe_texts(karlsruhe_data: Path) -> list[str]:
     texts = []
-    with gzip.open(shared_data / "oparl-karlsruhe" / "papers.jsonl.gz", "rt") as lines:
+    with gzip.open(karlsruhe_data / "papers.jsonl.gz", "rt") as lines:
         for line in itertools.islice(lines, 300):
             paper = json.loads(line)
             texts += [f["text"] for f in paper.get("auxiliaryFile", []) if f.get("text")]

@@ -34,10 +34,10 @@ _NOT_A_NAME = re.compile(r"Eingang|Antrag|Anfrage|beantragt|,| und$|^der ")
 
 
 @pytest.fixture(scope="module")
-def karlsruhe_sponsors(shared_data: Path) -> Counter[str]:
+def karlsruhe_sponsors(karlsruhe_data: Path) -> Counter[str]:
     """Sponsor spellings as they head the real Karlsruhe motions (first 12,000 papers)."""
     found: Counter[str] = Counter()
-    with gzip.open(shared_data / "oparl-karlsruhe" / "papers.jsonl.gz", "rt") as lines:
+    with gzip.open(karlsruhe_data / "papers.jsonl.gz", "rt") as lines:
         for line in itertools.islice(lines, 12000):
             if not re.search(r'"paperType": "(Antrag|Anfrage|Änderungs)', line):
                 continue
