@@ -249,7 +249,7 @@ class Bench:
         with ``WARMUP`` and then sends every query once, so no timing is a cache hit.
         """
         from index.results import SearchRequest
-        from index.search import Archive
+        from index.search import SearchIndex
 
         fts_cmd = [sys.executable, "-m", "benchmarks.fts5_reference", "serve", "--db", str(db)]
         http: dict[str, list[float]] = {"ratsarchiv": [], "fts5": []}
@@ -262,12 +262,12 @@ class Bench:
                 _timed(http, per_query, "http ", lambda q: _get(fts, _page(q)), "fts5")
                 rss, fts_rss = max(rss, ours.rss_mb()), max(fts_rss, fts.rss_mb())
                 peak = max(peak, ours.peak_rss_mb)
-            archive, reference = Archive.open(index), Fts5Archive(db)
+            search_index, reference = SearchIndex.open(index), Fts5Archive(db)
             totals: dict[str, dict[str, int]] = {}
 
-            def ours_local(q: Query, archive=archive, totals=totals) -> None:
+            def ours_local(q: Query, search_index=search_index, totals=totals) -> None:
                 filters = {k: (v,) for k, v in q.filters.items()}
-                result = archive.search(SearchRequest(query=q.text, filters=filters))
+                result = search_index.search(SearchRequest(query=q.text, filters=filters))
                 totals.setdefault(q.label, {})["ratsarchiv"] = result.total
 
             def fts_local(q: Query, reference=reference, totals=totals) -> None:
@@ -276,7 +276,7 @@ class Bench:
 
             _timed(local, per_query, "local ", ours_local, "ratsarchiv")
             _timed(local, per_query, "local ", fts_local, "fts5")
-            archive.close()
+            search_index.close()
         suffix = f"x{factor}"
         h, hf = summarize(http["ratsarchiv"]), summarize(http["fts5"])
         lr, lf = summarize(local["ratsarchiv"]), summarize(local["fts5"])
@@ -304,7 +304,7 @@ class Bench:
         )
         self.row(
             f"search_inproc_{suffix}",
-            f"Search {factor}× in-process (Archive.search vs FTS5), ms p50/p95/p99",
+            f"Search {factor}× in-process (SearchIndex.search vs FTS5), ms p50/p95/p99",
             ratsarchiv=_pcts(lr),
             reference=f"FTS5 {_pcts(lf)}",
             ratio=f"{lr['p95_ms'] / lf['p95_ms']:.2f}×",

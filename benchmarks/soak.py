@@ -12,7 +12,7 @@
    against the run; latencies are reported as p50/p95/p99.
 2. **faults**: SIGKILLs ``reindex --full``, ``reindex`` and each importer ``--kills``
    times (default 20) at seeded random moments, checks after every kill that no corpus
-   file is half written and that an open archive still answers, then lets one run
+   file is half written and that an open search index still answers, then lets one run
    finish and checks it cleaned up after the killed ones.
 
 It exits non-zero if anything failed. ``tests/test_load.py`` and ``tests/test_faults.py``
@@ -276,21 +276,26 @@ class FaultReport:
         return not self.problems
 
 
-def _check_between(corpus: Path, archive: Any, total: int, problems: list[str]) -> None:
+def _check_between(corpus: Path, search_index: Any, total: int, problems: list[str]) -> None:
     from index.results import SearchRequest
 
     problems.extend(faultkit.motion_problems(corpus, {}))
-    if archive is not None:
+    if search_index is not None:
         try:
-            archive.refresh()
-            if archive.count() != total or archive.search(SearchRequest("Stadt")).total <= 0:
-                problems.append(f"the open archive answers with {archive.count()} motions")
+            search_index.refresh()
+            if (
+                search_index.count() != total
+                or search_index.search(SearchRequest("Stadt")).total <= 0
+            ):
+                problems.append(
+                    f"the open search index answers with {search_index.count()} motions"
+                )
         except Exception as exc:  # the point is to catch anything the reader raises
-            problems.append(f"the open archive failed: {type(exc).__name__}: {exc}")
+            problems.append(f"the open search index failed: {type(exc).__name__}: {exc}")
 
 
 def _kill(
-    name: str, args: list[str], corpus: Path, *, kills: int, seed: int, archive=None, total=0
+    name: str, args: list[str], corpus: Path, *, kills: int, seed: int, search_index=None, total=0
 ) -> FaultReport:
     report = FaultReport(name)
     seconds = faultkit.timed(args)
@@ -299,7 +304,7 @@ def _kill(
         times=kills,
         longest=seconds,
         seed=seed,
-        after_each=lambda _: _check_between(corpus, archive, total, report.problems),
+        after_each=lambda _: _check_between(corpus, search_index, total, report.problems),
     )
     report.kills, report.finished = seen.kills, seen.finished_before_kill
     final = faultkit.run(*args, timeout=3600)
@@ -313,7 +318,7 @@ def faults(
     workdir: Path, corpus: Path, *, kills: int, papers: int = 400, seed: int = 7
 ) -> list[FaultReport]:
     """SIGKILL each command ``kills`` times; reindex on the first ``papers`` files of ``corpus``."""
-    from index.search import Archive
+    from index.search import SearchIndex
 
     root = workdir / "faults"
     shutil.rmtree(root, ignore_errors=True)
@@ -324,15 +329,15 @@ def faults(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
     faultkit.run("reindex", "--full", "--corpus", copy, "--index", index, timeout=3600)
-    archive = Archive.open(index)
-    total = archive.count()
+    search_index = SearchIndex.open(index)
+    total = search_index.count()
     reports = [
         _kill("reindex --full", ["reindex", "--full", "--corpus", copy, "--index", index], copy,
-              kills=kills, seed=seed, archive=archive, total=total),
+              kills=kills, seed=seed, search_index=search_index, total=total),
         _kill("reindex", ["reindex", "--corpus", copy, "--index", index], copy,
-              kills=kills, seed=seed + 1, archive=archive, total=total),
+              kills=kills, seed=seed + 1, search_index=search_index, total=total),
     ]  # fmt: skip
-    archive.close()
+    search_index.close()
     oparl = [*faultkit.oparl_args(papers), "--corpus", root / "oparl"]
     reports.append(_kill("import oparl", oparl, root / "oparl", kills=kills, seed=seed + 2))
     auszuege = faultkit.auszug_variants(root / "auszuege", 500)

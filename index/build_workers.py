@@ -33,7 +33,7 @@ from index.schema import Lexicon, build_schema
 from index.whoosh_internals import close_empty_segment, finish_segment, worker_writer
 
 if TYPE_CHECKING:
-    from index.indexer import Progress
+    from index.indexer import BuildProgress
 
 
 BUILD_LIMIT_MB = 1536
@@ -175,7 +175,7 @@ def build_in_workers(
     paths: list[Path],
     procs: int,
     vocabulary: Vocabulary,
-    progress: Progress | None,
+    progress: BuildProgress | None,
 ) -> list[Part]:
     global _in_worker
     context = multiprocessing.get_context("fork")

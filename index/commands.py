@@ -116,7 +116,7 @@ def search(
     index_dir: Path,
 ) -> None:
     """Search the archive: QUERY in the query language of the search box (docs/query-syntax.md)."""
-    from index.search import Archive
+    from index.search import SearchIndex
 
     filters: dict[str, tuple[str, ...]] = {}
     for item in facets:
@@ -125,7 +125,7 @@ def search(
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--facet")
         filters[name.strip()] = (*filters.get(name.strip(), ()), value.strip())
     request = SearchRequest(query=" ".join(query), filters=filters, sort=sort or "", page=page)
-    result = Archive.open(index_dir).search(request)
+    result = SearchIndex.open(index_dir).search(request)
     if as_json:
         click.echo(json.dumps(result_json(result, lang), ensure_ascii=False, indent=2))
     else:

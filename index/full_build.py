@@ -44,7 +44,7 @@ from index.schema import Lexicon, build_schema
 from index.whoosh_internals import commit_segments
 
 if TYPE_CHECKING:
-    from index.indexer import Progress, ReindexReport
+    from index.indexer import BuildProgress, ReindexReport
 
 
 PARALLEL_MIN_FILES = 1000
@@ -57,7 +57,7 @@ def full_rebuild(
     corpus: Path,
     index_dir: Path,
     report: ReindexReport,
-    progress: Progress | None,
+    progress: BuildProgress | None,
     procs: int | None,
     vocabulary: Vocabulary,
 ) -> None:
@@ -143,7 +143,7 @@ def build_full(
     paths: list[Path],
     vocabulary: Vocabulary,
     procs: int,
-    progress: Progress | None,
+    progress: BuildProgress | None,
 ) -> list[Part]:
     """Build a complete index of ``paths`` in the new directory ``build``."""
     build.mkdir(parents=True)

@@ -31,7 +31,7 @@ from index.generations import (
 )
 
 if TYPE_CHECKING:
-    from index.indexer import Progress, ReindexReport
+    from index.indexer import BuildProgress, ReindexReport
 
 
 MAX_SEGMENTS = 8
@@ -60,7 +60,7 @@ def incremental_update(
     corpus: Path,
     gen: Path,
     report: ReindexReport,
-    progress: Progress | None,
+    progress: BuildProgress | None,
     vocabulary: Vocabulary,
 ) -> None:
     manifest = read_manifest(gen)
@@ -110,7 +110,7 @@ def _apply(
     manifest: dict[str, ManifestEntry],
     owners: dict[str, str],
     report: ReindexReport,
-    progress: Progress | None,
+    progress: BuildProgress | None,
     vocabulary: Vocabulary,
 ) -> None:
     """Write the changes of an incremental run in one Whoosh commit."""

@@ -26,7 +26,7 @@ from index.incremental import incremental_update
 from index.lock import reindex_lock
 from index.schema import SCHEMA_VERSION
 
-Progress = Callable[[int, int], None]
+BuildProgress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while files are read and indexed."""
 
 
@@ -56,7 +56,7 @@ def reindex(
     corpus: Path,
     index_dir: Path,
     full: bool = False,
-    progress: Progress | None = None,
+    progress: BuildProgress | None = None,
     procs: int | None = None,
 ) -> ReindexReport:
     """Bring the index in ``index_dir`` up to date with ``corpus`` (or rebuild it: ``full``).

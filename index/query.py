@@ -45,7 +45,7 @@ from index.schema import (
     REF_BOOSTS,
     REF_EXACT,
     TEXT_FIELDS,
-    normalise_reference,
+    fold_reference,
 )
 
 MAX_QUERY_CHARS = 400
@@ -272,7 +272,7 @@ def _sequence(name: str, groups: list[list[str]], boost: float) -> Node:
 
 
 def _reference(text: str) -> tuple[Term, Term]:
-    ref = normalise_reference(text)
+    ref = fold_reference(text)
     return (Term(REF_EXACT, ref, REF_BOOSTS[REF_EXACT]),
             Term(REF_BASE, ref, REF_BOOSTS[REF_BASE]))  # fmt: skip
 

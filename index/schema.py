@@ -191,7 +191,7 @@ def reference_variants(reference: str) -> tuple[list[str], list[str]]:
     return exact, list(dict.fromkeys(base))
 
 
-def normalise_reference(text: str) -> str:
+def fold_reference(text: str) -> str:
     """A reference as typed, in the form ``reference_variants`` indexes."""
     return "/".join(p for p in text.strip().lower().split("/") if p)
 

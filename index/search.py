@@ -1,11 +1,11 @@
-"""The one search API of the site, the JSON API and the CLI: ``Archive``.
+"""The one search API of the site, the JSON API and the CLI: ``SearchIndex``.
 
 >>> from pathlib import Path
->>> archive = Archive.open(Path("var/index"))                    # doctest: +SKIP
->>> archive.search(SearchRequest(query="Quartier")).total         # doctest: +SKIP
+>>> search_index = SearchIndex.open(Path("var/index"))                    # doctest: +SKIP
+>>> search_index.search(SearchRequest(query="Quartier")).total         # doctest: +SKIP
 1
 
-An ``Archive`` is opened once per process and shared by all request threads. It keeps
+An ``SearchIndex`` is opened once per process and shared by all request threads. It keeps
 one snapshot of the live generation (``index.generations``), guarded by a lock: a Whoosh
 searcher with per-commit NumPy columns for facets and date order (``index.snapshot``,
 ``index.facets``). ``refresh()`` is cheap (a small file read and a directory listing) and
@@ -51,7 +51,7 @@ SIMILAR_CHARS = 20_000
 SIMILAR_TERMS = 12
 
 
-class Archive:
+class SearchIndex:
     """The search index of one directory, opened once per process; thread-safe."""
 
     def __init__(self, index_dir: Path) -> None:
@@ -60,11 +60,11 @@ class Archive:
         self._snapshot: Snapshot | None = None
 
     @classmethod
-    def open(cls, index_dir: Path) -> Archive:
+    def open(cls, index_dir: Path) -> SearchIndex:
         """Open the live index; ``IndexMissingError`` if it has not been built."""
-        archive = cls(index_dir)
-        archive.refresh()
-        return archive
+        search_index = cls(index_dir)
+        search_index.refresh()
+        return search_index
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -114,7 +114,7 @@ class Archive:
                 self._retire(self._snapshot)
                 self._snapshot = None
 
-    def __enter__(self) -> Archive:
+    def __enter__(self) -> SearchIndex:
         return self
 
     def __exit__(self, *exc: object) -> None:

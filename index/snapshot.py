@@ -3,7 +3,7 @@
 A snapshot holds one Whoosh searcher (BM25F) on one commit of one generation, with the
 commit's NumPy columns (``index.facets``), the NumPy matcher (``index.matching``) and a
 cache of the matches of recent queries (``Match``: docnums + scores). ``index.search``
-keeps one per ``Archive`` and swaps it when a reindex commits; only the page's hits touch
+keeps one per ``SearchIndex`` and swaps it when a reindex commits; only the page's hits touch
 stored fields, columns and postings (``hits``).
 """
 

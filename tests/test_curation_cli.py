@@ -269,13 +269,13 @@ def test_vocabulary_from_facets_advice_gives_one_facet_value_per_faction(
     """facets → vocabulary → reindex: the index's facets and search use canonical names."""
     from index.indexer import reindex
     from index.results import SearchRequest
-    from index.search import Archive
+    from index.search import SearchIndex
 
     corpus, index = sponsors_corpus, tmp_path / "index"
     shutil.copytree(REPO / "corpus" / "2024", corpus / "2024")  # the Lübeck seed
     reindex(corpus, index)
-    with Archive.open(index) as archive:
-        before = {v.value: v.count for v in archive.search(SearchRequest()).facets["sponsor"]}
+    with SearchIndex.open(index) as search_index:
+        before = {v.value: v.count for v in search_index.search(SearchRequest()).facets["sponsor"]}
     assert before["GRÜNE-Gemeinderatsfraktion"] == 5 and before["BÜ90/DIE GRÜNEN"] == 1
 
     advice = run("facets", "sponsor", "--corpus", str(corpus)).output
@@ -288,14 +288,14 @@ def test_vocabulary_from_facets_advice_gives_one_facet_value_per_faction(
 
     report = reindex(corpus, index)  # incremental: only the documents the vocabulary names
     assert not report.full and report.updated == 12 + 7 + 1 and report.unchanged == 3  # SPD
-    with Archive.open(index) as archive:
-        facet = {v.value: v.count for v in archive.search(SearchRequest()).facets["sponsor"]}
+    with SearchIndex.open(index) as search_index:
+        facet = {v.value: v.count for v in search_index.search(SearchRequest()).facets["sponsor"]}
         assert facet["Grüne"] == sum(n for s, n in SPELLINGS.items() if "ÜNE" in s.upper()) == 12
         assert facet["Linke"] == 7 + 1  # three spellings and the joint faction of the seed
         assert not any("GRÜNEN" in value or "LINKE" in value for value in facet)
-        assert archive.search(SearchRequest(query="fraktion:Grüne")).total == 12
-        joint = archive.search(SearchRequest(query="fraktion:GAL"))
+        assert search_index.search(SearchRequest(query="fraktion:Grüne")).total == 12
+        joint = search_index.search(SearchRequest(query="fraktion:GAL"))
         assert [h.reference for h in joint.hits] == ["VO/2024/12903-01"]
         assert joint.hits[0].sponsors == ["SPD & FW", "Linke & GAL"]  # the source's wording
-        assert archive.motion("vo-2024-12903-01").sponsors == ["SPD & FW", "Linke & GAL"]
+        assert search_index.motion("vo-2024-12903-01").sponsors == ["SPD & FW", "Linke & GAL"]
     assert reindex(corpus, index).unchanged == 23  # nothing changed: nothing to do

@@ -169,26 +169,26 @@ def built(karlsruhe_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture
-def archive(built: Path, tmp_path: Path):
-    """A copy of the built corpus and index, and an open ``Archive`` on it (as the site has)."""
-    from index.search import Archive
+def search_index(built: Path, tmp_path: Path):
+    """A copy of the built corpus and index, and an open ``SearchIndex`` on it (as the site has)."""
+    from index.search import SearchIndex
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(built / "corpus", corpus)
     shutil.copytree(built / "index", index, ignore=shutil.ignore_patterns("reindex.lock*"))
-    opened = Archive.open(index)
+    opened = SearchIndex.open(index)
     yield corpus, index, opened, float((built / "seconds").read_text())
     opened.close()
 
 
-def answers(store, expected_total: int) -> None:
-    """The open archive still answers from a whole index (refreshing as the site does)."""
-    store.refresh()
-    result = store.search(SearchRequest(query="Stadt"))
+def answers(search_index, expected_total: int) -> None:
+    """The open search index still answers from a whole index (refreshing as the site does)."""
+    search_index.refresh()
+    result = search_index.search(SearchRequest(query="Stadt"))
     assert result.total > 0
-    assert store.count() == expected_total
+    assert search_index.count() == expected_total
     for hit in result.hits:
-        assert store.motion(hit.slug) is not None
+        assert search_index.motion(hit.slug) is not None
 
 
 def index_leftovers(index: Path) -> list[str]:
@@ -196,13 +196,17 @@ def index_leftovers(index: Path) -> list[str]:
 
 
 @pytest.mark.slow  # a kill loop
-def test_killed_full_reindex_keeps_serving_and_next_run_recovers(archive) -> None:
-    corpus, index, store, seconds = archive
-    total = store.count()
+def test_killed_full_reindex_keeps_serving_and_next_run_recovers(search_index) -> None:
+    corpus, index, search_index, seconds = search_index
+    total = search_index.count()
     current = (index / "CURRENT").read_text()
     args = ["reindex", "--full", "--corpus", corpus, "--index", index]
     seen = kill_repeatedly(
-        args, times=KILLS, longest=seconds, seed=21, after_each=lambda _: answers(store, total)
+        args,
+        times=KILLS,
+        longest=seconds,
+        seed=21,
+        after_each=lambda _: answers(search_index, total),
     )
     assert_killed_often(seen, KILLS)
     result = run(*args)
@@ -210,13 +214,13 @@ def test_killed_full_reindex_keeps_serving_and_next_run_recovers(archive) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     assert index_leftovers(index) == []
     assert (index / "CURRENT").read_text() != current
-    answers(store, total)
+    answers(search_index, total)
 
 
 @pytest.mark.slow  # a kill loop
-def test_killed_incremental_reindex_keeps_serving_and_next_run_recovers(archive) -> None:
-    corpus, index, store, seconds = archive
-    total = store.count()
+def test_killed_incremental_reindex_keeps_serving_and_next_run_recovers(search_index) -> None:
+    corpus, index, search_index, seconds = search_index
+    total = search_index.count()
     files = sorted(corpus.rglob("*.md"))
     args = ["reindex", "--corpus", corpus, "--index", index]
 
@@ -226,7 +230,7 @@ def test_killed_incremental_reindex_keeps_serving_and_next_run_recovers(archive)
             path.write_text(text.rstrip("\n") + f"\n\nNachtrag {round_}\n", encoding="utf-8")
 
     def between(round_: int) -> None:
-        answers(store, total)
+        answers(search_index, total)
         touch_some(round_)
 
     touch_some(0)
@@ -235,7 +239,7 @@ def test_killed_incremental_reindex_keeps_serving_and_next_run_recovers(archive)
     result = run(*args)
     no_traceback(result)
     assert result.returncode == 0, result.stdout + result.stderr
-    answers(store, total)
+    answers(search_index, total)
     found = run("search", "--json", "--index", index, f"Nachtrag {KILLS - 1}")
     assert json.loads(found.stdout)["total"] > 0
     every_page_answers(index, corpus)
@@ -254,9 +258,9 @@ def every_page_answers(index: Path, corpus: Path) -> None:
         assert page.get_json()["title"] == row["title"]
 
 
-def test_second_reindex_refuses_while_one_runs(archive) -> None:
-    corpus, index, store, _ = archive
-    total = store.count()
+def test_second_reindex_refuses_while_one_runs(search_index) -> None:
+    corpus, index, search_index, _ = search_index
+    total = search_index.count()
     first = start("reindex", "--full", "--corpus", corpus, "--index", index)
     try:
         deadline = time.monotonic() + 30
@@ -267,11 +271,11 @@ def test_second_reindex_refuses_while_one_runs(archive) -> None:
         no_traceback(second)
         assert second.returncode != 0
         assert "another reindex is running" in second.stderr
-        answers(store, total)
+        answers(search_index, total)
     finally:
         assert first.wait(timeout=120) == 0
     assert index_leftovers(index) == []
-    answers(store, total)
+    answers(search_index, total)
 
 
 # -- full disks and unusable paths ----------------------------------------------------------
@@ -286,9 +290,9 @@ def _file_size_limit(limit: int):
     return apply
 
 
-def test_reindex_on_full_disk_says_so_and_keeps_the_old_index(archive) -> None:
-    corpus, index, store, _ = archive
-    total = store.count()
+def test_reindex_on_full_disk_says_so_and_keeps_the_old_index(search_index) -> None:
+    corpus, index, search_index, _ = search_index
+    total = search_index.count()
     before = snapshot(index)
     result = run(
         "reindex", "--full", "--corpus", corpus, "--index", index,
@@ -301,7 +305,7 @@ def test_reindex_on_full_disk_says_so_and_keeps_the_old_index(archive) -> None:
     assert {k: v for k, v in snapshot(index).items() if "lock" not in k} == {
         k: v for k, v in before.items() if "lock" not in k
     }
-    answers(store, total)
+    answers(search_index, total)
 
 
 @pytest.mark.parametrize(
@@ -359,10 +363,10 @@ def test_import_into_a_corpus_under_a_regular_file_is_a_clear_error(tmp_path: Pa
     assert blocker.read_text() == "x"
 
 
-def test_read_only_index_directory_is_a_clear_error(archive) -> None:
+def test_read_only_index_directory_is_a_clear_error(search_index) -> None:
     """A lock file that cannot be opened (an operator's chown gone wrong), even for root."""
-    corpus, index, store, _ = archive
-    total = store.count()
+    corpus, index, search_index, _ = search_index
+    total = search_index.count()
     lock = index / "reindex.lock"
     lock.unlink(missing_ok=True)
     lock.mkdir()  # open() fails with EISDIR whoever runs it
@@ -373,4 +377,4 @@ def test_read_only_index_directory_is_a_clear_error(archive) -> None:
     no_traceback(result)
     assert result.returncode != 0
     assert "error:" in result.stderr
-    answers(store, total)
+    answers(search_index, total)

@@ -14,7 +14,7 @@ from index.generations import CURRENT, live_generation
 from index.indexer import reindex
 from index.lock import reindex_lock
 from index.results import SearchRequest
-from index.search import Archive
+from index.search import SearchIndex
 
 
 def motion(n: int, title: str = "", **fields) -> Motion:
@@ -37,8 +37,8 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def total(index: Path, query: str = "") -> int:
-    with Archive.open(index) as store:
-        return store.search(SearchRequest(query)).total
+    with SearchIndex.open(index) as search_index:
+        return search_index.search(SearchRequest(query)).total
 
 
 def test_first_run_builds_a_generation_and_points_current_at_it(corpus, tmp_path) -> None:
@@ -108,14 +108,14 @@ def test_duplicate_references_are_skipped(corpus, tmp_path) -> None:
 def test_full_rebuild_swaps_generations_while_readers_keep_working(corpus, tmp_path) -> None:
     index = tmp_path / "index"
     reindex(corpus, index)
-    with Archive.open(index) as store:
+    with SearchIndex.open(index) as search_index:
         for n in (2, 3):
             write_motion(motion(10 + n, "Schwimmbad"), corpus)
             report = reindex(corpus, index, full=True)
             assert report.generation == f"gen-00000{n}"
-            assert store.search(SearchRequest("Sanierung")).total >= 5  # the old one answers
-            store.refresh()
-            assert store.search(SearchRequest("Schwimmbad")).total == n - 1
+            assert search_index.search(SearchRequest("Sanierung")).total >= 5  # the old one answers
+            search_index.refresh()
+            assert search_index.search(SearchRequest("Schwimmbad")).total == n - 1
     # the live generation and the one before it stay; older ones go
     assert sorted(p.name for p in index.glob("gen-*")) == ["gen-000002", "gen-000003"]
 
@@ -170,8 +170,8 @@ def test_parallel_full_build_indexes_every_document(tmp_path) -> None:
     report = reindex(corpus, index, full=True, procs=2)
     assert report.documents == 300
     assert total(index, "Sanierung") == 300
-    with Archive.open(index) as store:  # exports page through it in chunks
-        every = list(store.iter_all(SearchRequest("Sanierung", sort="oldest")))
+    with SearchIndex.open(index) as search_index:  # exports page through it in chunks
+        every = list(search_index.iter_all(SearchRequest("Sanierung", sort="oldest")))
     assert len({h.reference for h in every}) == 300
     assert [h.date for h in every] == sorted(h.date for h in every)
 
@@ -200,12 +200,12 @@ def test_columns_stay_aligned_across_segments(corpus, tmp_path) -> None:
     undated = Motion(reference="VO/2024/99999", title="Ohne Datum", type="Antrag")
     write_motion(undated, corpus, corpus / "2024" / "undated.md")
     assert reindex(corpus, index).added == 1
-    with Archive.open(index) as store:
-        newest = store.search(SearchRequest(sort="newest", page_size=10)).hits
+    with SearchIndex.open(index) as search_index:
+        newest = search_index.search(SearchRequest(sort="newest", page_size=10)).hits
         assert [h.date for h in newest] == [*sorted((m.date for m in newest[:5]), reverse=True), ""]
-        assert store.search(SearchRequest("datum:2024-01")).total == 5
-        assert store.motion("vo-2024-99999").title == "Ohne Datum"
-        assert store.motion("vo-2024-00001").title == "Antrag Nummer 1 zur Sanierung"
+        assert search_index.search(SearchRequest("datum:2024-01")).total == 5
+        assert search_index.motion("vo-2024-99999").title == "Ohne Datum"
+        assert search_index.motion("vo-2024-00001").title == "Antrag Nummer 1 zur Sanierung"
 
 
 def test_a_missing_or_stale_manifest_only_costs_time(corpus, tmp_path) -> None:

@@ -18,7 +18,7 @@ from realdata import DATA_VARIABLE, REPO, REQUIRE_VARIABLE
 # One test per way of reaching the data: the seed fixture, a ``karlsruhe`` test that reads
 # ``oparl_data`` without a fixture, a helper of ``faultkit`` reading the seed.
 READERS = [
-    "tests/test_store.py::test_create_then_unchanged",
+    "tests/test_corpus_writer.py::test_create_then_unchanged",
     "tests/test_oparl_source.py::test_load_dump_reads_the_real_organizations",
     "tests/test_paths.py::test_corpus_outside_the_working_directory_is_fine_and_stays_inside",
 ]

@@ -1,6 +1,6 @@
 """Load: eight readers on the real server while the index is rebuilt under them.
 
-``ratsarchiv serve`` serves a real Karlsruhe archive; ``ratsarchiv reindex --full`` runs
+``ratsarchiv serve`` serves a real Karlsruhe search_index; ``ratsarchiv reindex --full`` runs
 back to back, swapping in new index generations; eight clients search with varied
 queries, facets and sorts and open the motion page of every hit. No 5xx, no failed
 connection, no hit without its page. The 60-second version is ``python -m
@@ -30,7 +30,7 @@ CLIENTS = 8
 
 
 @pytest.fixture(scope="module")
-def archive(karlsruhe_corpus: Path, tmp_path_factory: pytest.TempPathFactory):
+def search_index(karlsruhe_corpus: Path, tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("load")
     corpus, index = root / "corpus", root / "index"
     shutil.copytree(karlsruhe_corpus, corpus)
@@ -39,8 +39,8 @@ def archive(karlsruhe_corpus: Path, tmp_path_factory: pytest.TempPathFactory):
     return corpus, index
 
 
-def test_eight_readers_during_full_rebuilds(archive, record_property) -> None:
-    corpus, index = archive
+def test_eight_readers_during_full_rebuilds(search_index, record_property) -> None:
+    corpus, index = search_index
     report = load_during_rebuild(corpus, index, seconds=SECONDS, clients=CLIENTS, min_rebuilds=2)
     summary = report.summary()
     for key in ("requests", "p50_ms", "p95_ms", "p99_ms", "rebuilds_completed"):
@@ -73,8 +73,8 @@ def _raw(port: int, request: bytes, read_timeout: float = 10) -> bytes:
     return b"".join(chunks)
 
 
-def test_a_large_request_body_is_refused_at_once(archive) -> None:
-    corpus, index = archive
+def test_a_large_request_body_is_refused_at_once(search_index) -> None:
+    corpus, index = search_index
     with _serve(index, corpus) as server:
         head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n"
         started = time.monotonic()
@@ -85,9 +85,9 @@ def test_a_large_request_body_is_refused_at_once(archive) -> None:
         assert status == 200
 
 
-def test_configured_limits_apply(archive) -> None:
+def test_configured_limits_apply(search_index) -> None:
     """``--max-request-body`` and ``--connection-limit`` reach waitress."""
-    corpus, index = archive
+    corpus, index = search_index
     options = ["--threads", "2", "--connection-limit", "5", "--max-request-body", "100"]
     with _serve(index, corpus, *options) as server:
         answer = _raw(server.port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 200\r\n\r\n")
@@ -108,9 +108,9 @@ def test_configured_limits_apply(archive) -> None:
         assert answer.startswith(b"HTTP/1.1 200"), answer
 
 
-def test_slow_clients_do_not_block_fast_ones(archive) -> None:
+def test_slow_clients_do_not_block_fast_ones(search_index) -> None:
     """Clients that send half a request and stall hold a connection, not a worker thread."""
-    corpus, index = archive
+    corpus, index = search_index
     with _serve(index, corpus, "--threads", "2") as server:
         stalled = []
         for _ in range(10):
@@ -129,8 +129,8 @@ def test_slow_clients_do_not_block_fast_ones(archive) -> None:
                 sock.close()
 
 
-def test_many_concurrent_connections_all_get_answers(archive) -> None:
-    corpus, index = archive
+def test_many_concurrent_connections_all_get_answers(search_index) -> None:
+    corpus, index = search_index
     answers: list[bytes] = []
     lock = threading.Lock()
     with _serve(index, corpus, "--threads", "4") as server:

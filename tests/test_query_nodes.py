@@ -24,7 +24,7 @@ from index.matching import whoosh_phrase
 from index.query import Context, ParsedQuery, compile_query
 from index.query_nodes import And, AndNot, Node, Or, Phrase
 from index.results import SearchRequest
-from index.search import Archive
+from index.search import SearchIndex
 
 ORDERED = "VO/2024/1"
 REVERSED = "VO/2024/2"
@@ -71,8 +71,8 @@ def nodes(node: Node) -> Iterator[Node]:
 
 
 def found(index_dir: Path, text: str) -> list[str]:
-    with Archive.open(index_dir) as store:
-        return sorted(h.reference for h in store.search(SearchRequest(text)).hits)
+    with SearchIndex.open(index_dir) as search_index:
+        return sorted(h.reference for h in search_index.search(SearchRequest(text)).hits)
 
 
 @pytest.mark.parametrize(

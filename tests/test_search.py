@@ -15,7 +15,7 @@ from archive.errors import IndexMissingError, QueryError
 from archive.motion import Consultation, Motion, Votes
 from index.indexer import reindex
 from index.results import MAX_PAGE, SearchRequest
-from index.search import Archive
+from index.search import SearchIndex
 
 SEED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -115,13 +115,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def archive(built: tuple[Path, Path]) -> Iterator[Archive]:
-    with Archive.open(built[1]) as opened:
+def search_index(built: tuple[Path, Path]) -> Iterator[SearchIndex]:
+    with SearchIndex.open(built[1]) as opened:
         yield opened
 
 
-def search(archive: Archive, query: str = "", **kwargs) -> object:
-    return archive.search(SearchRequest(query=query, **kwargs))
+def search(search_index: SearchIndex, query: str = "", **kwargs) -> object:
+    return search_index.search(SearchRequest(query=query, **kwargs))
 
 
 def refs(result) -> list[str]:
@@ -134,25 +134,27 @@ def refs(result) -> list[str]:
 @pytest.mark.parametrize(
     "typed", ["VO/2024/12903-01", "2024/12903-01", "12903-01", "vo/2024/12903-01"]
 )
-def test_every_form_of_a_reference_finds_that_paper_first(archive: Archive, typed: str) -> None:
-    result = search(archive, typed)
+def test_every_form_of_a_reference_finds_that_paper_first(
+    search_index: SearchIndex, typed: str
+) -> None:
+    result = search(search_index, typed)
     assert refs(result)[0] == "VO/2024/12903-01"
 
 
-def test_a_base_number_finds_the_paper_and_its_amendments_first(archive: Archive) -> None:
-    result = search(archive, "12903")
+def test_a_base_number_finds_the_paper_and_its_amendments_first(search_index: SearchIndex) -> None:
+    result = search(search_index, "12903")
     assert set(refs(result)[:3]) == {"VO/2024/12903", "VO/2024/12903-01", "VO/2024/12903-01-01"}
 
 
-def test_nummer_prefix_searches_references_only(archive: Archive) -> None:
-    result = search(archive, "nummer:12903-01")
+def test_nummer_prefix_searches_references_only(search_index: SearchIndex) -> None:
+    result = search(search_index, "nummer:12903-01")
     assert refs(result) == ["VO/2024/12903-01", "VO/2024/12903-01-01"]
 
 
-def test_title_matches_rank_above_body_matches(archive: Archive) -> None:
-    result = search(archive, "Radweg")  # title of one, body of none else; add a body match:
+def test_title_matches_rank_above_body_matches(search_index: SearchIndex) -> None:
+    result = search(search_index, "Radweg")  # title of one, body of none else; add a body match:
     assert refs(result)[0] == "VO/2023/11000"
-    result = search(archive, "Durlach")  # title of the Fahrradstraße, body of the Kita Anfrage
+    result = search(search_index, "Durlach")  # title of the Fahrradstraße, body of the Kita Anfrage
     assert refs(result) == ["VO/2022/10500", "VO/2021/09000"]
 
 
@@ -163,8 +165,10 @@ def counts(result, facet: str) -> dict[str, int]:
     return {v.value: v.count for v in result.facets[facet]}
 
 
-def test_facet_counts_cover_the_whole_result_and_multi_valued_sponsors(archive: Archive) -> None:
-    result = search(archive)
+def test_facet_counts_cover_the_whole_result_and_multi_valued_sponsors(
+    search_index: SearchIndex,
+) -> None:
+    result = search(search_index)
     assert result.total == 6  # the non-public motion is not in the index
     assert counts(result, "sponsor") == {"GRÜNE": 3, "SPD": 2, "CDU": 2, "Bürgermeister": 1}
     assert counts(result, "type")["Antrag"] == 3
@@ -173,15 +177,15 @@ def test_facet_counts_cover_the_whole_result_and_multi_valued_sponsors(archive: 
     assert counts(result, "votes") == {"knapp": 1, "mehrheitlich": 1, "nicht erfasst": 4}
 
 
-def test_values_of_one_facet_or_and_facets_and(archive: Archive) -> None:
-    either = search(archive, filters={"sponsor": ("CDU", "SPD")})
+def test_values_of_one_facet_or_and_facets_and(search_index: SearchIndex) -> None:
+    either = search(search_index, filters={"sponsor": ("CDU", "SPD")})
     assert either.total == 4
-    both = search(archive, filters={"sponsor": ("GRÜNE",), "year": ("2022",)})
+    both = search(search_index, filters={"sponsor": ("GRÜNE",), "year": ("2022",)})
     assert refs(both) == ["VO/2022/10500"]
 
 
-def test_facet_counts_are_disjunctive(archive: Archive) -> None:
-    result = search(archive, filters={"type": ("Antrag",)})
+def test_facet_counts_are_disjunctive(search_index: SearchIndex) -> None:
+    result = search(search_index, filters={"type": ("Antrag",)})
     assert result.total == 3
     # the filtered facet still counts its other values over everything else ...
     assert counts(result, "type") == {
@@ -195,8 +199,8 @@ def test_facet_counts_are_disjunctive(archive: Archive) -> None:
     assert counts(result, "sponsor") == {"GRÜNE": 3, "SPD": 2}
 
 
-def test_a_selected_value_without_matches_is_still_listed(archive: Archive) -> None:
-    result = search(archive, "Radweg", filters={"year": ("1999",)})
+def test_a_selected_value_without_matches_is_still_listed(search_index: SearchIndex) -> None:
+    result = search(search_index, "Radweg", filters={"year": ("1999",)})
     assert result.total == 0
     assert [(v.value, v.count, v.selected) for v in result.facets["year"]] == [
         ("2023", 1, False),
@@ -204,84 +208,86 @@ def test_a_selected_value_without_matches_is_still_listed(archive: Archive) -> N
     ]
 
 
-def test_non_public_consultations_never_reach_facets_or_motions(archive: Archive) -> None:
-    assert "Hauptausschuss" not in counts(search(archive), "committee")
-    assert search(archive, "gremium:Hauptausschuss").total == 0
-    shown = archive.motion("vo-2024-12903-01")
+def test_non_public_consultations_never_reach_facets_or_motions(search_index: SearchIndex) -> None:
+    assert "Hauptausschuss" not in counts(search(search_index), "committee")
+    assert search(search_index, "gremium:Hauptausschuss").total == 0
+    shown = search_index.motion("vo-2024-12903-01")
     assert [c.committee for c in shown.consultations] == ["Ausschuss für Soziales"]
 
 
-def test_non_public_motions_are_not_indexed(archive: Archive) -> None:
-    assert search(archive, "Grundstück").total == 0
-    assert archive.motion("vo-2024-13000") is None
+def test_non_public_motions_are_not_indexed(search_index: SearchIndex) -> None:
+    assert search(search_index, "Grundstück").total == 0
+    assert search_index.motion("vo-2024-13000") is None
 
 
-def test_unknown_facet_and_bad_pages_are_query_errors(archive: Archive) -> None:
+def test_unknown_facet_and_bad_pages_are_query_errors(search_index: SearchIndex) -> None:
     with pytest.raises(QueryError):
-        search(archive, filters={"colour": ("red",)})
+        search(search_index, filters={"colour": ("red",)})
     with pytest.raises(QueryError):
-        search(archive, page=MAX_PAGE + 1)
+        search(search_index, page=MAX_PAGE + 1)
     with pytest.raises(QueryError):
-        search(archive, sort="random")
+        search(search_index, sort="random")
 
 
 # -- sorting and paging --------------------------------------------------------------------
 
 
-def test_empty_query_browses_everything_newest_first(archive: Archive) -> None:
-    dates = [h.date for h in search(archive, page_size=10).hits]
+def test_empty_query_browses_everything_newest_first(search_index: SearchIndex) -> None:
+    dates = [h.date for h in search(search_index, page_size=10).hits]
     assert dates == sorted(dates, reverse=True) and len(dates) == 6
 
 
-def test_sorts(archive: Archive) -> None:
-    oldest = [h.date for h in search(archive, "Quartiere OR Durlach", sort="oldest").hits]
+def test_sorts(search_index: SearchIndex) -> None:
+    oldest = [h.date for h in search(search_index, "Quartiere OR Durlach", sort="oldest").hits]
     assert oldest == sorted(oldest)
-    newest = [h.date for h in search(archive, "Quartiere OR Durlach", sort="newest").hits]
+    newest = [h.date for h in search(search_index, "Quartiere OR Durlach", sort="newest").hits]
     assert newest == sorted(newest, reverse=True)
-    relevance = search(archive, "Quartiere OR Durlach").hits
+    relevance = search(search_index, "Quartiere OR Durlach").hits
     assert [h.score for h in relevance] == sorted((h.score for h in relevance), reverse=True)
 
 
-def test_pages(archive: Archive) -> None:
-    first = search(archive, page_size=4)
-    second = search(archive, page=2, page_size=4)
+def test_pages(search_index: SearchIndex) -> None:
+    first = search(search_index, page_size=4)
+    second = search(search_index, page=2, page_size=4)
     assert (first.pages, len(first.hits), len(second.hits)) == (2, 4, 2)
     assert not set(refs(first)) & set(refs(second))
-    assert search(archive, page=3, page_size=4).hits == []
+    assert search(search_index, page=3, page_size=4).hits == []
 
 
-def test_iter_all_yields_the_whole_result_in_order(archive: Archive) -> None:
+def test_iter_all_yields_the_whole_result_in_order(search_index: SearchIndex) -> None:
     request = SearchRequest(query="", page_size=2)
-    assert [h.reference for h in archive.iter_all(request)] == refs(
-        archive.search(SearchRequest(page_size=10))
+    assert [h.reference for h in search_index.iter_all(request)] == refs(
+        search_index.search(SearchRequest(page_size=10))
     )
 
 
 # -- snippets ------------------------------------------------------------------------------
 
 
-def test_snippets_mark_matches_in_escaped_plain_text(archive: Archive) -> None:
-    result = search(archive, "beauftragt Konzept")
+def test_snippets_mark_matches_in_escaped_plain_text(search_index: SearchIndex) -> None:
+    result = search(search_index, "beauftragt Konzept")
     hit = result.hits[0]
     assert "<mark>beauftragt</mark>" in hit.snippet_html
     assert "<mark>Konzept</mark>" in hit.snippet_html
     assert "**" not in hit.snippet_html  # Markdown is stripped at index time
-    planted = search(archive, "alert").hits[0].snippet_html
+    planted = search(search_index, "alert").hits[0].snippet_html
     assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt; &amp;" in planted
     assert "<script>" not in planted
 
 
-def test_title_is_highlighted_and_links_become_text(archive: Archive) -> None:
-    hit = search(archive, "Treffpunkte").hits[0]
+def test_title_is_highlighted_and_links_become_text(search_index: SearchIndex) -> None:
+    hit = search(search_index, "Treffpunkte").hits[0]
     assert "<mark>Treffpunkte</mark>" in hit.snippet_html and "https://" not in hit.snippet_html
-    assert search(archive, "Quartiere").hits[0].title_html.count("<mark>") == 1
+    assert search(search_index, "Quartiere").hits[0].title_html.count("<mark>") == 1
 
 
-def test_phrases_in_the_body_are_checked_in_order(archive: Archive) -> None:
-    assert refs(search(archive, '"Durlach mit Tempo"')) == ["VO/2022/10500"]  # "mit" a stopword
-    assert refs(search(archive, '"Tempo Durlach"')) == []
-    assert refs(search(archive, '"Kitas in Durlach"')) == ["VO/2021/09000"]
-    hit = search(archive, '"Durlach mit Tempo"').hits[0]
+def test_phrases_in_the_body_are_checked_in_order(search_index: SearchIndex) -> None:
+    assert refs(search(search_index, '"Durlach mit Tempo"')) == [
+        "VO/2022/10500"
+    ]  # "mit" a stopword
+    assert refs(search(search_index, '"Tempo Durlach"')) == []
+    assert refs(search(search_index, '"Kitas in Durlach"')) == ["VO/2021/09000"]
+    hit = search(search_index, '"Durlach mit Tempo"').hits[0]
     assert "<mark>Durlach</mark> mit <mark>Tempo</mark>" in hit.snippet_html
 
 
@@ -298,8 +304,8 @@ def test_a_phrase_matches_whole_codes_never_halves_of_two() -> None:
     assert not in_sequence(sequence, [0x1100, 0x4455], [0, 1])
 
 
-def test_hits_without_text_matches_show_the_opening_lines(archive: Archive) -> None:
-    hit = search(archive, "12903-01").hits[0]
+def test_hits_without_text_matches_show_the_opening_lines(search_index: SearchIndex) -> None:
+    hit = search(search_index, "12903-01").hits[0]
     assert hit.snippet_html.startswith("Der Bürgermeister wird beauftragt")
     assert "<mark>" not in hit.snippet_html
 
@@ -307,33 +313,33 @@ def test_hits_without_text_matches_show_the_opening_lines(archive: Archive) -> N
 # -- suggestions, notices, similar ---------------------------------------------------------
 
 
-def test_a_misspelt_word_gets_a_suggestion_that_has_hits(archive: Archive) -> None:
-    result = search(archive, "Quartire")
+def test_a_misspelt_word_gets_a_suggestion_that_has_hits(search_index: SearchIndex) -> None:
+    result = search(search_index, "Quartire")
     assert result.total == 0
     assert result.suggestion == "Quartiere"
-    assert search(archive, result.suggestion).total > 0
-    assert search(archive, "Quartiere").suggestion is None
+    assert search(search_index, result.suggestion).total > 0
+    assert search(search_index, "Quartiere").suggestion is None
 
 
-def test_malformed_query_falls_back_to_words_with_a_notice(archive: Archive) -> None:
-    result = search(archive, '"Quartiere stärken')
+def test_malformed_query_falls_back_to_words_with_a_notice(search_index: SearchIndex) -> None:
+    result = search(search_index, '"Quartiere stärken')
     assert "Anführungszeichen" in (result.notice("de") or "")
     assert refs(result)[0] == "VO/2024/12903-01"
 
 
-def test_similar_motions_share_words_and_exclude_the_motion(archive: Archive) -> None:
-    similar = archive.similar("vo-2024-12903-01", limit=3)
+def test_similar_motions_share_words_and_exclude_the_motion(search_index: SearchIndex) -> None:
+    similar = search_index.similar("vo-2024-12903-01", limit=3)
     assert similar and "VO/2024/12903-01" not in [h.reference for h in similar]
     assert similar[0].reference == "VO/2024/12903-01-01"
-    assert archive.similar("no-such-slug") == []
+    assert search_index.similar("no-such-slug") == []
 
 
-def test_motion_and_count(archive: Archive) -> None:
-    shown = archive.motion("vo-2021-09000")
+def test_motion_and_count(search_index: SearchIndex) -> None:
+    shown = search_index.motion("vo-2021-09000")
     assert shown.questions == ["Wie viele Kitaplätze fehlen?", "Wann werden sie geschaffen?"]
-    assert archive.motion("vo-1999-1") is None
-    assert archive.count() == 6
-    assert [f.name for f in archive.facet_specs()][:2] == ["committee", "sponsor"]
+    assert search_index.motion("vo-1999-1") is None
+    assert search_index.count() == 6
+    assert [f.name for f in search_index.facet_specs()][:2] == ["committee", "sponsor"]
 
 
 # -- lifecycle -----------------------------------------------------------------------------
@@ -341,43 +347,45 @@ def test_motion_and_count(archive: Archive) -> None:
 
 def test_missing_index_is_index_missing_error(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError):
-        Archive.open(tmp_path / "nothing")
+        SearchIndex.open(tmp_path / "nothing")
 
 
 def test_refresh_picks_up_updates_and_full_swaps(built: tuple[Path, Path], tmp_path: Path) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(built[0], corpus)
     reindex(corpus, index)
-    store = Archive.open(index)
+    search_index = SearchIndex.open(index)
     request = SearchRequest("Seilbahn")
-    assert store.search(request).total == 0
+    assert search_index.search(request).total == 0
     write_motion(motion("VO/2025/1", "Seilbahn zum Turmberg", "2025-01-01"), corpus)
     reindex(corpus, index)
-    assert store.search(SearchRequest("Seilbahn")).total == 0  # not refreshed yet
-    store.refresh()
-    assert store.search(SearchRequest("Seilbahn")).total == 1
+    assert search_index.search(SearchRequest("Seilbahn")).total == 0  # not refreshed yet
+    search_index.refresh()
+    assert search_index.search(SearchRequest("Seilbahn")).total == 1
     (corpus / "2025" / "vo-2025-1.md").unlink()
     reindex(corpus, index, full=True)
-    assert store.search(SearchRequest("Quartiere")).total > 0  # the old generation still answers
-    store.refresh()
-    assert store.search(SearchRequest("Seilbahn")).total == 0
-    assert store.count() == 6
-    store.close()
+    assert (
+        search_index.search(SearchRequest("Quartiere")).total > 0
+    )  # the old generation still answers
+    search_index.refresh()
+    assert search_index.search(SearchRequest("Seilbahn")).total == 0
+    assert search_index.count() == 6
+    search_index.close()
 
 
 def test_concurrent_searches_while_reindexing(built: tuple[Path, Path], tmp_path: Path) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(built[0], corpus)
     reindex(corpus, index)
-    store = Archive.open(index)
+    search_index = SearchIndex.open(index)
     errors: list[BaseException] = []
     stop = threading.Event()
 
     def worker() -> None:
         try:
             while not stop.is_set():
-                store.refresh()
-                result = store.search(SearchRequest("Quartiere"))
+                search_index.refresh()
+                result = search_index.search(SearchRequest("Quartiere"))
                 assert result.total >= 2
                 assert result.hits[0].snippet_html
         except BaseException as exc:
@@ -394,7 +402,7 @@ def test_concurrent_searches_while_reindexing(built: tuple[Path, Path], tmp_path
         stop.set()
         for t in threads:
             t.join()
-        store.close()
+        search_index.close()
     assert not errors, errors
 
 
@@ -404,8 +412,8 @@ def test_concurrent_searches_while_reindexing(built: tuple[Path, Path], tmp_path
 def test_seed_is_found_with_marked_snippet(tmp_path: Path) -> None:
     report = reindex(SEED_CORPUS, tmp_path / "index")
     assert report.ok and report.documents >= 1
-    with Archive.open(tmp_path / "index") as store:
-        result = store.search(SearchRequest("Quartier"))
+    with SearchIndex.open(tmp_path / "index") as search_index:
+        result = search_index.search(SearchRequest("Quartier"))
     seed = next(h for h in result.hits if h.reference == "VO/2024/12903-01")
     assert "<mark>" in seed.snippet_html
     assert counts(result, "committee")["Ausschuss für Soziales"] >= 1

@@ -64,19 +64,19 @@ def serve(
     """
     import waitress
 
-    from index.search import Archive
+    from index.search import SearchIndex
     from webapp import create_app
     from webapp.backend import adopt
 
     try:
-        archive = Archive.open(index_dir)
-        archive.count()
+        search_index = SearchIndex.open(index_dir)
+        search_index.count()
     except IndexMissingError as exc:
         raise IndexMissingError(
             f"no search index in {index_dir} ({exc}); run `ratsarchiv reindex` first"
         ) from None
     app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus})
-    adopt(app, archive)  # opened once: the first search needs no second open
+    adopt(app, search_index)  # opened once: the first search needs no second open
     server = waitress.create_server(
         app,
         host=host,

@@ -8,7 +8,7 @@ import click
 
 from archive.cli import corpus_option
 from archive.importers.allris_text import import_files
-from archive.importers.store import Outcome
+from archive.importers.corpus_writer import Outcome
 
 
 @click.command("allris")

@@ -8,7 +8,7 @@ import click
 
 from archive.cli import corpus_option
 from archive.importers.allris_html import import_pages
-from archive.importers.progress import Progress
+from archive.importers.progress import ProgressBar
 
 
 @click.command("allris-html")
@@ -26,7 +26,7 @@ def allris_html(sources: tuple[str, ...], limit: int | None, force: bool, corpus
     import are left alone unless --force.
     """
     sources = sources[:limit] if limit else sources
-    counter = Progress("pages", total=len(sources))
+    counter = ProgressBar("pages", total=len(sources))
     try:
         report = import_pages(sources, corpus, force=force, progress=counter)
     finally:

@@ -9,7 +9,7 @@ import click
 from archive.cli import corpus_option
 from archive.importers.oparl_import import import_oparl
 from archive.importers.oparl_source import OParlClient
-from archive.importers.progress import Progress
+from archive.importers.progress import ProgressBar
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -61,7 +61,7 @@ def oparl(
     """
     is_url = source.startswith(("http://", "https://"))
     client = OParlClient(delay=delay, retries=retries) if is_url else None
-    counter = Progress("papers")
+    counter = ProgressBar("papers")
     try:
         run = import_oparl(
             source,

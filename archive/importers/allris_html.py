@@ -32,6 +32,7 @@ import requests
 from bs4 import BeautifulSoup, Tag
 
 from archive.errors import RatsarchivError, SourceError
+from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.normalise import (
     AuszugRecord,
     clean_line,
@@ -44,7 +45,6 @@ from archive.importers.normalise import (
     type_from_kind,
 )
 from archive.importers.oparl_source import user_agent
-from archive.importers.store import CorpusWriter, ImportReport, Outcome
 from archive.motion import Consultation, Motion, Source
 from archive.outcomes import is_known_result
 from archive.publicity import says_non_public

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from archive.errors import RatsarchivError, SourceError
+from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.normalise import (
     GRID_LABELS,
     AuszugRecord,
@@ -37,7 +38,6 @@ from archive.importers.normalise import (
     merge_auszug,
     normalise_auszug,
 )
-from archive.importers.store import CorpusWriter, ImportReport, Outcome
 
 MAX_BYTES = 5 * 1024 * 1024
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from archive.corpus import read_motion, write_atomic
 from archive.errors import ConfigError, CorpusErrors, RatsarchivError, SourceError
+from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.oparl import (
     AgendaIndex,
     OParlContext,
@@ -41,11 +42,10 @@ from archive.importers.oparl_source import (
     iter_dump,
     load_dump,
 )
-from archive.importers.store import CorpusWriter, ImportReport, Outcome
 
 STATE_FILE = ".oparl-state.json"
 
-Progress = Callable[[int, ImportReport, "int | None"], None]
+PaperProgress = Callable[[int, ImportReport, "int | None"], None]
 """Called after each paper with the count so far, the report and the total (if known)."""
 
 
@@ -178,7 +178,7 @@ def import_oparl(
     limit: int | None = None,
     force: bool = False,
     client: OParlClient | None = None,
-    progress: Progress | None = None,
+    progress: PaperProgress | None = None,
 ) -> OParlRun:
     """Import the papers of ``source`` (an API URL or a dump file) into ``corpus``."""
     is_url = source.startswith(("http://", "https://"))

@@ -6,7 +6,7 @@ a few times a second; in a log (not a terminal) it writes a line every
 
 >>> import io
 >>> out = io.StringIO()
->>> counter = Progress("papers", total=2, stream=out, every=1)
+>>> counter = ProgressBar("papers", total=2, stream=out, every=1)
 >>> counter(1, ImportReport()); counter.close()
 >>> out.getvalue().splitlines()[0]
 '1/2 papers (50%): 0 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped'
@@ -18,10 +18,10 @@ import sys
 import time
 from typing import TextIO
 
-from archive.importers.store import ImportReport
+from archive.importers.corpus_writer import ImportReport
 
 
-class Progress:
+class ProgressBar:
     """Call with ``(done, report)`` after each item; ``close`` ends the line."""
 
     def __init__(

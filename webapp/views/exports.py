@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, request, stream_with_context, url_for
 from werkzeug.wrappers import Response
 
 from index.results import Hit
-from webapp.backend import archive
+from webapp.backend import search_index
 from webapp.feeds import atom_feed
 from webapp.i18n import t
 from webapp.params import parse_search, search_args, with_args
@@ -53,7 +53,7 @@ def export_row(hit: Hit) -> dict[str, object]:
 
 def _all_hits() -> Iterator[Hit]:
     """Every hit of the search in the URL; errors surface before the response starts."""
-    hits = iter(archive().iter_all(parse_search(request.args)))
+    hits = iter(search_index().iter_all(parse_search(request.args)))
     first = next(hits, None)
     return iter(()) if first is None else chain([first], hits)
 
@@ -107,7 +107,7 @@ def export_json() -> Response:
 def feed() -> Response:
     size = current_app.config["FEED_SIZE"]
     search_request = replace(parse_search(request.args, page_size=size), sort="newest")
-    result = archive().search(search_request)
+    result = search_index().search(search_request)
     pairs = search_args(search_request)
     root = request.host_url.rstrip("/")
     title = t("Ratsarchiv")

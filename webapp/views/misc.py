@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from archive.errors import IndexMissingError
-from webapp.backend import archive
+from webapp.backend import search_index
 
 bp = Blueprint("misc", __name__)
 
@@ -19,7 +19,7 @@ def help_page() -> str:
 @bp.get("/healthz")
 def healthz() -> Response:
     try:
-        response = jsonify({"status": "ok", "motions": archive().count()})
+        response = jsonify({"status": "ok", "motions": search_index().count()})
     except IndexMissingError as exc:
         response = jsonify({"status": "unavailable", "error": str(exc)})
         response.status_code = 503

@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify, make_response, render_template, request, u
 from werkzeug.wrappers import Response
 
 from index.results import SORTS, SearchRequest, SearchResult
-from webapp.backend import archive
+from webapp.backend import search_index
 from webapp.i18n import lang, t, value_label
 from webapp.params import FilterLinks, facet_specs, parse_search, search_args, with_args
 
@@ -113,7 +113,7 @@ def _label(spec: Any) -> str:
 def search_context() -> SearchPage:
     """The search page's context from the URL: the one builder for HTML, JSON and feed links."""
     search_request = parse_search(request.args)
-    return SearchPage(search_request, archive().search(search_request))
+    return SearchPage(search_request, search_index().search(search_request))
 
 
 @bp.get("/")

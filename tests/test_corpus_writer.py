@@ -13,8 +13,8 @@ import pytest
 from archive.corpus import read_motion, render_motion
 from archive.errors import ConfigError
 from archive.importers.allris_text import read_auszug_file
+from archive.importers.corpus_writer import STATE_FILE, CorpusWriter, ImportReport, Outcome
 from archive.importers.normalise import merge_auszug, normalise_auszug
-from archive.importers.store import STATE_FILE, CorpusWriter, ImportReport, Outcome
 from archive.motion import Consultation, Motion, Votes
 
 SEED_FILE = Path("2024") / "vo-2024-12903-01.md"
