@@ -184,7 +184,9 @@ def test_an_agenda_page_is_a_clear_error(hamburg: Path):
 
 def test_import_all_hamburg_pages(hamburg: Path, tmp_path: Path):
     corpus = tmp_path / "corpus"
-    pages = sorted(hamburg.glob("*/*.html"))
+    # the paper, Auszug and agenda pages (committee, faction and list pages are the meetings
+    # issue's: the shared data gained them after this test was written)
+    pages = sorted(p for p in hamburg.glob("*/*.html") if p.stem in ("vo020", "to020", "to010"))
     result = run(*pages, "--corpus", corpus)
     assert result.exit_code == 1  # agendas and items without a paper are skipped
     assert "6 created, 0 updated, 0 unchanged, 0 conflicts, 9 skipped" in result.stdout
