@@ -12,10 +12,11 @@ it parses about twice as fast as ijson); a broken line is that line's problem
 and the reading goes on.
 
 ``OParlClient`` talks to a live API with ``requests``: a descriptive User-Agent,
-an optional delay between requests, retries with exponential backoff on 5xx,
-429, timeouts and dropped connections, and ``iter_list`` follows ``links.next``
-until the last page, stopping with a clear error when a ``next`` link points back
-to a page it has already read.
+an optional delay between requests, and urllib3's ``Retry`` on its session:
+retries with exponential backoff on 5xx, 429, timeouts and dropped connections,
+waiting as long as a 429 or 503 answer's ``Retry-After`` asks. ``iter_list``
+follows ``links.next`` until the last page, stopping with a clear error when a
+``next`` link points back to a page it has already read.
 
 >>> import pathlib, tempfile
 >>> page = pathlib.Path(tempfile.mkdtemp()) / "page.json"
@@ -39,6 +40,9 @@ from typing import IO, Any
 
 import ijson
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
+from urllib3.util import Retry
 
 from archive.errors import SourceError
 
@@ -50,6 +54,8 @@ MAX_DEPTH = 256
 """Nesting deeper than this is not OParl (a paper nests about ten levels) but a hostile file."""
 MAX_VALUE_BYTES = 64 << 20
 """A single string or number longer than this is not OParl but a broken file."""
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+"""Answers worth asking again: too many requests, and every server error."""
 
 _OPEN = frozenset({"start_map", "start_array"})
 _CLOSE = frozenset({"end_map", "end_array"})
@@ -316,11 +322,20 @@ class OParlClient:
     ) -> None:
         self.delay = delay
         self.retries = retries
-        self.backoff = backoff
         self.timeout = timeout
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent()
         self.session.headers["Accept"] = "application/json"
+        retry = Retry(
+            total=retries,
+            backoff_factor=backoff,  # waits 0, 2, 4, 8 … × backoff; Retry-After wins
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods={"GET"},
+            raise_on_status=False,  # the last answer is reported with its status
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.requests = 0
         self._last = 0.0
         self._cache: dict[str, dict[str, Any]] = {}
@@ -338,44 +353,45 @@ class OParlClient:
     def get(
         self, url: str, params: dict[str, str] | None = None, *, missing_ok: bool = False
     ) -> dict[str, Any]:
-        """One JSON object; retries transient failures, ``SourceError`` for the rest.
+        """One JSON object; transient failures are retried, ``SourceError`` for the rest.
 
         With ``missing_ok``, a 404 or 410 (the object is gone) gives ``{}``.
         """
-        problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            self._wait()
-            self.requests += 1
-            try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
-            except requests.Timeout:
-                problem = f"no answer within {self.timeout:g} s"
-                continue
-            except requests.ConnectionError as exc:
-                problem = f"connection failed ({type(exc).__name__})"
-                continue
-            except requests.RequestException as exc:
-                raise SourceError(url, f"request failed: {exc}") from None
-            if response.status_code >= 500 or response.status_code == 429:
-                problem = f"HTTP {response.status_code} {response.reason}"
-                continue
-            if missing_ok and response.status_code in (404, 410):
-                return {}
-            if response.status_code != 200:
-                raise SourceError(
-                    response.url, f"HTTP {response.status_code} {response.reason}; expected 200"
-                )
-            try:
-                data = response.json()
-            except ValueError:
-                raise SourceError(response.url, "the answer is not JSON") from None
-            if not isinstance(data, dict):
-                raise SourceError(response.url, "expected a JSON object")
-            return data
-        tries = self.retries + 1
-        raise SourceError(url, f"{problem} (gave up after {tries} attempt{'s' * (tries > 1)})")
+        self._wait()
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout)
+        except requests.RequestException as exc:
+            gave_up = bool(exc.args) and isinstance(exc.args[0], MaxRetryError)
+            self.requests += self.retries + 1 if gave_up else 1
+            raise SourceError(url, self._failure(exc, gave_up)) from None
+        retried = getattr(response.raw, "retries", None)
+        attempts = 1 + len(retried.history) if retried is not None else 1
+        self.requests += attempts
+        status = f"HTTP {response.status_code} {response.reason}"
+        if response.status_code in RETRY_STATUSES:
+            raise SourceError(url, f"{status} (gave up after {_attempts(attempts)})")
+        if missing_ok and response.status_code in (404, 410):
+            return {}
+        if response.status_code != 200:
+            raise SourceError(response.url, f"{status}; expected 200")
+        try:
+            data = response.json()
+        except ValueError:
+            raise SourceError(response.url, "the answer is not JSON") from None
+        if not isinstance(data, dict):
+            raise SourceError(response.url, "expected a JSON object")
+        return data
+
+    def _failure(self, exc: requests.RequestException, gave_up: bool) -> str:
+        """What went wrong, in words: no answer in time, no connection, or else."""
+        reason = exc.args[0].reason if gave_up else None
+        if isinstance(exc, requests.Timeout) or isinstance(reason, ReadTimeoutError):
+            problem = f"no answer within {self.timeout:g} s"
+        elif isinstance(exc, requests.ConnectionError):
+            problem = f"connection failed ({type(exc).__name__})"
+        else:
+            return f"request failed: {exc}"
+        return f"{problem} (gave up after {_attempts(self.retries + 1)})" if gave_up else problem
 
     def get_object(self, url: str) -> dict[str, Any]:
         """An OParl object by its id URL, fetched once per run (``{}`` when it is gone)."""
@@ -443,3 +459,7 @@ class OParlClient:
         if not isinstance(papers, str):
             raise SourceError(where, "the OParl Body names no paper list")
         return papers
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'s' * (count > 1)}"
