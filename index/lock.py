@@ -2,10 +2,11 @@
 
 ``reindex_lock`` takes ``flock(LOCK_EX | LOCK_NB)`` on ``<index>/reindex.lock``; the kernel
 releases it when the holding process ends, however it ends, so a killed run never blocks
-the next one. A second run does not wait: it raises ``IndexLockedError`` at once.
-Processes forked while the lock is held (Whoosh's indexing workers) close their copy of
-the descriptor, so a worker orphaned by a killed run cannot keep the lock alive.
-(Where ``fcntl`` is missing, ``filelock`` provides the same lock.)
+the next one. A second run does not wait: it raises ``IndexLockedError`` at once, naming
+the holder's pid (from ``reindex.lock.pid``). Processes forked while the lock is held (the
+full build's workers in ``index.build_workers``) close their copy of the descriptor, so a
+worker orphaned by a killed run cannot keep the lock alive. The lock needs ``fcntl``
+(Linux and other POSIX systems, as the forked full build does).
 
 >>> import tempfile, pathlib
 >>> with reindex_lock(pathlib.Path(tempfile.mkdtemp())):
@@ -46,9 +47,8 @@ def reindex_lock(index_dir: Path) -> Iterator[Path]:
     """Hold the reindex lock of ``index_dir`` (created if missing) for the ``with`` block."""
     path = index_dir / LOCK_NAME
     pid_file = index_dir / (LOCK_NAME + ".pid")
-    if fcntl is None:  # pragma: no cover
-        yield from _filelock(path, index_dir)
-        return
+    if fcntl is None:  # pragma: no cover - not POSIX
+        raise ConfigError("reindex needs fcntl.flock, which this system does not have")
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -76,20 +76,3 @@ def _holder(pid_file: Path) -> str:
         return f", pid {int(pid_file.read_text(encoding='ascii'))}"
     except (OSError, ValueError):
         return ""
-
-
-def _filelock(path: Path, index_dir: Path) -> Iterator[Path]:  # pragma: no cover
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise IndexLockedError(
-            f"another reindex is running on {index_dir} (lock {path} is held); "
-            "wait for it to finish and run again"
-        ) from None
-    try:
-        yield path
-    finally:
-        lock.release()

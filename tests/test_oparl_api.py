@@ -9,9 +9,12 @@ its id. Failures are injected per page. The client is the real ``requests`` code
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -30,6 +33,10 @@ from archive.importers.oparl_source import OParlClient, load_dump
 ORIGIN = "https://web1.karlsruhe.de/oparl"
 PAGE_SIZE = 20
 PAPER_COUNT = 45
+PAGE_2 = "/oparl/bodies/0001/papers?page=2"
+
+Failure = int | tuple[int, dict[str, str]]
+"""An injected answer: a status, or a status with headers (``Retry-After``)."""
 
 
 class OParlServer:
@@ -55,10 +62,14 @@ class OParlServer:
         """Every test starts with the same papers, no failures and an empty log."""
         self.papers = json.loads(json.dumps(self.pristine))
         self.objects = dict(self.known)
-        self.failures: dict[str, list[int]] = {}
+        self.failures: dict[str, list[Failure]] = {}
         """``"/oparl/bodies/0001/papers?page=2": [503]``: the next answers of a page."""
+        self.stalls: dict[str, float] = {}
+        """``{PAGE_2: 1.0}``: the next answer of a page comes that many seconds late."""
         self.loop = False
         self.log: list[tuple[str, dict[str, list[str]], str]] = []
+        self.arrivals: list[tuple[str, float]] = []
+        """Each request's page (as in ``failures``) and when it arrived (``time.monotonic``)."""
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -71,11 +82,21 @@ class OParlServer:
     def page_requests(self) -> list[dict[str, list[str]]]:
         return [query for path, query, _ in self.log if path == "/oparl/bodies/0001/papers"]
 
-    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+    def arrived(self, key: str) -> list[float]:
+        return [at for page, at in self.arrivals if page == key]
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
         page = int(query.get("page", ["1"])[0])
         key = f"{path}?page={page}" if path.endswith("/papers") else path
+        self.arrivals.append((key, time.monotonic()))
         if self.failures.get(key):  # injected failures, one per request
-            return self.failures[key].pop(0), {"error": "injected"}
+            failure = self.failures[key].pop(0)
+            status, headers = failure if isinstance(failure, tuple) else (failure, {})
+            return status, {"error": "injected"}, headers
+        time.sleep(self.stalls.pop(key, 0.0))
+        return (*self._answer(path, query, page), {})
+
+    def _answer(self, path: str, query: dict[str, list[str]], page: int) -> tuple[int, Any]:
         url = f"{self.base}{path.removeprefix('/oparl')}"
         body = {"id": f"{self.base}/bodies/0001", "type": "https://schema.oparl.org/1.1/Body"}
         body["paper"] = self.paper_list
@@ -112,13 +133,17 @@ class OParlServer:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
                 server.log.append((parts.path, query, self.headers.get("User-Agent", "")))
-                status, payload = server.answer(parts.path, query)
+                status, payload, headers = server.answer(parts.path, query)
                 data = json.dumps(payload).encode("utf-8")
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                for name, value in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # a stalled answer the client stopped waiting for
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -210,6 +235,49 @@ def test_a_failing_page_is_retried(server: OParlServer, tmp_path: Path):
     assert pages == ["1", "2", "2", "3"]
 
 
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_is_waited_for(server: OParlServer, tmp_path: Path, status: int):
+    """A server that asks for a pause gets it, however short the client's own backoff."""
+    server.failures = {PAGE_2: [(status, {"Retry-After": "1"})]}
+    run_ = import_oparl(server.paper_list, tmp_path / "corpus", client=fast_client())
+    assert run_.report.counts["created"] == PAPER_COUNT
+    first, second = server.arrived(PAGE_2)
+    assert second - first >= 1.0
+    assert run_.requests == len(server.log)  # the summary's "… requests" counts the retry
+
+
+def test_server_errors_are_retried_with_growing_pauses(server: OParlServer, tmp_path: Path):
+    server.failures = {PAGE_2: [500, 502, 500]}
+    client = OParlClient(backoff=0.2, timeout=5)
+    run_ = import_oparl(server.paper_list, tmp_path / "corpus", client=client)
+    assert run_.report.counts["created"] == PAPER_COUNT
+    gaps = [later - earlier for earlier, later in pairwise(server.arrived(PAGE_2))]
+    assert len(gaps) == 3  # three failures, then the page
+    assert gaps[1] >= 0.4 and gaps[2] >= 0.8  # at once, then after 2× and 4× the backoff
+    assert run_.requests == len(server.log)
+
+
+def test_a_page_that_answers_too_late_is_asked_again(server: OParlServer, tmp_path: Path):
+    server.stalls = {PAGE_2: 1.5}
+    client = OParlClient(backoff=0.01, timeout=0.5)
+    run_ = import_oparl(server.paper_list, tmp_path / "corpus", client=client)
+    assert run_.report.counts["created"] == PAPER_COUNT
+    assert len(server.arrived(PAGE_2)) >= 2
+
+
+def test_a_server_that_stays_unavailable_is_given_up_on(server: OParlServer, tmp_path: Path):
+    server.failures = {PAGE_2: [(503, {"Retry-After": "1"})] * 5}
+    result = run(server.paper_list, "--retries", "1", "--corpus", tmp_path / "corpus")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {server.paper_list}?page=2: HTTP 503 Service Unavailable "
+        "(gave up after 2 attempts)"
+    )
+    assert "Traceback" not in result.output
+    first, second = server.arrived(PAGE_2)
+    assert second - first >= 1.0
+
+
 def test_a_permanent_error_stops_cleanly(server: OParlServer, tmp_path: Path):
     corpus = tmp_path / "corpus"
     server.failures = {"/oparl/bodies/0001/papers?page=2": [500] * 10}
@@ -256,6 +324,17 @@ def test_client_gives_up_on_an_unreachable_server():
     client = OParlClient(retries=1, backoff=0.01, timeout=2)
     with pytest.raises(SourceError, match=r"connection failed .* \(gave up after 2 attempts\)"):
         client.get("http://127.0.0.1:9/oparl/system")
+
+
+def test_client_gives_up_on_a_server_that_never_answers():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/oparl/system"
+        client = OParlClient(retries=1, backoff=0.01, timeout=0.2)
+        with pytest.raises(
+            SourceError, match=r"no answer within 0.2 s \(gave up after 2 attempts\)"
+        ):
+            client.get(url)
+    assert client.requests == 2
 
 
 def test_a_meeting_the_api_no_longer_has_leaves_the_consultation_bare(

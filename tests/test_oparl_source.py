@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import ijson
 import pytest
 from oparl_data import ORGANIZATIONS, sample_papers
 
@@ -67,15 +68,55 @@ def test_a_broken_array_is_a_source_error_with_its_position(tmp_path: Path):
     records = iter_dump(path)
     assert next(records).data == {"id": "a"}
     assert next(records).data == {"id": "b"}
-    with pytest.raises(SourceError, match=r"expected ',' or '\]', found '\{' at character 26"):
+    with pytest.raises(SourceError) as raised:
+        next(records)
+    assert raised.value.source == str(path)
+    assert raised.value.message == (  # the byte of the stray "{", in yajl's words
+        "not valid JSON at byte 26: parse error: after array element, I expect ',' or ']'"
+    )
+
+
+def test_a_truncated_file_is_a_source_error_at_its_end(papers, tmp_path: Path):
+    path = tmp_path / "papers.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps(papers)[:-5000])
+    size = len(gzip.decompress(path.read_bytes()))
+    with pytest.raises(SourceError) as raised:
+        list(iter_dump(path))
+    assert raised.value.message == (
+        f"not valid JSON at byte {size}: the file ends inside a value (cut short?)"
+    )
+
+
+def test_deep_nesting_stops_at_once(tmp_path: Path):
+    """ijson would take minutes over 100,000 levels; no OParl object nests past ten or so."""
+    path = tmp_path / "deep.json"
+    path.write_text("[" + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "]", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"item 1 nests more than 256 levels deep"):
+        list(iter_dump(path))
+
+
+def test_a_string_that_never_ends_is_a_source_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(oparl_source, "MAX_VALUE_BYTES", 100_000)
+    path = tmp_path / "papers.json"
+    path.write_text('[{"id": "a"}, {"id": "' + "x" * 300_000, encoding="utf-8")
+    records = iter_dump(path)
+    assert next(records).data == {"id": "a"}
+    with pytest.raises(SourceError, match=r"a single value runs on past byte \d+ \(more than"):
         next(records)
 
 
-def test_a_truncated_file_is_a_source_error(papers, tmp_path: Path):
-    path = tmp_path / "papers.json"
-    path.write_text(json.dumps(papers)[:-5000], encoding="utf-8")
-    with pytest.raises(SourceError, match="not valid JSON"):
-        list(iter_dump(path))
+def test_one_object_or_several_in_a_row_are_records(tmp_path: Path):
+    path = tmp_path / "objects.json"
+    path.write_text('{\n  "id": "a"\n}\n{\n  "id": "b",\n  "data": 1\n}\n', encoding="utf-8")
+    assert ids(path) == ["a", "b"]
+
+
+def test_the_c_parser_is_in_use():
+    """The pure-Python fallback of ijson would make a JSON dump several times slower."""
+    assert ijson.backend_name == "yajl2_c", f"ijson {ijson.__version__} runs {ijson.backend_name}"
 
 
 def test_a_corrupt_gzip_file_is_a_source_error(papers, tmp_path: Path):

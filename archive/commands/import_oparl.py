@@ -34,7 +34,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     type=click.IntRange(min=0),
     default=4,
     show_default=True,
-    help="Retries of a request that failed with 5xx or a timeout (waiting 1, 2, 4 … s).",
+    help="Retries of a request that failed with 5xx, 429 or a timeout (at once, then after "
+    "2, 4 … s, or as long as the server's Retry-After asks).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
 @corpus_option

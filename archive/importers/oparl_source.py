@@ -4,17 +4,24 @@ Dumps come in the shapes OParl tools write: a JSON array of objects, one JSON
 object with the objects under ``data`` (an OParl list page), or JSON Lines (one
 object per line); any of them optionally gzip-compressed. ``iter_dump`` yields
 one object at a time and never holds the whole file, so the 260 MB Karlsruhe
-papers dump reads in constant memory. A broken line of a JSON Lines file is
-reported as that line's problem and the reading goes on.
+papers dump reads in constant memory. A JSON document is streamed by ``ijson``
+(its C backend, yajl2_c, which ``import ijson`` picks when its wheel has it); a
+broken one stops with the byte where the parser gave up. JSON Lines are read line
+by line with the standard ``json`` module (a line is a whole small document, which
+it parses about twice as fast as ijson); a broken line is that line's problem
+and the reading goes on.
 
 ``OParlClient`` talks to a live API with ``requests``: a descriptive User-Agent,
-an optional delay between requests, retries with exponential backoff on 5xx,
-429, timeouts and dropped connections, and ``iter_list`` follows ``links.next``
-until the last page, stopping with a clear error when a ``next`` link points back
-to a page it has already read.
+an optional delay between requests, and urllib3's ``Retry`` on its session:
+retries with exponential backoff on 5xx, 429, timeouts and dropped connections,
+waiting as long as a 429 or 503 answer's ``Retry-After`` asks. ``iter_list``
+follows ``links.next`` until the last page, stopping with a clear error when a
+``next`` link points back to a page it has already read.
 
->>> page = io.StringIO('{"data": [{"id": "a"}, {"id": "b"}], "links": {}}')
->>> [record.data for record in iter_json_values(page)]
+>>> import pathlib, tempfile
+>>> page = pathlib.Path(tempfile.mkdtemp()) / "page.json"
+>>> _ = page.write_text('{"data": [{"id": "a"}, {"id": "b"}], "links": {}}')
+>>> [record.data for record in iter_dump(page)]
 [{'id': 'a'}, {'id': 'b'}]
 """
 
@@ -24,19 +31,35 @@ import gzip
 import io
 import json
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Any
 
+import ijson
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
+from urllib3.util import Retry
 
 from archive.errors import SourceError
 
-CHUNK = 1 << 20
-MAX_RECORD_CHARS = 64 << 20
-"""A single object larger than this is not an OParl object but a broken file."""
+CHUNK = 1 << 16
+"""Bytes handed to the JSON parser at a time."""
+SNIFF = 1 << 20
+"""Bytes read from a file's start to tell JSON Lines from a JSON document."""
+MAX_DEPTH = 256
+"""Nesting deeper than this is not OParl (a paper nests about ten levels) but a hostile file."""
+MAX_VALUE_BYTES = 64 << 20
+"""A single string or number longer than this is not OParl but a broken file."""
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+"""Answers worth asking again: too many requests, and every server error."""
+
+_OPEN = frozenset({"start_map", "start_array"})
+_CLOSE = frozenset({"end_map", "end_array"})
+_UNREADABLE = (OSError, EOFError, UnicodeDecodeError, zlib.error)
 
 
 @dataclass
@@ -51,24 +74,27 @@ class Record:
 # ---------------------------------------------------------------- dump files
 
 
-def open_text(path: Path) -> IO[str]:
-    """A dump file as text, gunzipped when it starts with the gzip magic bytes."""
+def _open(path: Path) -> IO[bytes]:
+    """A dump file's bytes, gunzipped when it starts with the gzip magic bytes."""
     try:
         with path.open("rb") as probe:
             magic = probe.read(2)
-        if magic == b"\x1f\x8b":
-            return gzip.open(path, "rt", encoding="utf-8")
-        return path.open(encoding="utf-8")
+        return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
     except OSError as exc:
         raise SourceError(str(path), f"cannot read file: {exc.strerror}") from None
 
 
 def iter_dump(path: Path) -> Iterator[Record]:
     """Every object in a dump file (JSON array, ``{"data": [...]}`` or JSON Lines, .gz or not)."""
-    with open_text(path) as handle:
+    with _open(path) as handle:
         try:
-            yield from _iter_text(handle, str(path))
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            shape = _shape(handle)
+            if shape == "lines":
+                with io.TextIOWrapper(handle, encoding="utf-8") as text:
+                    yield from _iter_lines(text)
+            elif shape == "document":
+                yield from _records(_event_batches(handle, str(path)), str(path))
+        except _UNREADABLE as exc:
             raise SourceError(str(path), f"cannot read file: {exc}") from None
 
 
@@ -87,51 +113,37 @@ def count_dump(path: Path) -> int | None:
 
     ``None`` too for a file that cannot be read to its end; reading it says why.
     """
-    with open_text(path) as handle:
+    with _open(path) as handle:
         try:
-            first = handle.read(1)
-            if first != "{":
+            if _shape(handle) != "lines":
                 return None
-            count, last = 0, first
-            for chunk in iter(lambda: handle.read(CHUNK), ""):
-                count += chunk.count("\n")
-                last = chunk[-1]
-        except (OSError, EOFError, UnicodeDecodeError):
+            count, last = 0, b"\n"
+            for chunk in iter(lambda: handle.read(SNIFF), b""):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+        except _UNREADABLE:
             return None
-        return count + (last != "\n")
+        return count + (last != b"\n")
 
 
-def _unreadable(exc: Exception) -> str:
-    if isinstance(exc, RecursionError):
-        return "nested too deeply"
-    return str(exc).split(";")[0]
-
-
-def _iter_text(handle: IO[str], source: str) -> Iterator[Record]:
-    start = handle.read(CHUNK)
-    stripped = start.lstrip()
+def _shape(handle: IO[bytes]) -> str:
+    """``"lines"`` (JSON Lines), ``"document"`` or ``"empty"``, told from the start; rewinds."""
+    head = handle.read(SNIFF)
+    handle.seek(0)
+    stripped = head.lstrip()
     if not stripped:
-        return
-    first_line = stripped.split("\n", 1)[0].strip()
-    if stripped[0] == "{" and _is_record_line(first_line):
-        yield from _iter_lines(start, handle)
-    else:
-        yield from iter_json_values(handle, start, source)
-
-
-def _is_record_line(line: str) -> bool:
-    """Whether a file's first line is a whole object on its own (JSON Lines)."""
-    try:
-        value = json.loads(line)
+        return "empty" if len(head) < SNIFF else "document"
+    first_line = stripped.split(b"\n", 1)[0].decode("utf-8", "replace")
+    try:  # a whole object on the first line, and not a list page: JSON Lines
+        value = json.loads(first_line)
     except (ValueError, RecursionError):
-        return False
-    return isinstance(value, dict) and not isinstance(value.get("data"), list)
+        return "document"
+    is_record = isinstance(value, dict) and not isinstance(value.get("data"), list)
+    return "lines" if is_record else "document"
 
 
-def _iter_lines(start: str, handle: IO[str]) -> Iterator[Record]:
-    number = 0
-    for line in _lines(start, handle):
-        number += 1
+def _iter_lines(text: IO[str]) -> Iterator[Record]:
+    for number, line in enumerate(text, 1):
         if not line.strip():
             continue
         where = f"line {number}"
@@ -141,140 +153,136 @@ def _iter_lines(start: str, handle: IO[str]) -> Iterator[Record]:
             yield Record(where, error=f"not valid JSON: {exc.msg} (column {exc.colno})")
             continue
         except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting
-            yield Record(where, error=f"not valid JSON: {_unreadable(exc)}")
+            yield Record(where, error=f"not valid JSON: {_first_line(exc)}")
             continue
-        if isinstance(value, dict):
-            yield Record(where, value)
-        else:
-            yield Record(where, error=f"expected an object, found {type(value).__name__}")
+        yield _record(where, value)
 
 
-def _lines(start: str, handle: IO[str]) -> Iterator[str]:
-    """The lines of ``start`` (already read) and then of the rest of ``handle``."""
-    pending = ""
-    for line in io.StringIO(start):
-        if line.endswith("\n"):
-            yield pending + line
-            pending = ""
-        else:
-            pending = line
-    if pending:
-        yield pending + handle.readline()
-    yield from handle
+def _event_batches(handle: IO[bytes], source: str) -> Iterator[list[tuple[str, Any]]]:
+    """ijson's parser events for ``handle``, one batch per chunk read.
 
-
-class _Stream:
-    """A growing window over a text stream for ``json.JSONDecoder.raw_decode``."""
-
-    def __init__(self, handle: IO[str], start: str, source: str) -> None:
-        self.handle = handle
-        self.buf = start
-        self.pos = 0
-        self.eof = False
-        self.source = source
-        self.decoder = json.JSONDecoder()
-        self.consumed = 0
-
-    def more(self) -> bool:
-        if self.eof:
-            return False
-        chunk = self.handle.read(max(CHUNK, len(self.buf) - self.pos))
-        if not chunk:
-            self.eof = True
-            return False
-        self.consumed += self.pos
-        self.buf = self.buf[self.pos :] + chunk
-        self.pos = 0
-        return True
-
-    def skip_space(self) -> str:
-        """The next non-blank character (not consumed); ``""`` at the end."""
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if not self.more():
-                return ""
-
-    def expect(self, chars: str) -> str:
-        char = self.skip_space()
-        if not char or char not in chars:
-            found = repr(char) if char else "the end of the file"
-            self.fail(f"expected {' or '.join(repr(c) for c in chars)}, found {found}")
-        self.pos += 1
-        return char
-
-    def value(self) -> Any:
-        self.skip_space()
-        while True:
-            try:
-                value, end = self.decoder.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                if len(self.buf) - self.pos > MAX_RECORD_CHARS or not self.more():
-                    self.fail(f"not valid JSON: {exc.msg}")
-                continue
-            except (ValueError, RecursionError) as exc:  # a 5000-digit number, nesting
-                self.fail(f"not valid JSON: {_unreadable(exc)}")
-            if end == len(self.buf) and not self.eof and self.more():
-                continue  # a number or literal may go on in the next chunk
-            self.pos = end
-            return value
-
-    def fail(self, message: str) -> None:
-        raise SourceError(self.source, f"{message} at character {self.consumed + self.pos}")
-
-
-def iter_json_values(
-    handle: IO[str], start: str = "", source: str = "<stream>"
-) -> Iterator[Record]:
-    """Objects of a JSON array, of a list page's ``data``, or of concatenated objects."""
-    stream = _Stream(handle, start, source)
-    count = 0
+    Events that came before a fault are passed on first; then a ``SourceError`` names
+    the byte where the parser gave up and what it found wrong. A value that goes on for
+    ``MAX_VALUE_BYTES`` (an unclosed string) is stopped before it fills the memory.
+    """
+    events = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(events, use_float=True, multiple_values=True)
+    offset = quiet = 0  # bytes read; bytes read since the last event
     while True:
-        char = stream.skip_space()
-        if not char:
+        chunk = handle.read(CHUNK)
+        try:
+            parser.send(chunk)  # b"" ends the input
+        except StopIteration:
+            yield events
             return
-        if char == "[":
-            stream.pos += 1
-            for value in _array(stream):
+        except (ijson.JSONError, ValueError) as exc:
+            yield events
+            at, at_end = _fault_offset(handle, offset) if chunk else (offset, True)
+            problem = "the file ends inside a value (cut short?)" if at_end else _first_line(exc)
+            raise SourceError(source, f"not valid JSON at byte {at}: {problem}") from None
+        quiet = 0 if events else quiet + len(chunk)
+        yield events
+        events.clear()
+        offset += len(chunk)
+        if quiet > MAX_VALUE_BYTES:
+            raise SourceError(
+                source,
+                f"a single value runs on past byte {offset} (more than {MAX_VALUE_BYTES} "
+                "bytes without an end): not an OParl dump",
+            )
+
+
+def _fault_offset(handle: IO[bytes], start: int) -> tuple[int, bool]:
+    """Where a fresh parser gives up, and whether that is the end of the file.
+
+    It is fed up to ``start`` (where the chunk the first parser gave up in begins) in
+    chunks, then that chunk byte by byte.
+    """
+    handle.seek(0)
+    sink = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(sink, use_float=True, multiple_values=True)
+    offset = 0
+    try:
+        while offset < start:
+            chunk = handle.read(min(CHUNK, start - offset))
+            parser.send(chunk)
+            sink.clear()
+            offset += len(chunk)
+        tail = handle.read(CHUNK)
+        for index in range(len(tail)):
+            parser.send(tail[index : index + 1])
+            sink.clear()
+            offset += 1
+    except (ijson.JSONError, ValueError):
+        return offset, False
+    return offset, True  # every byte was fine: only the end of the input was not
+
+
+def _first_line(exc: Exception) -> str:
+    """The gist of a parser's message (yajl adds the text around the fault)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    message = exc.args[0] if exc.args else type(exc).__name__
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", "replace")
+    return str(message).strip().split("\n")[0].split(";")[0].rstrip(".")
+
+
+def _records(batches: Iterable[list[tuple[str, Any]]], source: str) -> Iterator[Record]:
+    """Records from parser events: the items of a top-level array and of a list page's
+    ``data``, and any other top-level value whole (several values may follow each other).
+    """
+    depth = 0  # after the current event
+    items_at = 0  # the depth of the open array whose values are records; 0: none
+    item: ijson.ObjectBuilder | None = None  # the record being built
+    page: ijson.ObjectBuilder | None = None  # a top-level object: a list page, or one record
+    key, paged, count = None, False, 0
+    for events in batches:
+        for event, value in events:
+            level = depth  # before the event
+            if event in _OPEN:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SourceError(
+                        source, f"item {count + 1} nests more than {MAX_DEPTH} levels deep"
+                    )
+            elif event in _CLOSE:
+                depth -= 1
+            if item is not None:
+                item.event(event, value)
+                if depth == items_at:
+                    count += 1
+                    yield _record(f"item {count}", item.value)
+                    item = None
+            elif items_at and level == items_at:
+                if event in _OPEN:
+                    item = ijson.ObjectBuilder()
+                    item.event(event, value)
+                elif event == "end_array":
+                    items_at = 0
+                else:
+                    count += 1
+                    yield _record(f"item {count}", value)
+            elif page is not None:
+                if level == 1 and event == "start_array" and key == "data" and not paged:
+                    items_at, paged = 2, True
+                    continue
+                if level == 1 and event == "map_key":
+                    key = value
+                page.event(event, value)
+                if depth == 0:
+                    if not paged:
+                        count += 1
+                        yield _record(f"item {count}", page.value)
+                    page = None
+            elif event == "start_array":
+                items_at = 1
+            elif event == "start_map":
+                page, key, paged = ijson.ObjectBuilder(), None, False
+                page.event(event, value)
+            else:
                 count += 1
                 yield _record(f"item {count}", value)
-        elif char == "{":
-            stream.pos += 1
-            wrapper: dict[str, Any] = {}
-            streamed = False
-            if stream.skip_space() == "}":
-                stream.pos += 1
-            else:
-                while True:
-                    key = stream.value()
-                    stream.expect(":")
-                    if key == "data" and stream.skip_space() == "[" and not streamed:
-                        stream.pos += 1
-                        streamed = True
-                        for value in _array(stream):
-                            count += 1
-                            yield _record(f"item {count}", value)
-                    else:
-                        wrapper[key] = stream.value()
-                    if stream.expect(",}") == "}":
-                        break
-            if not streamed:
-                count += 1
-                yield _record(f"item {count}", wrapper)
-        else:
-            stream.fail("expected a JSON array or object")
-
-
-def _array(stream: _Stream) -> Iterator[Any]:
-    if stream.skip_space() == "]":
-        stream.pos += 1
-        return
-    while True:
-        yield stream.value()
-        if stream.expect(",]") == "]":
-            return
 
 
 def _record(where: str, value: Any) -> Record:
@@ -314,11 +322,20 @@ class OParlClient:
     ) -> None:
         self.delay = delay
         self.retries = retries
-        self.backoff = backoff
         self.timeout = timeout
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent()
         self.session.headers["Accept"] = "application/json"
+        retry = Retry(
+            total=retries,
+            backoff_factor=backoff,  # waits 0, 2, 4, 8 … × backoff; Retry-After wins
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods={"GET"},
+            raise_on_status=False,  # the last answer is reported with its status
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.requests = 0
         self._last = 0.0
         self._cache: dict[str, dict[str, Any]] = {}
@@ -336,44 +353,45 @@ class OParlClient:
     def get(
         self, url: str, params: dict[str, str] | None = None, *, missing_ok: bool = False
     ) -> dict[str, Any]:
-        """One JSON object; retries transient failures, ``SourceError`` for the rest.
+        """One JSON object; transient failures are retried, ``SourceError`` for the rest.
 
         With ``missing_ok``, a 404 or 410 (the object is gone) gives ``{}``.
         """
-        problem = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            self._wait()
-            self.requests += 1
-            try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
-            except requests.Timeout:
-                problem = f"no answer within {self.timeout:g} s"
-                continue
-            except requests.ConnectionError as exc:
-                problem = f"connection failed ({type(exc).__name__})"
-                continue
-            except requests.RequestException as exc:
-                raise SourceError(url, f"request failed: {exc}") from None
-            if response.status_code >= 500 or response.status_code == 429:
-                problem = f"HTTP {response.status_code} {response.reason}"
-                continue
-            if missing_ok and response.status_code in (404, 410):
-                return {}
-            if response.status_code != 200:
-                raise SourceError(
-                    response.url, f"HTTP {response.status_code} {response.reason}; expected 200"
-                )
-            try:
-                data = response.json()
-            except ValueError:
-                raise SourceError(response.url, "the answer is not JSON") from None
-            if not isinstance(data, dict):
-                raise SourceError(response.url, "expected a JSON object")
-            return data
-        tries = self.retries + 1
-        raise SourceError(url, f"{problem} (gave up after {tries} attempt{'s' * (tries > 1)})")
+        self._wait()
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout)
+        except requests.RequestException as exc:
+            gave_up = bool(exc.args) and isinstance(exc.args[0], MaxRetryError)
+            self.requests += self.retries + 1 if gave_up else 1
+            raise SourceError(url, self._failure(exc, gave_up)) from None
+        retried = getattr(response.raw, "retries", None)
+        attempts = 1 + len(retried.history) if retried is not None else 1
+        self.requests += attempts
+        status = f"HTTP {response.status_code} {response.reason}"
+        if response.status_code in RETRY_STATUSES:
+            raise SourceError(url, f"{status} (gave up after {_attempts(attempts)})")
+        if missing_ok and response.status_code in (404, 410):
+            return {}
+        if response.status_code != 200:
+            raise SourceError(response.url, f"{status}; expected 200")
+        try:
+            data = response.json()
+        except ValueError:
+            raise SourceError(response.url, "the answer is not JSON") from None
+        if not isinstance(data, dict):
+            raise SourceError(response.url, "expected a JSON object")
+        return data
+
+    def _failure(self, exc: requests.RequestException, gave_up: bool) -> str:
+        """What went wrong, in words: no answer in time, no connection, or else."""
+        reason = exc.args[0].reason if gave_up else None
+        if isinstance(exc, requests.Timeout) or isinstance(reason, ReadTimeoutError):
+            problem = f"no answer within {self.timeout:g} s"
+        elif isinstance(exc, requests.ConnectionError):
+            problem = f"connection failed ({type(exc).__name__})"
+        else:
+            return f"request failed: {exc}"
+        return f"{problem} (gave up after {_attempts(self.retries + 1)})" if gave_up else problem
 
     def get_object(self, url: str) -> dict[str, Any]:
         """An OParl object by its id URL, fetched once per run (``{}`` when it is gone)."""
@@ -441,3 +459,7 @@ class OParlClient:
         if not isinstance(papers, str):
             raise SourceError(where, "the OParl Body names no paper list")
         return papers
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'s' * (count > 1)}"
