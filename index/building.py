@@ -37,6 +37,7 @@ from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
+from index.lexicon import base_lexicon
 from index.schema import Lexicon, build_schema, public_view, to_document
 
 WRITER_LIMIT_MB = 256
@@ -217,7 +218,8 @@ def _index_part(
 
 
 def _lexicon(corpus: Path, paths: list[Path]) -> Lexicon:
-    """Word counts for compound splitting, from the opening of every file."""
+    """Word counts for compound splitting, from the opening of every file, merged with the
+    base list of general German."""
 
     def texts():  # type: ignore[no-untyped-def]
         for path in paths:
@@ -226,7 +228,7 @@ def _lexicon(corpus: Path, paths: list[Path]) -> Lexicon:
                     head = handle.read(LEXICON_CHARS)
                 yield head.split("\n---\n", 1)[-1]
 
-    return Lexicon.build(texts())
+    return Lexicon.build(texts(), base=base_lexicon())
 
 
 def _largest_first(paths: list[Path]) -> list[Path]:

@@ -36,8 +36,9 @@ from index.analysis import PART_BOOST, GermanFilter, Lexicon, fold, text_analyze
 from index.results import SORTS
 from index.snippets import markdown_to_text
 
-SCHEMA_VERSION = 6
-"""Bumped whenever documents change shape; an index of another version is rebuilt in full."""
+SCHEMA_VERSION = 7
+"""Bumped whenever documents change shape or their words are indexed differently (7: compound
+parts from the base word list); an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
 """Characters of one text field that are indexed (and stored for snippets).
