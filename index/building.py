@@ -36,8 +36,7 @@ from archive.corpus import parse_motion, read_text
 from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.vocabulary import Vocabulary
-from index.analysis import LEXICON_FILE
-from index.lexicon import base_lexicon
+from index.analysis import LEXICON_FILE, base_lexicon
 from index.schema import Lexicon, build_schema, public_view, to_document
 
 WRITER_LIMIT_MB = 256
