@@ -2,8 +2,9 @@
 
 Same corpus files, same documents as a straightforward Whoosh application would make of them
 (title, the text sections and sponsors as stored ``TEXT`` fields, the facets as ``KEYWORD``
-fields, the result-list data stored), but with Whoosh's defaults everywhere: the English
-``StemmingAnalyzer``, one process, the default ``limitmb`` (128). Texts are capped at the
+fields, the result-list data stored), with Whoosh's defaults everywhere else: one process,
+the default ``limitmb`` (128) and Whoosh's English ``StemmingAnalyzer`` (``schema()`` takes
+another analyzer: the quality eval's baselines). Texts are capped at the
 same 200,000 characters per field as Ratsarchiv's index, so both index the same text.
 
     python -m benchmarks.whoosh_default --corpus DIR --index DIR
