@@ -2,8 +2,9 @@
 
 Same corpus files, same documents as a straightforward Whoosh application would make of them
 (title, the text sections and sponsors as stored ``TEXT`` fields, the facets as ``KEYWORD``
-fields, the result-list data stored), but with Whoosh's defaults everywhere: the English
-``StemmingAnalyzer``, one process, the default ``limitmb`` (128). Texts are capped at the
+fields, the result-list data stored), with Whoosh's defaults everywhere else: one process,
+the default ``limitmb`` (128) and Whoosh's English ``StemmingAnalyzer`` (``schema()`` takes
+another analyzer: the quality eval's baselines). Texts are capped at the
 same 200,000 characters per field as Ratsarchiv's index, so both index the same text.
 
     python -m benchmarks.whoosh_default --corpus DIR --index DIR
@@ -16,20 +17,24 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from whoosh import fields
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import Analyzer, StemmingAnalyzer
 from whoosh.index import create_in
 
 from archive.corpus import iter_motion_files, read_motion
 from archive.errors import CorpusErrors
+from archive.motion import Motion
 from archive.outcomes import normalise_result
 
 MAX_FIELD_CHARS = 200_000
+TEXT_FIELDS = ("title", "resolution", "questions", "reasons", "body", "sponsors")
 
 
-def schema() -> fields.Schema:
-    text = {"analyzer": StemmingAnalyzer(), "stored": True}
+def schema(analyzer: Analyzer | None = None) -> fields.Schema:
+    """The plain schema; its text fields use ``analyzer`` (default: ``StemmingAnalyzer``)."""
+    text = {"analyzer": analyzer or StemmingAnalyzer(), "stored": True}
     return fields.Schema(
         slug=fields.ID(stored=True, unique=True),
         date=fields.ID(stored=True, sortable=True),
@@ -64,27 +69,32 @@ def build(corpus: Path, index_dir: Path) -> dict:
         if not m.public:
             continue
         count += 1
-        writer.add_document(
-            slug=m.slug,
-            date=m.date,
-            title=m.title,
-            resolution=m.resolution[:MAX_FIELD_CHARS],
-            questions="\n".join(m.questions)[:MAX_FIELD_CHARS],
-            reasons=m.reasons[:MAX_FIELD_CHARS],
-            body=m.body[:MAX_FIELD_CHARS],
-            sponsors="\n".join(m.sponsors),
-            committee=",".join(m.committees),
-            sponsor=",".join(m.sponsors),
-            type=m.type,
-            year=m.year,
-            result=normalise_result(m.result),
-            hit=json.dumps(
-                {"reference": m.reference, "title": m.title, "type": m.type, "date": m.date},
-                ensure_ascii=False,
-            ),
-        )
+        writer.add_document(**document(m))
     writer.commit()
     return {"docs": count, "seconds": round(time.perf_counter() - start, 2)}
+
+
+def document(m: Motion) -> dict[str, Any]:
+    """The document a straightforward Whoosh application would make of motion ``m``."""
+    return {
+        "slug": m.slug,
+        "date": m.date,
+        "title": m.title,
+        "resolution": m.resolution[:MAX_FIELD_CHARS],
+        "questions": "\n".join(m.questions)[:MAX_FIELD_CHARS],
+        "reasons": m.reasons[:MAX_FIELD_CHARS],
+        "body": m.body[:MAX_FIELD_CHARS],
+        "sponsors": "\n".join(m.sponsors),
+        "committee": ",".join(m.committees),
+        "sponsor": ",".join(m.sponsors),
+        "type": m.type,
+        "year": m.year,
+        "result": normalise_result(m.result),
+        "hit": json.dumps(
+            {"reference": m.reference, "title": m.title, "type": m.type, "date": m.date},
+            ensure_ascii=False,
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,7 +2,8 @@
 
 Contract (Whoosh 2.7.4 analysis API; other modules use only these names)::
 
-    Lexicon.build(texts) -> Lexicon       # words of the corpus, for compound splitting
+    Lexicon.build(texts, base=base_lexicon()) -> Lexicon   # the corpus's words merged with
+                                          # the shipped base list, for compound splitting
     lexicon.save(path)                    # atomic; store it in the index dir as LEXICON_FILE
     Lexicon.load(path) -> Lexicon         # missing file -> empty lexicon (no compound splitting)
     text_analyzer(lexicon) -> Analyzer    # for every full-text field (TEXT(analyzer=...))
@@ -57,6 +58,7 @@ from index.lexicon import (
     TOKEN_PATTERN,
     Lexicon,
     base_form,
+    base_lexicon,
     fold,
     fold_umlauts,
     strip_feminine,
@@ -71,6 +73,7 @@ __all__ = [
     "GermanFilter",
     "Lexicon",
     "analyze_word",
+    "base_lexicon",
     "fold",
     "prefix_term",
     "prepare_query",

@@ -23,7 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from archive.corpus_walk import walk_corpus
 from archive.vocabulary import Vocabulary
-from index.analysis import LEXICON_FILE
+from index.analysis import LEXICON_FILE, base_lexicon
 from index.build_workers import Indexed, Part, build_in_workers, index_part
 from index.generations import (
     BUILD_PREFIX,
@@ -113,7 +113,8 @@ def full_rebuild(
 
 
 def _lexicon(corpus: Path, paths: list[Path]) -> Lexicon:
-    """Word counts for compound splitting, from the opening of every file."""
+    """Word counts for compound splitting, from the opening of every file, merged with the
+    base list of general German."""
 
     def texts():  # type: ignore[no-untyped-def]
         for path in paths:
@@ -122,7 +123,7 @@ def _lexicon(corpus: Path, paths: list[Path]) -> Lexicon:
                     head = handle.read(LEXICON_CHARS)
                 yield head.split("\n---\n", 1)[-1]
 
-    return Lexicon.build(texts())
+    return Lexicon.build(texts(), base=base_lexicon())
 
 
 def _largest_first(paths: list[Path]) -> list[Path]:

@@ -9,13 +9,15 @@ Plain strings only (no whoosh): ``index.analysis`` builds the Whoosh analyzer on
 - ``TOKEN_PATTERN`` finds words, gender forms (``Akteur:innen``, ``Akteur*innen``,
   ``Akteur_innen``, ``Bearbeiter/-in``) and words broken at a line end by PDF extraction
   (``Nordtan-\\ngente``); ``base_form`` turns such a token into the plain word.
-- ``Lexicon`` is the corpus-derived list of folded word forms with their frequency and
-  whether they are used as nouns (mostly capitalised). ``Lexicon.split`` cuts a folded
-  compound into known words: ``sozialraumorientierung`` → ``sozial|raum|orientierung``.
+- ``Lexicon`` is the list of folded word forms with their frequency and whether they are
+  used as nouns (mostly capitalised): the corpus's own words, merged with a base list of
+  general German (``base_lexicon``, shipped in ``index/data/``), so that a young archive
+  splits compounds too. ``Lexicon.split`` cuts a folded compound into known words:
+  ``sozialraumorientierung`` → ``sozial|raum|orientierung``.
 
 Usage::
 
-    lexicon = Lexicon.build(texts)          # once per corpus
+    lexicon = Lexicon.build(texts, base=base_lexicon())   # once per corpus
     lexicon.save(index_dir / LEXICON_FILE)  # atomic, gzipped text
     Lexicon.load(index_dir / LEXICON_FILE)  # a missing file gives the empty lexicon
 """
@@ -35,8 +37,11 @@ from pathlib import Path
 from archive.corpus import write_atomic
 
 LEXICON_FILE = "lexicon.tsv.gz"
-_CACHE_TAG = "ratsarchiv lexicon cache 1"
-FORMAT_LINE = "# ratsarchiv lexicon 1: form<TAB>count<TAB>noun(0/1)"
+BASE_FILE = Path(__file__).with_name("data") / "german-words.tsv.gz"
+"""The base list of general German (source and licence: ``index/data/README.md``)."""
+_CACHE_TAG = "ratsarchiv lexicon cache 2"
+FORMAT_LINE = "# ratsarchiv lexicon 2: form<TAB>count<TAB>flags (1 noun, 2 never split, 3 both)"
+NOUN, UNSPLIT = 1, 2
 
 #: One token: a word broken at a line end, a gender form, or a run of word characters.
 TOKEN_PATTERN = (
@@ -148,11 +153,18 @@ def word_forms(texts: Iterable[str]) -> Iterable[tuple[str, int, int]]:
 
 
 class Lexicon:
-    """Folded word forms of a corpus with their counts; ``nouns`` are mostly capitalised."""
+    """Folded word forms with their counts; ``nouns`` are mostly capitalised, ``unsplit``
+    words are never split (words of their own that look like compounds: ``generation``)."""
 
-    def __init__(self, counts: dict[str, int] | None = None, nouns: Iterable[str] = ()):
+    def __init__(
+        self,
+        counts: dict[str, int] | None = None,
+        nouns: Iterable[str] = (),
+        unsplit: Iterable[str] = (),
+    ):
         self.counts: dict[str, int] = dict(counts or {})
         self.nouns: frozenset[str] = frozenset(nouns)
+        self.unsplit: frozenset[str] = frozenset(unsplit)
         self.path: Path | None = None  # the file it was loaded from or saved to
         self._split = lru_cache(maxsize=50_000)(self._split_fine)
         self._split_best = lru_cache(maxsize=50_000)(self._split_uncached)
@@ -168,8 +180,15 @@ class Lexicon:
         return f"<Lexicon {len(self.counts)} forms, {len(self.nouns)} nouns>"
 
     @classmethod
-    def build(cls, texts: Iterable[str], min_freq: int = 2, max_len: int = 30) -> Lexicon:
-        """The lexicon of ``texts``: forms seen at least ``min_freq`` times, 3–``max_len`` long."""
+    def build(
+        cls,
+        texts: Iterable[str],
+        min_freq: int = 2,
+        max_len: int = 30,
+        base: Lexicon | None = None,
+    ) -> Lexicon:
+        """The lexicon of ``texts``: forms seen at least ``min_freq`` times, 3–``max_len`` long,
+        merged with ``base`` (``base_lexicon()``) if given."""
         counts: dict[str, int] = {}
         nouns: list[str] = []
         for form, count, capitals in word_forms(texts):
@@ -177,17 +196,29 @@ class Lexicon:
                 counts[form] = count
                 if capitals * 2 >= count:
                     nouns.append(form)
-        return cls(counts, nouns)
+        own = cls(counts, nouns)
+        return base.merged(own) if base is not None else own
+
+    def merged(self, corpus: Lexicon) -> Lexicon:
+        """This base list with a corpus's own lexicon: counts add up, so the corpus decides
+        what is frequent; a word the corpus uses is a noun if the corpus uses it as one."""
+        counts = dict(self.counts)
+        for form, count in corpus.counts.items():
+            counts[form] = counts.get(form, 0) + count
+        nouns = corpus.nouns | (self.nouns - corpus.counts.keys())
+        return Lexicon(counts, nouns, self.unsplit | corpus.unsplit)
 
     def save(self, path: Path) -> None:
         """Write the lexicon as gzipped text (and its load cache) via temp files and renames."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = [FORMAT_LINE]
+        nouns, unsplit = self.nouns, self.unsplit
         for form in sorted(self.counts):
-            lines.append(f"{form}\t{self.counts[form]}\t{int(form in self.nouns)}")
+            flags = NOUN * (form in nouns) + UNSPLIT * (form in unsplit)
+            lines.append(f"{form}\t{self.counts[form]}\t{flags}")
         data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
-        cache = (_CACHE_TAG, _digest(data), self.counts, sorted(self.nouns))
+        cache = (_CACHE_TAG, _digest(data), self.counts, sorted(nouns), sorted(unsplit))
         write_atomic(_cache_path(path), marshal.dumps(cache))
         write_atomic(path, data)
         self.path = path.resolve()
@@ -208,14 +239,18 @@ class Lexicon:
         if lexicon is None:
             counts: dict[str, int] = {}
             nouns: list[str] = []
+            unsplit: list[str] = []
             for line in gzip.decompress(data).decode("utf-8").splitlines():
                 if not line or line.startswith("#"):
                     continue
-                form, count, noun = line.split("\t")
+                form, count, flags = line.split("\t")
                 counts[form] = int(count)
-                if noun == "1":
-                    nouns.append(form)
-            lexicon = cls(counts, nouns)
+                if flags != "0":
+                    if int(flags) & NOUN:
+                        nouns.append(form)
+                    if int(flags) & UNSPLIT:
+                        unsplit.append(form)
+            lexicon = cls(counts, nouns, unsplit)
         lexicon.path = Path(path).resolve()
         return lexicon
 
@@ -227,9 +262,10 @@ class Lexicon:
         Every part has at least four letters (or is one of ``SHORT_PARTS``), is a word of
         the lexicon (a modifier may carry a Fugen-s/-n/-en/-es/-er/-e, the head an
         inflection ending) and the last part, the head, is a noun. Of several splits the
-        one whose parts are most frequent (geometric mean) wins.
+        one whose parts are most frequent (geometric mean) wins. ``unsplit`` words and
+        words far more frequent than a part (``SPLIT_RATIO``) are not split.
         """
-        if len(form) < 6 or not self.counts or not form.isalpha():
+        if len(form) < 6 or not self.counts or not form.isalpha() or form in self.unsplit:
             return ()
         return self._split(form)
 
@@ -240,11 +276,21 @@ class Lexicon:
             return parts
         fine: list[str] = []
         for part in parts:
-            inner = self._split_best(part) if len(part) >= 8 else ()
+            long = len(part) >= 8 and part not in self.unsplit
+            inner = self._split_best(part) if long else ()
             fine.extend(inner or (part,))
         return parts if len(fine) > MAX_PARTS else tuple(fine)
 
     def _split_uncached(self, form: str) -> tuple[str, ...]:
+        parts, rarest = self.best_split(form)
+        whole = max(self.counts.get(form, 0), self._modifier_count(form))  # entwicklungs: Fuge
+        if rarest * SPLIT_RATIO < whole:
+            return ()  # a part far rarer than the word is a fragment (arbe|iten, orien|tierung)
+        return parts
+
+    def best_split(self, form: str) -> tuple[tuple[str, ...], int]:
+        """The most frequent split of ``form`` into known words (no further checks) and the
+        count of its rarest part; ``((), 0)`` if there is none."""
         counts, is_head = self.counts, self._is_head
         size = len(form)
         # every head ends the word, so the inflection endings to try are the same for all
@@ -263,10 +309,7 @@ class Lexicon:
                 total = (score * head_count) ** (1 / (len(parts) + 1))
                 if total > best[0]:
                     best, rarest = (total, (*parts, form[start:])), min(least, head_count)
-        whole = max(counts.get(form, 0), self._modifier_count(form))  # entwicklungs: Fuge
-        if rarest * SPLIT_RATIO < whole:
-            return ()  # a part far rarer than the word is a fragment (arbe|iten, orien|tierung)
-        return best[1]
+        return best[1], rarest
 
     def _modifiers_uncached(self, text: str, depth: int = 1) -> list[tuple[float, int, tuple]]:
         """Ways to read ``text`` as known modifiers: ``(product of counts, least count, parts)``."""
@@ -338,9 +381,15 @@ def _cache_path(path: Path) -> Path:
 def _cached(path: Path, data: bytes) -> Lexicon | None:
     """The lexicon from the cache beside ``path`` if it was written for ``data``."""
     try:
-        tag, digest, counts, nouns = marshal.loads(_cache_path(path).read_bytes())
+        tag, digest, counts, nouns, unsplit = marshal.loads(_cache_path(path).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
     if tag != _CACHE_TAG or digest != _digest(data) or not isinstance(counts, dict):
         return None
-    return Lexicon(counts, nouns)
+    return Lexicon(counts, nouns, unsplit)
+
+
+@lru_cache(maxsize=1)
+def base_lexicon() -> Lexicon:
+    """The shipped base list of general German (read once per process)."""
+    return Lexicon.load(BASE_FILE)

@@ -40,8 +40,9 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.fields import SequencedText, TextColumn, stem_hash, text_column
 from index.results import SORTS
 
-SCHEMA_VERSION = 6
-"""Bumped whenever documents change shape; an index of another version is rebuilt in full."""
+SCHEMA_VERSION = 7
+"""Bumped whenever documents change shape or their words are indexed differently (7: compound
+parts from the base word list); an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
 """Characters of one text field that are indexed (and stored for snippets).
