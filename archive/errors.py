@@ -74,6 +74,10 @@ class IndexMissingError(RatsarchivError):
     """The index has not been built yet (or was removed)."""
 
 
+class EngineError(RatsarchivError):
+    """The installed search engine lacks what the index needs (a Whoosh other than 2.7.4)."""
+
+
 class NotFoundError(RatsarchivError):
     """A motion that is not in the archive (or not public)."""
 

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
-from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal
+if TYPE_CHECKING:
+    from babel import Locale
 
 Language = Literal["de", "en"]
 LANGUAGES: tuple[Language, ...] = ("de", "en")
 DEFAULT: Language = "de"
 
-_LOCALES = {"de": Locale.parse("de_DE"), "en": Locale.parse("en_GB")}
+_LOCALE_NAMES = {"de": "de_DE", "en": "en_GB"}
 _DATE_FORMATS = {"de": "medium", "en": "long"}  # 07.05.2024, 7 May 2024
 
 
@@ -43,9 +43,20 @@ class Plural:
 Text = str | Plural
 
 
+@cache
+def _locale(lang: Language) -> Locale:
+    """Babel's locale of ``lang``; Babel is imported on first use, so that commands that
+    word nothing (``ratsarchiv reindex``) start without loading it."""
+    from babel import Locale
+
+    return Locale.parse(_LOCALE_NAMES[lang])
+
+
 def format_number(value: float, lang: Language) -> str:
     """``1234`` → ``1.234`` (German) or ``1,234`` (English); ``2.5`` → ``2,5`` or ``2.5``."""
-    return format_decimal(value, locale=_LOCALES[lang])
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_locale(lang))
 
 
 def format_date(value: str, lang: Language) -> str:
@@ -54,7 +65,9 @@ def format_date(value: str, lang: Language) -> str:
         day = datetime.date.fromisoformat(value[:10])
     except (TypeError, ValueError):
         return value or ""
-    return _babel_date(day, _DATE_FORMATS[lang], locale=_LOCALES[lang])
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, _DATE_FORMATS[lang], locale=_locale(lang))
 
 
 def fill(text: Text, lang: Language, /, **values: object) -> str:
@@ -64,7 +77,7 @@ def fill(text: Text, lang: Language, /, **values: object) -> str:
         count = values[text.count]
         if not isinstance(count, int | float):
             raise TypeError(f"the count {text.count!r} of a plural must be a number")
-        category = _LOCALES[lang].plural_form(count)
+        category = _locale(lang).plural_form(count)
         values = {**values, text.count: format_number(count, lang)}
         text = text.one if category == "one" else text.other
     return text.format(**values) if values else text

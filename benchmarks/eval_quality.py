@@ -3,7 +3,7 @@
 ``make eval`` (``python -m benchmarks.eval_quality``) takes a fixed random sample of the
 Karlsruhe papers (1,200 that have a title and extracted text), imports them with the
 project's OParl importer into a corpus in a temp dir and builds the index with the
-project's full ``reindex``. Every query then goes through ``index.search.Archive.search``,
+project's full ``reindex``. Every query then goes through ``index.search.SearchIndex.search``,
 the one search API of the web site, the JSON API and ``ratsarchiv search`` (its query
 compiler, matcher, field boosts and compound lexicon, as shipped).
 
@@ -468,7 +468,7 @@ def run(work: Path, args: argparse.Namespace) -> dict[str, Any]:
             "papers": len(docs),
             "queries_per_kind": args.queries,
             "seed": args.seed,
-            "ratsarchiv": "index.search.Archive.search (the site's search) on a full reindex",
+            "ratsarchiv": "index.search.SearchIndex.search (the site's search) on a full reindex",
             "whoosh_default": "TEXT() (StandardAnalyzer), MultifieldParser, BM25F, no boosts",
             "whoosh_de": 'LanguageAnalyzer("de"), MultifieldParser, BM25F, no boosts',
             "relevant": "the paper, or a paper with the very same title",

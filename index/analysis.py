@@ -8,7 +8,7 @@ Contract (Whoosh 2.7.4 analysis API; other modules use only these names)::
     Lexicon.load(path) -> Lexicon         # missing file -> empty lexicon (no compound splitting)
     text_analyzer(lexicon) -> Analyzer    # for every full-text field (TEXT(analyzer=...))
     query_analyzer() -> Analyzer          # the same chain; queries never split compounds
-    prepare_query(qstring) -> str         # before index.query parses: Akteur:innen -> Akteur_innen
+    prepare_query(qstring) -> str         # before the query is parsed: Akteur:innen -> Akteur_innen
     prefix_term(word) -> str              # the term prefix for a prefix query: Quartier* -> quarti
     fold(text) -> str                     # spelling folding for facet/keyword matching
     analyze_word(word, lexicon) -> (stem | None, parts)   # for tests and debugging

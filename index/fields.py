@@ -38,8 +38,10 @@ _STEM_HASH_CACHE = 200_000
 def _german_chain(analyzer: Any) -> tuple[re.Pattern[str], GermanFilter] | None:
     """(word pattern, filter) if ``analyzer`` is exactly ``text_analyzer``'s chain.
 
-    Reads the chain's parts (``CompositeAnalyzer.items``) directly: a Whoosh that names
-    them otherwise fails here, instead of indexing every text the slow way.
+    Reads the chain's parts (``CompositeAnalyzer.items``) directly (a Whoosh that names
+    them otherwise raises here). Any other chain gives ``None`` and is indexed by Whoosh's
+    generic token path; ``tests/test_whoosh_internals.py`` fails if the body field, which
+    is most of the index, ever takes that slow path.
     """
     if not isinstance(analyzer, CompositeAnalyzer):
         return None

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from archive.errors import ConfigError
 from archive.vocabulary import Vocabulary
-from index.full_build import full_rebuild
 from index.generations import clean_leftovers, live_generation, read_meta
 from index.incremental import incremental_update
 from index.lock import reindex_lock
@@ -75,6 +74,8 @@ def reindex(
             live = live_generation(index_dir)
             clean_leftovers(index_dir, live)
             if full or live is None or read_meta(live).get("schema_version") != SCHEMA_VERSION:
+                from index.full_build import full_rebuild  # (NumPy: only for a full build)
+
                 full_rebuild(corpus, index_dir, report, progress, procs, vocabulary)
             else:
                 incremental_update(corpus, live, report, progress, vocabulary)

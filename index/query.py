@@ -74,8 +74,6 @@ class ParsedQuery:
     """Plain positive words as typed (for "Meinten Sie …?")."""
     terms: set[tuple[str, str]] = field(default_factory=set)
     """(field, term) of positive text matches, for highlighting."""
-    scored: bool = False
-    """Whether relevance means anything (some word or phrase, not only field filters)."""
     empty: bool = False
     """The query had words but none that can match (stopwords only, unknown values)."""
 
@@ -162,9 +160,6 @@ class _Compiler:
                     self.out.terms.update((name, t) for g in groups for t in g)
             if not negated and node.field is None:
                 self.out.words.append(node.text)
-                self.out.scored = True
-            elif not negated:
-                self.out.scored = True
         if node.field is None and any(c.isdigit() for c in node.text):
             alternatives.extend(_reference(node.text))
         return _any(alternatives) if alternatives else None
@@ -180,8 +175,6 @@ class _Compiler:
             return self.word(Word(node.text, node.field), negated)
         words = tuple(text for text, _ in tokens)
         gaps = tuple(b[1] - a[1] for a, b in itertools.pairwise(tokens))
-        if not negated:
-            self.out.scored = True
         alternatives: list[Node] = []
         for name, boost in self._fields(node.field):
             alternatives.append(Phrase(name, words, gaps, boost))
@@ -216,8 +209,6 @@ class _Compiler:
         if capped:
             pattern = f"{raw}{'*' if node.wildcard else '~'}"
             self.notice(NoticeCode.EXPANSION_CAPPED, pattern=pattern, max_terms=MAX_EXPANSIONS)
-        if not negated:
-            self.out.scored = True
         return _any(alternatives) if alternatives else NOTHING
 
     # field prefixes

@@ -24,7 +24,7 @@ from typing import Literal
 
 from index.analysis import prepare_query
 from index.notices import Notice, NoticeCode, Param
-from index.schema import QUERY_PREFIXES
+from index.schema import GERMAN_PREFIXES, QUERY_PREFIXES
 
 _OPERATORS = {"OR": "or", "ODER": "or", "AND": "and", "UND": "and", "NOT": "not", "NICHT": "not"}
 _TOKEN = re.compile(
@@ -196,12 +196,7 @@ class _Parser:
     def fielded(self, prefix: str) -> Expr:
         target = QUERY_PREFIXES.get(prefix)
         if target is None:
-            known = ", ".join(
-                sorted(
-                    {p for p in QUERY_PREFIXES if not p.isascii()}
-                    | {"gremium", "fraktion", "ergebnis", "typ", "jahr", "nummer", "datum", "titel"}
-                )
-            )
+            known = ", ".join(sorted(GERMAN_PREFIXES))
             raise Malformed(NoticeCode.UNKNOWN_FIELD, field=prefix, known=known)
         if self.peek() not in ("word", "phrase"):
             raise Malformed(NoticeCode.VALUE_MISSING, field=prefix)

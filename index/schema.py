@@ -166,14 +166,18 @@ FACETS: tuple[FacetSpec, ...] = (
 """In the order of ``archive.facet_names.FACETS``."""
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 
-QUERY_PREFIXES: dict[str, str] = {
+GERMAN_PREFIXES: dict[str, str] = {
     **{f.prefix: f.name for f in FACETS},
-    **{f.name: f.name for f in FACETS},
     "nummer": "reference",
-    "reference": "reference",
     "datum": "date",
-    "date": "date",
     "titel": "title",
+}
+"""The query language's own field prefixes → facet name or pseudo-field."""
+QUERY_PREFIXES: dict[str, str] = {
+    **GERMAN_PREFIXES,
+    **{f.name: f.name for f in FACETS},
+    "reference": "reference",
+    "date": "date",
     "title": "title",
 }
 """Field prefixes of the query language (German and English) → facet name or pseudo-field."""

@@ -1,11 +1,11 @@
 """The one search API of the site, the JSON API and the CLI: ``SearchIndex``.
 
 >>> from pathlib import Path
->>> search_index = SearchIndex.open(Path("var/index"))                    # doctest: +SKIP
->>> search_index.search(SearchRequest(query="Quartier")).total         # doctest: +SKIP
+>>> search_index = SearchIndex.open(Path("var/index"))  # doctest: +SKIP
+>>> search_index.search(SearchRequest(query="Quartier")).total  # doctest: +SKIP
 1
 
-An ``SearchIndex`` is opened once per process and shared by all request threads. It keeps
+A ``SearchIndex`` is opened once per process and shared by all request threads. It keeps
 one snapshot of the live generation (``index.generations``), guarded by a lock: a Whoosh
 searcher with per-commit NumPy columns for facets and date order (``index.snapshot``,
 ``index.facets``). ``refresh()`` is cheap (a small file read and a directory listing) and

@@ -29,10 +29,12 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.numlists import delta_decode
 from whoosh.writing import SegmentWriter
 
+from archive.errors import EngineError
+
 WHOOSH_VERSION = whoosh.versionstring()
 
 
-class WhooshInternalsError(RuntimeError):
+class WhooshInternalsError(EngineError):
     """The installed Whoosh lacks a private part this module relies on (not a user error:
     the pinned version is required)."""
 

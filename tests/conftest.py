@@ -8,6 +8,7 @@ get them without a decorator; ``slow`` (kill loops, load, benchmark runs) is set
 from __future__ import annotations
 
 from pathlib import Path
+from types import CodeType, ModuleType
 
 import pytest
 import realdata
@@ -15,13 +16,50 @@ import realdata
 E2E = Path(__file__).resolve().parent / "e2e"
 
 
+KARLSRUHE_READERS = frozenset(
+    {"sample_lines", "sample_papers", "PAPERS", "MEETINGS", "ORGANIZATIONS", "SUBMITTERS"}
+)
+"""The names of ``oparl_data`` that read the Karlsruhe dump."""
+
+
+def _names_used(code: CodeType) -> set[str]:
+    """The global names a function's code (with its nested functions and lambdas) refers to."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _names_used(const)
+    return names
+
+
+def _reaches(function: object, module: ModuleType, seen: set[str]) -> set[str]:
+    """Global names ``function`` uses, following functions and fixtures of its own module."""
+    code = getattr(getattr(function, "__wrapped__", function), "__code__", None)
+    if code is None:
+        return set()
+    names = _names_used(code)
+    for name in names - seen:
+        seen.add(name)
+        value = vars(module).get(name)
+        if getattr(value, "__module__", None) == module.__name__:
+            names |= _reaches(value, module, seen)
+    return names
+
+
 def reads_karlsruhe(item: pytest.Item) -> bool:
-    """Uses ``karlsruhe_data`` (also through ``karlsruhe_corpus``) or ``oparl_data``'s papers."""
-    if "karlsruhe_data" in getattr(item, "fixturenames", ()):
+    """Uses ``karlsruhe_data`` (also through ``karlsruhe_corpus``), or its code (or a helper
+    or fixture of its module that it uses) calls ``oparl_data``'s readers of the dump."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "karlsruhe_data" in fixtures:
         return True
     module = getattr(item, "module", None)
-    names = vars(module).values() if module else ()
-    return any(getattr(value, "__module__", None) == "oparl_data" for value in names)
+    function = getattr(item, "function", None)
+    if module is None or function is None:
+        return False
+    seen = set(fixtures)
+    names = _reaches(function, module, seen)
+    for fixture in fixtures:
+        names |= _reaches(vars(module).get(fixture), module, seen)
+    return bool(names & KARLSRUHE_READERS)
 
 
 def drives_a_browser(item: pytest.Item) -> bool:

@@ -41,7 +41,7 @@ def motion(number: int, committee: str, sponsor: str, lead: str, kind: str) -> M
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory):
+def site(tmp_path_factory: pytest.TempPathFactory):
     from index.indexer import reindex
     from webapp import create_app
 
@@ -63,16 +63,16 @@ def references(client, **args: str) -> list[str]:
     return sorted(hit["reference"] for hit in data["hits"])
 
 
-def test_the_api_lists_every_facet_by_its_name(archive) -> None:
-    client, _, _ = archive
+def test_the_api_lists_every_facet_by_its_name(site) -> None:
+    client, _, _ = site
     facets = client.get("/api/search").get_json()["facets"]
     assert list(facets) == [facet.name for facet in FACETS]
     assert all(facets[facet.name] for facet in FACETS)
 
 
 @pytest.mark.parametrize("facet", FACETS, ids=lambda f: f.name)
-def test_a_facet_is_the_same_by_parameter_by_name_and_by_prefix(archive, facet) -> None:
-    client, _, _ = archive
+def test_a_facet_is_the_same_by_parameter_by_name_and_by_prefix(site, facet) -> None:
+    client, _, _ = site
     for value in client.get("/api/search").get_json()["facets"][facet.name]:
         chosen = references(client, **{facet.name: value["value"]})
         assert len(chosen) == value["count"]
@@ -80,8 +80,8 @@ def test_a_facet_is_the_same_by_parameter_by_name_and_by_prefix(archive, facet) 
         assert references(client, q=f'{facet.prefix}:"{value["value"]}"') == chosen
 
 
-def test_the_cli_search_takes_every_facet_name(archive) -> None:
-    client, _, index = archive
+def test_the_cli_search_takes_every_facet_name(site) -> None:
+    client, _, index = site
     for facet in FACETS:
         value = client.get("/api/search").get_json()["facets"][facet.name][0]["value"]
         result = CliRunner().invoke(
@@ -93,8 +93,8 @@ def test_the_cli_search_takes_every_facet_name(archive) -> None:
 
 
 @pytest.mark.parametrize("facet", CURATED, ids=lambda f: f.name)
-def test_ratsarchiv_facets_advises_on_the_section_the_index_reads(archive, facet) -> None:
-    client, corpus, _ = archive
+def test_ratsarchiv_facets_advises_on_the_section_the_index_reads(site, facet) -> None:
+    client, corpus, _ = site
     result = CliRunner().invoke(main, ["facets", facet.name, "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{facet.name}: ")
@@ -106,8 +106,8 @@ def test_ratsarchiv_facets_advises_on_the_section_the_index_reads(archive, facet
         assert canonical in shown and not shown & {"Sozialausschuss", "Amt für Soziales"}
 
 
-def test_a_facet_that_has_no_vocabulary_is_not_offered_for_curation(archive) -> None:
-    _, corpus, _ = archive
+def test_a_facet_that_has_no_vocabulary_is_not_offered_for_curation(site) -> None:
+    _, corpus, _ = site
     result = CliRunner().invoke(main, ["facets", "year", "--corpus", str(corpus)])
     assert result.exit_code == 2
     assert "'year' is not one of" in result.output

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -246,3 +248,17 @@ def test_many_small_edits_keep_every_change_searchable_and_the_segments_few(
         finally:
             ix.close()
     assert total(index) == 5
+
+
+def test_an_incremental_reindex_starts_without_numpy_or_babel() -> None:
+    """``ratsarchiv reindex`` after one edit is on the edit-to-searchable path (≤ 1 s):
+    it loads neither NumPy (search and full build only) nor Babel (wording only)."""
+    code = (
+        "import sys, index.commands, index.indexer; "
+        "print(sorted({'numpy', 'babel'} & {m.split('.')[0] for m in sys.modules}))"
+    )
+    repo = str(Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=repo, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -50,9 +50,9 @@ def search_index() -> SearchIndex:
         with holder.lock:
             if holder.search_index is None:
                 holder.search_index = SearchIndex.open(index_dir)
-                g.archive_fresh = True
-    if not g.get("archive_fresh"):
+                g.search_index_fresh = True
+    if not g.get("search_index_fresh"):
         with holder.lock:
             holder.search_index.refresh()
-        g.archive_fresh = True
+        g.search_index_fresh = True
     return holder.search_index

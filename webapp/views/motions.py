@@ -84,12 +84,12 @@ def _url(slug: str) -> str:
     return url_for("motions.page", slug=slug)
 
 
-def amendments(source: SearchIndex, reference: str) -> list[Link]:
+def amendments(opened: SearchIndex, reference: str) -> list[Link]:
     """The archive's amendments of a paper (``…-01``, ``…-02``), found by its number."""
     request = SearchRequest(query=f'nummer:"{reference}"', sort="oldest")
     found = [
         Link(hit.reference, hit.title, _url(hit.slug))
-        for hit in islice(source.iter_all(request), MAX_AMENDMENTS)
+        for hit in islice(opened.iter_all(request), MAX_AMENDMENTS)
         if parent_reference(hit.reference) == reference
     ]
     return sorted(found, key=lambda link: link.reference)
@@ -99,22 +99,22 @@ def motion_context(slug: str) -> MotionPage:
     """The motion page's context; unknown, malformed or non-public slugs are ``NotFoundError``."""
     if not SLUG.match(slug):
         raise NotFoundError(slug)
-    source = search_index()
-    motion = source.motion(slug)
+    opened = search_index()
+    motion = opened.motion(slug)
     if motion is None or not motion.public:
         raise NotFoundError(slug)
 
     def link(reference: str) -> Link:
-        other = source.motion(slug_for(reference))
+        other = opened.motion(slug_for(reference))
         if other is None or not other.public:
             return Link(reference)
         return Link(other.reference, other.title, _url(other.slug))
 
     page = MotionPage(public_view(motion))
     parent = parent_reference(motion.reference)
-    if parent and (parent in motion.related or source.motion(slug_for(parent)) is not None):
+    if parent and (parent in motion.related or opened.motion(slug_for(parent)) is not None):
         page.parent = link(parent)
-    page.amendments = amendments(source, motion.reference)
+    page.amendments = amendments(opened, motion.reference)
     listed = {motion.reference, parent, *(a.reference for a in page.amendments)}
     for reference in dict.fromkeys(motion.related):
         if reference in listed:
@@ -122,7 +122,7 @@ def motion_context(slug: str) -> MotionPage:
         target = link(reference)
         is_amendment = parent_reference(reference) == motion.reference
         (page.amendments if is_amendment and target.url else page.related).append(target)
-    page.similar = [h for h in source.similar(motion.slug, limit=SIMILAR) if h.slug != slug]
+    page.similar = [h for h in opened.similar(motion.slug, limit=SIMILAR) if h.slug != slug]
     return page
 
 
