@@ -166,19 +166,13 @@ FACETS: tuple[FacetSpec, ...] = (
 """In the order of ``archive.facet_names.FACETS``."""
 FACETS_BY_NAME = {f.name: f for f in FACETS}
 
-GERMAN_PREFIXES: dict[str, str] = {
-    **{f.prefix: f.name for f in FACETS},
-    "nummer": "reference",
-    "datum": "date",
-    "titel": "title",
-}
+_PSEUDO_FIELDS = {"nummer": "reference", "datum": "date", "titel": "title"}
+"""Prefixes that are no facet: German prefix → pseudo-field (also its English prefix)."""
+GERMAN_PREFIXES: dict[str, str] = {**{f.prefix: f.name for f in FACETS}, **_PSEUDO_FIELDS}
 """The query language's own field prefixes → facet name or pseudo-field."""
 QUERY_PREFIXES: dict[str, str] = {
     **GERMAN_PREFIXES,
-    **{f.name: f.name for f in FACETS},
-    "reference": "reference",
-    "date": "date",
-    "title": "title",
+    **{name: name for name in GERMAN_PREFIXES.values()},
 }
 """Field prefixes of the query language (German and English) → facet name or pseudo-field."""
 
