@@ -122,6 +122,7 @@ class Bench:
         mbps = stats["mb"] / seconds
         if self.args.baseline_from:  # a measurement of the same corpus made before
             data = json.loads(self.args.baseline_from.read_text(encoding="utf-8"))
+            data = data.get("details", {}).get("whoosh_default", data)  # a results file too
             base = Measured(data["seconds"], data["peak_rss_mb"], 0, "", "", data["cpu_seconds"])
         else:
             baseline_dir = self.workdir / "whoosh-default"
@@ -521,8 +522,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--baseline-from",
         type=Path,
-        help="reuse a default-Whoosh measurement of the same corpus (JSON with seconds, "
-        "cpu_seconds, peak_rss_mb) instead of running it again",
+        help="reuse a default-Whoosh measurement of the same corpus instead of running it "
+        "again: a results file of an earlier run, or JSON with seconds, cpu_seconds, peak_rss_mb",
     )
     args = parser.parse_args(argv)
     if args.small and args.papers is None:
