@@ -4,9 +4,10 @@
 lines); ``render_motion`` writes the canonical form, so reading a file the project
 wrote and rendering it again gives the same bytes. ``write_motion`` is atomic.
 
-Layout: ``<corpus>/<year>/<slug>.md``; files and folders whose names start with
-``_`` or ``.`` are not motions (``_vocabulary.yml``, import state); which files a corpus
-holds, and how links are followed, is ``archive.corpus_walk``'s rule.
+Layout: ``<corpus>/<council>/<year>/<slug>.md`` (``archive.councils``; a corpus from
+before councils keeps ``<corpus>/<year>/<slug>.md``); files and folders whose names start
+with ``_`` or ``.`` are not motions (``_vocabulary.yml``, ``_council.yml``, import state);
+which files a corpus holds, and how links are followed, is ``archive.corpus_walk``'s rule.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus_walk import walk_corpus
+from archive.councils import CouncilLayout, council_layout
 from archive.errors import CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.validation import validate
@@ -41,9 +43,20 @@ def iter_motion_files(corpus: Path) -> Iterator[Path]:
         yield Path(file.path)
 
 
-def path_for(motion: Motion, corpus: Path) -> Path:
-    """Where a motion's file lives: ``<corpus>/<year>/<slug>.md``."""
-    return corpus / (motion.year or "undatiert") / f"{motion.slug}.md"
+def iter_council_files(
+    corpus: Path, layout: CouncilLayout | None = None
+) -> Iterator[tuple[Path, str]]:
+    """Every motion file with the key of its council, in ``iter_motion_files``' order."""
+    layout = layout or council_layout(corpus)
+    for file in walk_corpus(corpus).files:
+        yield Path(file.path), layout.council_of(file.relpath)
+
+
+def path_for(motion: Motion, corpus: Path, layout: CouncilLayout | None = None) -> Path:
+    """Where a motion's file lives: ``<corpus>/<council>/<year>/<slug>.md`` (the default
+    council's files stay in the root of a corpus from before councils)."""
+    layout = layout or council_layout(corpus)
+    return layout.path_for(motion.council or layout.default, motion.year, motion.slug)
 
 
 def read_text(path: Path) -> str:
@@ -78,8 +91,9 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def parse_motion(text: str, path: Path) -> Motion:
-    """Parse a corpus file's text; raises ``CorpusErrors`` listing every problem."""
+def parse_motion(text: str, path: Path, council: str = "") -> Motion:
+    """Parse a corpus file's text (of ``council``); raises ``CorpusErrors`` listing every
+    problem."""
     text = text.replace("\r\n", "\n")
     if not text.startswith("---\n"):
         raise CorpusErrors(
@@ -96,13 +110,14 @@ def parse_motion(text: str, path: Path) -> Motion:
         raise CorpusErrors(errors)
     body_start_line = text[: end + 5].count("\n") + 1
     data.update(_parse_body(text[end + 5 :], path, body_start_line))
+    data["council"] = council
     return Motion.from_dict(data)
 
 
-def read_motion(path: Path) -> Motion:
-    """Read and validate one corpus file."""
+def read_motion(path: Path, council: str = "") -> Motion:
+    """Read and validate one corpus file (of ``council``)."""
     try:
-        return parse_motion(read_text(path), path)
+        return parse_motion(read_text(path), path, council)
     except CorpusError as exc:
         raise CorpusErrors([exc]) from None
 
@@ -298,12 +313,12 @@ def reference_of(path: Path) -> str | None:
         return None
 
 
-def reference_map(corpus: Path) -> dict[str, Path]:
-    """Reference → file for every readable motion file (unreadable files are skipped)."""
-    found: dict[str, Path] = {}
-    for path in iter_motion_files(corpus):
+def reference_map(corpus: Path) -> dict[tuple[str, str], Path]:
+    """(council, reference) → file for every readable motion file (unreadable ones skipped)."""
+    found: dict[tuple[str, str], Path] = {}
+    for path, council in iter_council_files(corpus):
         try:
-            found.setdefault(read_motion(path).reference, path)
+            found.setdefault((council, read_motion(path, council).reference), path)
         except CorpusErrors:
             continue
     return found

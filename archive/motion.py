@@ -3,9 +3,12 @@
 Field names are English and are the same in corpus files, the index and JSON.
 A vote count is an ``int`` or ``None`` when it was not recorded — ``None`` is never 0.
 
->>> m = Motion(reference="VO/2024/12903-01", title="Quartiere stärken")
->>> m.slug
-'vo-2024-12903-01'
+A motion's identity is (council, reference): its ``council`` is the key of the council
+folder its file lives in (``archive.councils``), never written in the file itself.
+
+>>> m = Motion(reference="VO/2024/12903-01", title="Quartiere stärken", council="luebeck")
+>>> m.slug, m.uid
+('vo-2024-12903-01', 'luebeck/vo-2024-12903-01')
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ def slug_for(reference: str) -> str:
     text = reference.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     text = text.replace("ß", "ss")
     return _SLUG_UNSAFE.sub("-", text).strip("-")
+
+
+def uid_for(council: str, slug: str) -> str:
+    """A paper's identity from its council and slug: ``luebeck/vo-2024-12903-01``."""
+    return f"{council}/{slug}"
 
 
 @dataclass
@@ -115,10 +123,17 @@ class Motion:
     reasons: str = ""
     body: str = ""
     """Further Markdown sections (Wortprotokoll, attachments, ...), verbatim."""
+    council: str = ""
+    """The key of the council the paper belongs to (from its file's folder)."""
 
     @property
     def slug(self) -> str:
         return slug_for(self.reference)
+
+    @property
+    def uid(self) -> str:
+        """The paper's identity in the archive: ``<council>/<slug>``."""
+        return uid_for(self.council, self.slug)
 
     @property
     def latest(self) -> Consultation | None:
@@ -162,7 +177,7 @@ class Motion:
 
     def to_dict(self) -> dict[str, Any]:
         """All fields of the model (the JSON shape of the API)."""
-        data = self.metadata()
+        data = {"council": self.council, **self.metadata()}
         data.update(
             slug=self.slug,
             result=self.result,
@@ -206,4 +221,5 @@ class Motion:
             questions=list(data.get("questions") or []),
             reasons=data.get("reasons") or "",
             body=data.get("body") or "",
+            council=data.get("council") or "",
         )
