@@ -103,9 +103,20 @@ def qualify(council: str, name: str) -> str:
 def unqualify(value: str) -> tuple[str, str]:
     """``(council, name)`` of a qualified value; ``("", value)`` for an unqualified one."""
     council, sep, name = value.partition(QUALIFIER)
-    if sep and _KEY.match(council):
+    if sep and not key_problem(council):
         return council, name
     return "", value
+
+
+def council_reference(entry: str, council: str) -> tuple[str, str]:
+    """The (council, reference) a ``related`` entry of a paper of ``council`` names:
+    ``VO/2024/1`` is a paper of the same council, ``karlsruhe:2024/0815`` one of another.
+
+    >>> council_reference("VO/2024/1", "luebeck"), council_reference("karlsruhe:12", "luebeck")
+    (('luebeck', 'VO/2024/1'), ('karlsruhe', '12'))
+    """
+    other, reference = unqualify(entry)
+    return (other, reference) if other else (council, entry)
 
 
 @dataclass

@@ -218,8 +218,9 @@ class Vocabulary:
             ],
         )
 
-    def fingerprint(self, text: str) -> str:
-        """Digest of the entries that can change the index document of a file with ``text``.
+    def fingerprint(self, text: str, council: str = "") -> str:
+        """Digest of the entries that can change the index document of a file with ``text``
+        (a file of ``council``: the vocabulary that council's papers are named by).
 
         An entry counts when one of its names occurs in the front matter (ignoring case and
         spacing), with the entries of its members; ``""`` when none does. Part of each
