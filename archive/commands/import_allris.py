@@ -18,7 +18,11 @@ from archive.importers.corpus_writer import Outcome
 @council_options
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
 def allris(
-    files: tuple[Path, ...], corpus: Path, council: str | None, council_name: str | None, force: bool
+    files: tuple[Path, ...],
+    corpus: Path,
+    council: str | None,
+    council_name: str | None,
+    force: bool,
 ) -> None:
     """Import ALLRIS "Auszug" pages saved as text (one agenda item each).
 

@@ -16,9 +16,9 @@ left as the archivist wrote it).
 Edits are detected with ``<corpus>/.import-state.json``: path relative to the corpus
 (so it includes the council folder) → sha256 of the bytes an importer last wrote there.
 A file whose bytes differ from that record — or that has no record and differs from
-what the importer would write — counts as edited. Records made since the state file was last written are appended to
-``<corpus>/.import-state.log`` as they happen, so a killed import loses none; the next
-run folds them in.
+what the importer would write — counts as edited. Records made since the state file
+was last written are appended to ``<corpus>/.import-state.log`` as they happen, so a
+killed import loses none; the next run folds them in.
 
 >>> report = ImportReport()
 >>> report.add(Outcome.CREATED, council="hamburg-altona")
