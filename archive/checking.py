@@ -175,6 +175,8 @@ def _per_council(
     for kind, problems in (("problems", report.errors), ("warnings", report.warnings)):
         for problem in problems:
             path = Path(problem.path)
+            if path.parent == layout.corpus and path.name.startswith("_"):
+                continue  # the archive's own file, no council's
             council = council_of.get(path) or _council_of(path, layout)
             counts.setdefault(council, Counter())[kind] += 1
     return counts

@@ -235,23 +235,23 @@ def _broken_related(
     to ``_missing_parent``: importers link it from the number, imported or not, and only
     an amendment needs it.
     """
-    unknown, missing = [], []
+    found: list[tuple[str, list[tuple[tuple, str]]]] = []  # in the order of the list
     by_number = parent_reference(motion.reference)
     for i, entry in enumerate(motion.related):
         council, reference = council_reference(entry, motion.council)
+        where = ("related", i)
         if council == motion.council and reference == by_number:
             continue
         if councils is not None and council not in councils:
             message = (
                 f"related: {entry!r} names the council {council!r}, which is not in the archive"
             )
-            unknown.append((("related", i), message))
+            found.append((UNKNOWN_COUNCIL, [(where, message)]))
         elif (council, reference) not in known:
             whose = "" if council == motion.council else f" of the council {council!r}"
-            missing.append(
-                (("related", i), f"related: no paper {reference!r}{whose} in the corpus")
-            )
-    return [(UNKNOWN_COUNCIL, unknown), (MISSING_RELATED, missing)]
+            message = f"related: no paper {reference!r}{whose} in the corpus"
+            found.append((MISSING_RELATED, [(where, message)]))
+    return found
 
 
 def _no_result(motion: Motion, today: str) -> list[tuple[tuple, str]]:
