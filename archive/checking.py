@@ -118,7 +118,7 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     files, refused = motion_files(paths, corpus)
     report.files = len(files)
     layout = council_layout(corpus) if corpus is not None and corpus.is_dir() else None
-    council_of = {path: _council_of(path, layout) for path in files}
+    council_of = {path: layout.council_at(path) if layout else "" for path in files}
     owners: dict[tuple[str, str], list[Path]] = {}
     readable = []
     for path in files:
@@ -154,18 +154,6 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     return report
 
 
-def _council_of(path: Path, layout: CouncilLayout | None) -> str:
-    """The council of a file to check: by its folder in the corpus, else the default."""
-    if layout is None:
-        return ""
-    for corpus, file in ((layout.corpus, path), (layout.corpus.resolve(), path.resolve())):
-        try:
-            return layout.council_of(file.relative_to(corpus).as_posix())
-        except ValueError:
-            continue
-    return layout.default
-
-
 def _per_council(
     report: CheckReport, files: list[Path], council_of: dict[Path, str], layout: CouncilLayout
 ) -> dict[str, Counter[str]]:
@@ -177,7 +165,7 @@ def _per_council(
             path = Path(problem.path)
             if path.parent == layout.corpus and path.name.startswith("_"):
                 continue  # the archive's own file, no council's
-            council = council_of.get(path) or _council_of(path, layout)
+            council = council_of.get(path) or layout.council_at(path)
             counts.setdefault(council, Counter())[kind] += 1
     return counts
 

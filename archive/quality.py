@@ -169,7 +169,7 @@ def check_quality(
         return quality_warnings(pairs, vocabulary)
     references = CorpusReferences(layout, ((m.council, m.reference) for _, m in pairs))
     return quality_warnings(
-        pairs, vocabulary, known_references=references, councils=layout.councils
+        pairs, vocabulary, known_references=references, councils=set(layout.keys)
     )
 
 

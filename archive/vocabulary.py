@@ -6,9 +6,9 @@ vocabulary change needs only a reindex.
 
 That file is archive-wide. A council whose names differ keeps its own entries in
 ``corpus/<key>/_vocabulary.yml``: they hold for that council's papers only, added to the
-archive-wide ones, and win for every spelling they list (an entry of the same canonical
-name replaces the archive-wide one). ``apply`` and ``fingerprint`` use the vocabulary of
-the paper's council (``for_council``).
+archive-wide ones, and win for every spelling they list (an entry of a canonical name the
+archive-wide file has too adds its variants to that entry). ``apply`` and
+``fingerprint`` use the vocabulary of the paper's council (``for_council``).
 
 >>> vocab = Vocabulary.from_text('''
 ... sponsors:
@@ -179,17 +179,20 @@ class Vocabulary:
 
     def merged(self, own: Vocabulary) -> Vocabulary:
         """This vocabulary with a council's ``own`` entries, which win for every name they
-        list: an archive-wide entry of the same canonical name is replaced, and the
-        archive-wide variants ``own`` lists are dropped from their entries."""
+        list: an entry of a canonical name both have gets ``own``'s variants added (and its
+        members, if it lists any), and archive-wide variants ``own`` gives another name are
+        dropped from their entries."""
         entries: dict[str, dict[str, Entry]] = {}
         for kind in KINDS:
             mine = own.entries[kind]
             claimed = {lookup_key(n) for e in mine.values() for n in (e.canonical, *e.variants)}
-            entries[kind] = dict(mine)
+            entries[kind] = dict(mine)  # first, so their spellings win
             for canonical, entry in self.entries[kind].items():
-                if canonical in mine:
-                    continue
                 variants = [v for v in entry.variants if lookup_key(v) not in claimed]
+                if canonical in mine:
+                    ours = mine[canonical]
+                    variants = [*ours.variants, *variants]
+                    entry = replace(ours, members=ours.members or entry.members)
                 entries[kind][canonical] = replace(entry, variants=variants)
         return Vocabulary(entries, own.digest)
 

@@ -268,3 +268,13 @@ def test_a_broken_council_vocabulary_names_its_file_and_line(tmp_path: Path) -> 
     vocab, errors = Vocabulary.load_checked(corpus)
     assert [str(e) for e in errors] == [str(caught.value)]
     assert vocab.canonical("sponsors", "CDU-Fraktion") == "CDU"  # the good files still count
+
+
+def test_a_council_entry_of_an_archive_wide_name_adds_its_spellings(tmp_path: Path) -> None:
+    corpus = councils(tmp_path, altona="sponsors:\n  CDU: [CDU Altona]\n  SPD: [CDU-Fraktion]\n")
+    vocab = Vocabulary.load(corpus)
+    altona, nord = vocab.for_council("hamburg-altona"), vocab.for_council("hamburg-nord")
+    assert altona.canonical("sponsors", "CDU Altona") == "CDU"
+    assert nord.canonical("sponsors", "CDU Altona") == "CDU Altona"
+    assert altona.canonical("sponsors", "CDU-Fraktion") == "SPD"  # the council's own wins
+    assert nord.canonical("sponsors", "CDU-Fraktion") == "CDU"
