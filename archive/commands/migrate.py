@@ -11,9 +11,15 @@ from archive.migration import apply_migration, conflict_line, plan_migration, pl
 
 
 @click.command("migrate")
-@click.option("--council", "key", required=True, help="Key of the council to move into.")
 @click.option(
-    "--council-name", "name", default="", help="Its name, for a new _council.yml (default: KEY)."
+    "--council", "key", required=True, metavar="KEY", help="Key of the council to move into."
+)
+@click.option(
+    "--council-name",
+    "name",
+    default="",
+    metavar="NAME",
+    help="Its name, for a new _council.yml (default: KEY).",
 )
 @click.option("--apply", "apply", is_flag=True, help="Move the files (without it: a dry run).")
 @corpus_option
