@@ -1,10 +1,13 @@
 """Checking corpus files: every problem as ``path:line: message``, errors apart from warnings.
 
 ``check_corpus`` reads each file with the corpus reader (YAML, required keys, dates,
-types, results, vote counts — see ``archive.validation``) and adds the checks that
-need more than one file, such as a reference used twice; links the corpus walk did not
-follow (``archive.corpus_walk``) are warnings. Errors make ``ratsarchiv check`` fail;
-warnings are advice and never do.
+types, results, vote counts — see ``archive.validation``) as a paper of its council
+(``archive.councils``) and adds the checks that need more than one file, such as a
+reference used twice in one council (two councils may each have a paper ``22-2368``);
+the archive's own files — ``_archive.yml``, each ``_council.yml`` and ``_vocabulary.yml``
+(``archive.layout_check``) — are checked too, those that govern the files checked. Links
+the corpus walk did not follow (``archive.corpus_walk``) are warnings. Errors make
+``ratsarchiv check`` fail; warnings are advice and never do.
 
 >>> report = CheckReport(files=3)
 >>> report.summary()
@@ -14,15 +17,19 @@ warnings are advice and never do.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.corpus import iter_motion_files, read_motion, reference_of
+from archive.corpus import iter_council_files, read_motion, reference_of
 from archive.corpus_walk import walk_corpus, within_corpus
-from archive.errors import ConfigError, CorpusError, CorpusErrors
+from archive.councils import CouncilLayout, council_layout
+from archive.errors import ConfigError, CorpusError, CorpusErrors, CorpusWarning
+from archive.layout_check import check_layout, governing_files
 from archive.motion import slug_for
 from archive.quality import check_quality
+from archive.vocabulary import Vocabulary
 
 _REFERENCE_KEY = re.compile(rb"^reference\s*:", re.MULTILINE)
 
@@ -34,6 +41,9 @@ class CheckReport:
     errors: list[CorpusError] = field(default_factory=list)
     warnings: list[CorpusError] = field(default_factory=list)
     files: int = 0
+    councils: dict[str, Counter[str]] = field(default_factory=dict)
+    """Per council key: its ``files``, ``problems`` and ``warnings`` (when checked with a
+    corpus); ``council_lines`` shows them when there are several."""
 
     @property
     def ok(self) -> bool:
@@ -47,6 +57,23 @@ class CheckReport:
         if self.warnings:
             text += f", {len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}"
         return text
+
+    def council_lines(self) -> list[str]:
+        """``"  hamburg-altona: 4 files, 1 problem, 2 warnings"`` per council, when the files
+        checked belong to several councils (none otherwise)."""
+        if len(self.councils) < 2:
+            return []
+        lines = []
+        for key, counts in sorted(self.councils.items()):
+            parts = [_count(counts["files"], "file"), _count(counts["problems"], "problem")]
+            if counts["warnings"]:
+                parts.append(_count(counts["warnings"], "warning"))
+            lines.append(f"  {key}: {', '.join(parts)}")
+        return lines
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def motion_files(
@@ -82,36 +109,65 @@ def _reference_line(path: Path) -> int | None:
 def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckReport:
     """Check the motion files under ``paths``.
 
-    With ``corpus``, a checked file's reference is also compared with every other
-    file of that corpus, so checking one file finds its duplicate elsewhere.
+    With ``corpus``, each file is a paper of its council there (a file outside the corpus
+    one of the default council), and its reference is also compared with every other file
+    of that council, so checking one file finds its duplicate elsewhere.
     """
     report = CheckReport()
+    paths = list(paths)
     files, refused = motion_files(paths, corpus)
     report.files = len(files)
-    owners: dict[str, list[Path]] = {}
+    layout = council_layout(corpus) if corpus is not None and corpus.is_dir() else None
+    council_of = {path: layout.council_at(path) if layout else "" for path in files}
+    owners: dict[tuple[str, str], list[Path]] = {}
     readable = []
     for path in files:
         try:
-            motion = read_motion(path)
+            motion = read_motion(path, council_of[path])
         except CorpusErrors as exc:
             report.errors.extend(sorted(exc.errors, key=lambda e: e.line or 1))
             continue
-        owners.setdefault(motion.reference, []).append(path)
+        owners.setdefault((motion.council, motion.reference), []).append(path)
         readable.append((path, motion))
     checked = {p.resolve() for p in files}
-    if corpus is not None and corpus.is_dir():
-        for path in iter_motion_files(corpus):
+    vocabulary = Vocabulary()
+    if layout is not None:
+        for path, council in iter_council_files(layout.corpus, layout):
             if path.resolve() not in checked:
-                reference = reference_of(path)
-                if reference in owners:
-                    owners[reference].append(path)
-    for reference, group in owners.items():
+                identity = (council, reference_of(path))
+                if identity in owners:
+                    owners[identity].append(path)
+        governing = governing_files(layout, paths, set(council_of.values()))
+        vocabulary, vocabulary_errors = Vocabulary.load_checked(layout.corpus)
+        found = [*check_layout(layout), *vocabulary_errors]
+        found = [p for p in found if Path(p.path) in governing]
+        report.errors += [p for p in found if not isinstance(p, CorpusWarning)]
+        report.warnings += [p for p in found if isinstance(p, CorpusWarning)]
+        if any(p in vocabulary_errors for p in found):
+            readable = []  # a broken vocabulary: its warnings would be wrong
+    for (_, reference), group in owners.items():
         report.errors.extend(_duplicates(reference, group, checked))
-    # Vocabulary errors and quality warnings (archive.quality, docs/curation.md).
-    errors, warnings = check_quality(readable, corpus)
-    report.errors.extend(errors)
-    report.warnings.extend([*refused, *warnings])
+    # Quality warnings (archive.quality, docs/curation.md).
+    report.warnings.extend([*refused, *check_quality(readable, vocabulary, layout)])
+    if layout is not None:
+        report.councils = _per_council(report, files, council_of, layout)
     return report
+
+
+def _per_council(
+    report: CheckReport, files: list[Path], council_of: dict[Path, str], layout: CouncilLayout
+) -> dict[str, Counter[str]]:
+    counts: dict[str, Counter[str]] = {}
+    for path in files:
+        counts.setdefault(council_of[path], Counter())["files"] += 1
+    for kind, problems in (("problems", report.errors), ("warnings", report.warnings)):
+        for problem in problems:
+            path = Path(problem.path)
+            if path.parent == layout.corpus and path.name.startswith("_"):
+                continue  # the archive's own file, no council's
+            council = council_of.get(path) or layout.council_at(path)
+            counts.setdefault(council, Counter())[kind] += 1
+    return counts
 
 
 def _duplicates(reference: str, group: list[Path], checked: set[Path]) -> list[CorpusError]:

@@ -221,6 +221,27 @@ class CouncilLayout:
         first, sep, _ = relpath.partition("/")
         return first if sep and first in self.folders else self.default
 
+    @property
+    def keys(self) -> list[str]:
+        """The archive's councils: every council folder, and the default council when files
+        live outside them (the layout before councils) or there is no folder at all."""
+        keys = set(self.folders)
+        if self.legacy or not keys:
+            keys.add(self.default)
+        return sorted(keys)
+
+    def council_at(self, path: Path) -> str:
+        """The council of a file given by its path (the default for one outside the corpus)."""
+        for corpus, file in (
+            (self.corpus, Path(path)),
+            (self.corpus.resolve(), Path(path).resolve()),
+        ):
+            try:
+                return self.council_of(file.relative_to(corpus).as_posix())
+            except ValueError:
+                continue
+        return self.default
+
     def folder(self, key: str) -> Path:
         """The folder a council's files live in (the root for the default of a legacy corpus)."""
         if key == self.default and key not in self.folders and self.legacy:

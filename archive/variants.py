@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import frontmatter
-from archive.corpus import iter_motion_files, read_motion
+from archive.corpus import iter_council_files, read_motion
 from archive.errors import CorpusErrors
 from archive.facet_names import CURATED, FACETS_BY_NAME, RESULT, SPONSOR
 from archive.motion import Motion
@@ -181,6 +181,8 @@ class JointSuggestion:
 
 @dataclass
 class FacetReport:
+    """One facet's values (of one council's papers when ``council`` is set)."""
+
     facet: str
     kind: str
     files: int
@@ -189,6 +191,7 @@ class FacetReport:
     groups: list[VariantGroup]
     joint: list[JointSuggestion]
     snippet: str
+    council: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -202,13 +205,14 @@ def facet_values(motion: Motion, facet: str) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in named.written(motion) if v and v.strip()))
 
 
-def read_corpus(corpus: Path) -> Iterator[tuple[Path, Motion | None]]:
-    """Every motion file with its motion, or ``None`` where the file does not validate."""
-    for path in iter_motion_files(corpus):
+def read_corpus(corpus: Path) -> Iterator[tuple[Path, str, Motion | None]]:
+    """Every motion file with its council's key and its motion, or ``None`` where the file
+    does not validate."""
+    for path, council in iter_council_files(corpus):
         try:
-            yield path, read_motion(path)
+            yield path, council, read_motion(path, council)
         except CorpusErrors:
-            yield path, None
+            yield path, council, None
 
 
 def facet_report(

@@ -4,6 +4,12 @@ Archivists keep them in ``corpus/_vocabulary.yml`` (see ``docs/curation.md``); t
 corpus files keep the source's wording, the index stores the canonical names, so a
 vocabulary change needs only a reindex.
 
+That file is archive-wide. A council whose names differ keeps its own entries in
+``corpus/<key>/_vocabulary.yml``: they hold for that council's papers only, added to the
+archive-wide ones, and win for every spelling they list (an entry of a canonical name the
+archive-wide file has too adds its variants to that entry). ``apply`` and
+``fingerprint`` use the vocabulary of the paper's council (``for_council``).
+
 >>> vocab = Vocabulary.from_text('''
 ... sponsors:
 ...   Grüne: [BÜNDNIS 90 / DIE GRÜNEN, BÜ90/DIE GRÜNEN]
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import frontmatter
+from archive.councils import council_layout
 from archive.errors import CorpusError
 from archive.facet_names import CURATED
 from archive.motion import MOTION_TYPES, Motion
@@ -94,7 +101,10 @@ class Vocabulary:
         self.entries: dict[str, dict[str, Entry]] = {k: {} for k in KINDS}
         self.entries.update(entries or {})
         self.digest = digest
-        """SHA-256 of the file, ``""`` without one: part of each indexed document's hash."""
+        """SHA-256 of the file (of every vocabulary file, when councils have their own),
+        ``""`` without one: part of each indexed document's hash."""
+        self.councils: dict[str, Vocabulary] = {}
+        """The vocabulary of each council with its own file: archive-wide plus its entries."""
         self._lookup: dict[str, dict[str, str]] = {k: {} for k in KINDS}
         for kind, by_name in self.entries.items():
             lookup = self._lookup[kind]
@@ -118,8 +128,40 @@ class Vocabulary:
 
     @classmethod
     def load(cls, corpus: Path) -> Vocabulary:
-        """Read ``<corpus>/_vocabulary.yml``; an empty vocabulary when there is none."""
-        path = corpus / FILE_NAME
+        """Read ``<corpus>/_vocabulary.yml`` and each council's ``<corpus>/<key>/_vocabulary.yml``
+        (an empty vocabulary when there is none); raises the first file's ``CorpusError``."""
+        vocab, errors = cls.load_checked(corpus)
+        if errors:
+            raise errors[0]
+        return vocab
+
+    @classmethod
+    def load_checked(cls, corpus: Path) -> tuple[Vocabulary, list[CorpusError]]:
+        """Like ``load``, but every broken file's error is returned and the file left out."""
+        errors: list[CorpusError] = []
+        try:
+            vocab = cls.read_file(corpus / FILE_NAME)
+        except CorpusError as exc:
+            vocab = cls()
+            errors.append(exc)
+        digests = [vocab.digest]
+        for key in sorted(council_layout(corpus).folders):
+            path = corpus / key / FILE_NAME
+            try:
+                own = cls.read_file(path)
+            except CorpusError as exc:
+                errors.append(exc)
+                continue
+            if own.digest:
+                vocab.councils[key] = vocab.merged(own)
+                digests.append(f"{key}:{own.digest}")
+        if len(digests) > 1:
+            vocab.digest = hashlib.sha256("\n".join(digests).encode("utf-8")).hexdigest()
+        return vocab, errors
+
+    @classmethod
+    def read_file(cls, path: Path) -> Vocabulary:
+        """One vocabulary file; an empty vocabulary when it does not exist."""
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
@@ -135,6 +177,30 @@ class Vocabulary:
         vocab.digest = hashlib.sha256(raw).hexdigest()
         return vocab
 
+    def merged(self, own: Vocabulary) -> Vocabulary:
+        """This vocabulary with a council's ``own`` entries, which win for every name they
+        list: an entry of a canonical name both have gets ``own``'s variants added (and its
+        members, if it lists any), and archive-wide variants ``own`` gives another name are
+        dropped from their entries."""
+        entries: dict[str, dict[str, Entry]] = {}
+        for kind in KINDS:
+            mine = own.entries[kind]
+            claimed = {lookup_key(n) for e in mine.values() for n in (e.canonical, *e.variants)}
+            entries[kind] = dict(mine)  # first, so their spellings win
+            for canonical, entry in self.entries[kind].items():
+                variants = [v for v in entry.variants if lookup_key(v) not in claimed]
+                if canonical in mine:
+                    ours = mine[canonical]
+                    variants = [*ours.variants, *variants]
+                    entry = replace(ours, members=ours.members or entry.members)
+                entries[kind][canonical] = replace(entry, variants=variants)
+        return Vocabulary(entries, own.digest)
+
+    def for_council(self, council: str) -> Vocabulary:
+        """The vocabulary ``council``'s papers are named by (the archive-wide one unless the
+        council has its own file)."""
+        return self.councils.get(council, self)
+
     @classmethod
     def from_text(cls, text: str, path: Path | str) -> Vocabulary:
         """Parse a vocabulary's YAML; raises ``CorpusError`` (path:line) on the first problem."""
@@ -149,7 +215,7 @@ class Vocabulary:
         return vocab
 
     def __bool__(self) -> bool:
-        return any(self.entries.values())
+        return any(self.entries.values()) or any(self.councils.values())
 
     def has(self, kind: str) -> bool:
         """Whether the file has entries for ``kind`` (only then are other values "outside" it)."""
@@ -192,9 +258,12 @@ class Vocabulary:
         """The motion as the index sees it: canonical names, sponsors with their members.
 
         Results the vocabulary maps are replaced by their class (which ``normalise_result``
-        returns unchanged). The motion itself is not changed.
+        returns unchanged). Names are those of the motion's council (``for_council``).
+        The motion itself is not changed.
         """
-        if not self:
+        if motion.council in self.councils:
+            return self.councils[motion.council].apply(motion)
+        if not any(self.entries.values()):
             return motion
         date = motion.date
 
@@ -226,7 +295,9 @@ class Vocabulary:
         spacing), with the entries of its members; ``""`` when none does. Part of each
         document's content hash, so a vocabulary change reindexes only the files it affects.
         """
-        if not self:
+        if council in self.councils:
+            return self.councils[council].fingerprint(text)
+        if not any(self.entries.values()):
             return ""
         end = text.find("\n---", 3)
         head = " ".join(unicodedata.normalize("NFC", text[: end if end > 0 else None]).split())

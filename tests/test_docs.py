@@ -22,6 +22,7 @@ COMMANDS = [
     "show",
     "edit",
     "facets",
+    "migrate",
 ]
 
 

@@ -198,3 +198,83 @@ def test_fingerprint_changes_only_for_files_an_edit_affects(tmp_path: Path) -> N
 def test_a_name_yaml_may_escape_counts_for_every_file() -> None:
     vocab = Vocabulary.from_text('sponsors:\n  "Wir für\'s Dorf": [WfD]\n', "v.yml")
     assert vocab.fingerprint("---\ntitle: x\n---\n") != ""
+
+
+# -- per-council vocabularies: <corpus>/<key>/_vocabulary.yml -----------------------------
+
+ARCHIVE_WIDE = "committees:\n  Hauptausschuss: [HA]\nsponsors:\n  CDU: [CDU-Fraktion]\n"
+ALTONA = "committees:\n  Hauptausschuss Altona: [Hauptausschuss, HA]\n"
+
+
+def councils(tmp_path: Path, altona: str = ALTONA) -> Path:
+    """Two councils, one with its own vocabulary."""
+    corpus = tmp_path / "corpus"
+    for key in ("hamburg-altona", "hamburg-nord"):
+        (corpus / key).mkdir(parents=True)
+        (corpus / key / "_council.yml").write_text(f"name: {key}\n", encoding="utf-8")
+    (corpus / FILE_NAME).write_text(ARCHIVE_WIDE, encoding="utf-8")
+    (corpus / "hamburg-altona" / FILE_NAME).write_text(altona, encoding="utf-8")
+    return corpus
+
+
+def committee_of(vocab: Vocabulary, council: str, written: str) -> str:
+    from archive.motion import Consultation, Motion
+
+    motion = Motion(reference="1", title="t", council=council)
+    motion.consultations = [Consultation(committee=written), Consultation(committee="Bauausschuss")]
+    motion.sponsors = ["CDU-Fraktion"]
+    applied = vocab.apply(motion)
+    assert applied.sponsors == ["CDU"]  # the archive-wide entries hold for every council
+    assert applied.consultations[1].committee == "Bauausschuss"
+    return applied.consultations[0].committee
+
+
+def test_a_councils_own_entries_hold_for_its_papers_only(tmp_path: Path) -> None:
+    vocab = Vocabulary.load(councils(tmp_path))
+    assert committee_of(vocab, "hamburg-altona", "HA") == "Hauptausschuss Altona"
+    assert committee_of(vocab, "hamburg-altona", "Hauptausschuss") == "Hauptausschuss Altona"
+    assert committee_of(vocab, "hamburg-nord", "HA") == "Hauptausschuss"
+    assert committee_of(vocab, "hamburg-nord", "Hauptausschuss") == "Hauptausschuss"
+    assert vocab.canonical("committees", "HA") == "Hauptausschuss"  # archive-wide
+
+
+def test_the_fingerprint_is_the_councils(tmp_path: Path) -> None:
+    vocab = Vocabulary.load(councils(tmp_path))
+    text = "---\nconsultations:\n- committee: HA\n---\n"
+    altona, nord = (
+        vocab.fingerprint(text, "hamburg-altona"),
+        vocab.fingerprint(text, "hamburg-nord"),
+    )
+    assert altona and nord and altona != nord
+    assert vocab.fingerprint(text, "hamburg-nord") == vocab.fingerprint(text)
+
+
+def test_the_digest_changes_with_any_vocabulary_file(tmp_path: Path) -> None:
+    corpus = councils(tmp_path)
+    first = Vocabulary.load(corpus).digest
+    (corpus / "hamburg-nord" / FILE_NAME).write_text("sponsors:\n  SPD: [SPD-Fraktion]\n", "utf-8")
+    second = Vocabulary.load(corpus).digest
+    (corpus / "hamburg-altona" / FILE_NAME).write_text(ALTONA + "  Bauausschuss: [BA]\n", "utf-8")
+    third = Vocabulary.load(corpus).digest
+    assert len({first, second, third}) == 3
+
+
+def test_a_broken_council_vocabulary_names_its_file_and_line(tmp_path: Path) -> None:
+    corpus = councils(tmp_path, altona="committees:\n  Hauptausschuss: [HA]\n  Haupt: [HA]\n")
+    path = corpus / "hamburg-altona" / FILE_NAME
+    with pytest.raises(CorpusError) as caught:
+        Vocabulary.load(corpus)
+    assert str(caught.value).startswith(f"{path}:3: 'HA' (variant of 'Haupt')")
+    vocab, errors = Vocabulary.load_checked(corpus)
+    assert [str(e) for e in errors] == [str(caught.value)]
+    assert vocab.canonical("sponsors", "CDU-Fraktion") == "CDU"  # the good files still count
+
+
+def test_a_council_entry_of_an_archive_wide_name_adds_its_spellings(tmp_path: Path) -> None:
+    corpus = councils(tmp_path, altona="sponsors:\n  CDU: [CDU Altona]\n  SPD: [CDU-Fraktion]\n")
+    vocab = Vocabulary.load(corpus)
+    altona, nord = vocab.for_council("hamburg-altona"), vocab.for_council("hamburg-nord")
+    assert altona.canonical("sponsors", "CDU Altona") == "CDU"
+    assert nord.canonical("sponsors", "CDU Altona") == "CDU Altona"
+    assert altona.canonical("sponsors", "CDU-Fraktion") == "SPD"  # the council's own wins
+    assert nord.canonical("sponsors", "CDU-Fraktion") == "CDU"

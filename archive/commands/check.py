@@ -19,8 +19,10 @@ def check(paths: tuple[Path, ...], corpus: Path, strict: bool = False) -> None:
     """Validate corpus files (default: the whole corpus).
 
     Prints every problem as path:line: message and exits 1 if there is any.
-    Warnings (values outside the vocabulary, missing results, ...) do not fail
-    the check unless --strict is given.
+    Checks the archive's _archive.yml, _council.yml and _vocabulary.yml files
+    too, and counts per council when the files belong to several. Warnings
+    (values outside the vocabulary, missing results, related papers not in the
+    archive, ...) do not fail the check unless --strict is given.
     """
     report = check_corpus(list(paths) or [corpus], corpus=corpus)
     for error in report.errors:
@@ -28,6 +30,8 @@ def check(paths: tuple[Path, ...], corpus: Path, strict: bool = False) -> None:
     for warning in report.warnings:
         click.echo(f"{warning} (warning)")
     click.echo(report.summary())
+    for line in report.council_lines():  # when the files belong to several councils
+        click.echo(line)
     if report.warnings:  # by kind, so one common warning does not hide the rare ones
         click.echo(f"warnings: {quality.summary(report.warnings)}")
     if report.errors or (strict and report.warnings):

@@ -12,33 +12,22 @@ import click
 
 from archive.checking import check_corpus
 from archive.cli import corpus_option
-from archive.corpus import iter_motion_files, read_motion, reference_of
-from archive.corpus_walk import files_named
+from archive.corpus import read_motion
+from archive.councils import Council, council_layout
 from archive.errors import ConfigError, NotFoundError
 from archive.facet_names import RESULT
-from archive.motion import Motion, slug_for
+from archive.lookup import find_motion
+from archive.motion import Motion
 from archive.variants import FACETS, FacetReport, facet_report, read_corpus
 from archive.vocabulary import FILE_NAME, Vocabulary
 
-
-def find_motion(corpus: Path, reference: str) -> Path:
-    """The file of ``reference`` (or of a slug, or a file path given as such)."""
-    given = Path(reference)
-    if given.suffix == ".md" and given.is_file():
-        return given
-    wanted = " ".join(reference.split()).casefold()
-    slug = slug_for(reference)
-    if not corpus.is_dir():
-        raise ConfigError(f"corpus directory {corpus} does not exist")
-    for path in files_named(corpus, f"{slug}.md"):
-        found = reference_of(path)
-        if found is not None and (found.casefold() == wanted or path.stem == reference):
-            return path
-    for path in iter_motion_files(corpus):
-        found = reference_of(path)
-        if found is not None and " ".join(found.split()).casefold() == wanted:
-            return path
-    raise NotFoundError(f"no motion {reference!r} in {corpus}")
+council_option = click.option(
+    "--council",
+    "council",
+    default="",
+    metavar="KEY",
+    help="The paper's council, where several have its reference (or write KEY:REFERENCE).",
+)
 
 
 def _votes(votes: dict[str, int | None]) -> str:
@@ -51,8 +40,8 @@ def _votes(votes: dict[str, int | None]) -> str:
     return f"({shown})"
 
 
-def summary(motion: Motion, vocabulary: Vocabulary) -> list[str]:
-    """The readable lines ``ratsarchiv show`` prints."""
+def summary(motion: Motion, vocabulary: Vocabulary, council: Council | None = None) -> list[str]:
+    """The readable lines ``ratsarchiv show`` prints (with ``council``: whose paper it is)."""
 
     def named(kind: str, value: str) -> str:
         canonical = vocabulary.canonical(kind, value)
@@ -60,6 +49,7 @@ def summary(motion: Motion, vocabulary: Vocabulary) -> list[str]:
 
     lines = [f"{motion.reference}  {motion.title}"]
     fields = (
+        ("Council", council and f"{council.name} ({council.key})"),
         ("Type", motion.type),
         ("Date", motion.date),
         ("Sponsors", "; ".join(named("sponsors", s) for s in motion.sponsors)),
@@ -100,30 +90,35 @@ def summary(motion: Motion, vocabulary: Vocabulary) -> list[str]:
 @click.command("show")
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True, help="Print the motion as JSON.")
+@council_option
 @corpus_option
-def show(reference: str, as_json: bool, corpus: Path) -> None:
-    """Print the file and a readable summary of motion REFERENCE (e.g. VO/2024/12903-01)."""
-    path = find_motion(corpus, reference)
-    motion = read_motion(path)
+def show(reference: str, as_json: bool, corpus: Path, council: str = "") -> None:
+    """Print the file and a readable summary of motion REFERENCE (e.g. VO/2024/12903-01,
+    or hamburg-altona:22-2368 for a paper of council hamburg-altona)."""
+    path, key = find_motion(corpus, reference, council)
+    motion = read_motion(path, key)
     if as_json:
         click.echo(
             json.dumps({"path": str(path), **motion.to_dict()}, ensure_ascii=False, indent=2)
         )
         return
     click.echo(str(path))
-    for line in summary(motion, Vocabulary.load(corpus)):
+    layout = council_layout(corpus)
+    whose = layout.council(key) if len(layout.keys) > 1 else None
+    for line in summary(motion, Vocabulary.load(corpus).for_council(key), whose):
         click.echo(line)
 
 
 @click.command("edit")
 @click.argument("reference")
+@council_option
 @corpus_option
-def edit(reference: str, corpus: Path) -> None:
-    """Open motion REFERENCE in $EDITOR (default vi), then check it.
+def edit(reference: str, corpus: Path, council: str = "") -> None:
+    """Open motion REFERENCE (or KEY:REFERENCE) in $EDITOR (default vi), then check it.
 
     Prints every problem as path:line: message; exits 1 if the file has errors.
     """
-    path = find_motion(corpus, reference)
+    path, _ = find_motion(corpus, reference, council)
     before = path.read_bytes()
     command = [*shlex.split(os.environ.get("EDITOR") or "vi"), str(path)]
     try:
@@ -149,34 +144,62 @@ def edit(reference: str, corpus: Path) -> None:
 @click.command("facets")
 @click.argument("name", required=False, type=click.Choice(FACETS))
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (for scripts).")
+@click.option("--council", "council", default="", metavar="KEY", help="Only council KEY's papers.")
 @corpus_option
-def facets(name: str | None, as_json: bool, corpus: Path) -> None:
+def facets(name: str | None, as_json: bool, corpus: Path, council: str = "") -> None:
     """List every value of facet NAME (default: all) with its count and probable variants.
 
     Reads the corpus files (no index needed), says which values the vocabulary
-    (corpus/_vocabulary.yml) maps already and suggests YAML to paste into it.
+    (corpus/_vocabulary.yml, and a council's own KEY/_vocabulary.yml) maps
+    already and suggests YAML to paste into it. When the papers belong to
+    several councils, each council's values are listed apart (--council KEY
+    for one), and the suggestions go to that council's vocabulary.
     """
+    layout = council_layout(corpus)
+    if council and council not in layout.keys:
+        known = ", ".join(layout.keys)
+        raise NotFoundError(f"no council {council!r} in {corpus} (councils: {known})")
     vocabulary = Vocabulary.load(corpus)
-    motions = [m for _, m in read_corpus(corpus)]
+    by_council: dict[str, list[Motion | None]] = {council: []} if council else {}
+    for _, key, motion in read_corpus(corpus):
+        if not council or key == council:
+            by_council.setdefault(key, []).append(motion)
+    per_council = bool(council) or len(by_council) > 1
+    keys = sorted(by_council) if per_council else [""]
     names = [name] if name else list(FACETS)
-    reports = {n: facet_report(motions, n, vocabulary) for n in names}
+    reports: dict[str, dict[str, FacetReport]] = {}
+    for key in keys:
+        motions = by_council[key] if key else [m for ms in by_council.values() for m in ms]
+        named = vocabulary.for_council(key)
+        for facet in names:
+            report = facet_report(motions, facet, named)
+            report.council = key
+            reports.setdefault(facet, {})[key] = report
     if as_json:
-        data = {n: r.to_dict() for n, r in reports.items()}
+        data = {
+            n: {k: r.to_dict() for k, r in by_key.items()} if per_council else by_key[""].to_dict()
+            for n, by_key in reports.items()
+        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    for i, report in enumerate(reports.values()):
+    for i, report in enumerate(r for by_key in reports.values() for r in by_key.values()):
         if i:
             click.echo("")
-        for line in _report_lines(report, corpus / FILE_NAME):
+        target = corpus / report.council / FILE_NAME if report.council else corpus / FILE_NAME
+        if report.council and report.council not in layout.folders:
+            target = corpus / FILE_NAME  # the default council of a corpus from before councils
+        label = layout.council(report.council).label if report.council else ""
+        for line in _report_lines(report, target, label):
             click.echo(line)
 
 
-def _report_lines(report: FacetReport, vocabulary_path: Path) -> list[str]:
+def _report_lines(report: FacetReport, vocabulary_path: Path, label: str = "") -> list[str]:
     marks: dict[str, str] = {}
     for i, group in enumerate(report.groups, 1):
         marks.update({v: f"~{i}" for v in group.values})
     files = f"{report.files} file{'' if report.files == 1 else 's'}"
-    lines = [f"{report.facet}: {len(report.values)} values in {files}"]
+    whose = f" of {report.council} ({label})" if report.council else ""
+    lines = [f"{report.facet}{whose}: {len(report.values)} values in {files}"]
     if report.unreadable:
         lines.append(f"  ({report.unreadable} files left out: run 'ratsarchiv check')")
     width = max((len(str(v.count)) for v in report.values), default=1)
