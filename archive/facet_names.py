@@ -8,9 +8,9 @@ prefixes, the vocabulary's aliases (``archive.vocabulary.kind_of``) and
 ``ratsarchiv facets`` (``archive.variants``) all read them from here.
 
 >>> [facet.name for facet in FACETS]
-['committee', 'sponsor', 'result', 'type', 'year', 'lead', 'votes']
->>> COMMITTEE.prefix, COMMITTEE.kind, YEAR.kind
-('gremium', 'committees', '')
+['council', 'committee', 'sponsor', 'result', 'type', 'year', 'lead', 'votes']
+>>> COMMITTEE.prefix, COMMITTEE.kind, YEAR.kind, COUNCIL.prefix
+('gremium', 'committees', '', 'kommune')
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ class FacetName:
     written: Callable[[Motion], list[str]] | None = field(default=None, compare=False)
 
 
+COUNCIL = FacetName("council", "kommune")
+"""The council a paper belongs to (its key; ``archive.councils``)."""
 COMMITTEE = FacetName("committee", "gremium", "committees", lambda m: m.committees)
 SPONSOR = FacetName("sponsor", "fraktion", "sponsors", lambda m: m.sponsors)
 RESULT = FacetName("result", "ergebnis", "results", lambda m: [c.result for c in m.consultations])
@@ -40,7 +42,7 @@ YEAR = FacetName("year", "jahr")
 LEAD = FacetName("lead", "federführend", "offices", lambda m: [m.lead])
 VOTES = FacetName("votes", "stimmen")
 
-FACETS = (COMMITTEE, SPONSOR, RESULT, TYPE, YEAR, LEAD, VOTES)
+FACETS = (COUNCIL, COMMITTEE, SPONSOR, RESULT, TYPE, YEAR, LEAD, VOTES)
 """Every facet, in the order the site, the API and ``ratsarchiv search`` show them (the
 order of ``index/schema.py``'s ``FACETS``)."""
 CURATED = (SPONSOR, COMMITTEE, TYPE, RESULT, LEAD)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.filedb.filestore import FileStorage
 
+from archive.councils import CouncilLayout
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
 from index.documents import document, duplicate, parse, read
@@ -46,7 +47,7 @@ class Indexed:
     """One document a worker indexed (enough to settle duplicate references later)."""
 
     relpath: str
-    slug: str
+    uid: str  # <council>/<slug>: a reference is taken once per council
     reference: str
     duplicate_line: str  # the message if this file loses its reference to another
     digest: str
@@ -69,15 +70,18 @@ def index_part(
     paths: Iterable[Path],
     vocabulary: Vocabulary,
     tick: Callable[[], None],
+    layout: CouncilLayout,
 ) -> Part:
-    """Index ``paths`` into one new segment of the build (in a worker, or inline)."""
+    """Index ``paths`` (their councils from ``layout``) into one new segment of the build
+    (in a worker, or inline)."""
     part = Part()
     storage = FileStorage(str(build), supports_mmap=False)
     ix = storage.open_index(schema=build_schema(Lexicon.load(build / LEXICON_FILE)))
     writer = worker_writer(ix, BUILD_LIMIT_MB, codec())
     try:
         for path in paths:
-            file = read(corpus, path, part.skipped, vocabulary.fingerprint)
+            council = layout.council_of(path.relative_to(corpus).as_posix())
+            file = read(corpus, path, part.skipped, vocabulary.fingerprint, council)
             motion = parse(file, part.skipped) if file else None
             if file and motion and not motion.public:
                 part.private += 1
@@ -88,7 +92,7 @@ def index_part(
                 part.indexed.append(
                     Indexed(
                         file.relpath,
-                        motion.slug,
+                        motion.uid,
                         motion.reference,
                         message,
                         file.digest,
@@ -149,6 +153,7 @@ def _worker(
     corpus: Path,
     paths: list[Path],
     vocabulary: Vocabulary,
+    layout: CouncilLayout,
 ) -> None:
     def tick() -> None:
         with counter.get_lock():
@@ -159,7 +164,7 @@ def _worker(
     # few cycles it leaves go with it.
     gc.disable()
     try:
-        part = index_part(build, corpus, _claimed(paths, cursor), vocabulary, tick)
+        part = index_part(build, corpus, _claimed(paths, cursor), vocabulary, tick, layout)
         conn.send(("ok", part))
     except OSError as exc:
         conn.send(("oserror", (exc.errno, exc.strerror, exc.filename)))
@@ -176,6 +181,7 @@ def build_in_workers(
     procs: int,
     vocabulary: Vocabulary,
     progress: BuildProgress | None,
+    layout: CouncilLayout,
 ) -> list[Part]:
     global _in_worker
     context = multiprocessing.get_context("fork")
@@ -186,7 +192,7 @@ def build_in_workers(
         _in_worker = True
         for _ in range(procs):
             receive, send = context.Pipe(duplex=False)
-            args = (send, counter, cursor, build, corpus, paths, vocabulary)
+            args = (send, counter, cursor, build, corpus, paths, vocabulary, layout)
             process = context.Process(target=_worker, args=args, daemon=True)
             process.start()
             send.close()

@@ -51,6 +51,7 @@ def hit_data(motion: Motion) -> dict[str, Any]:
     return {
         "reference": motion.reference,
         "slug": motion.slug,
+        "council": motion.council,
         "title": motion.title,
         "type": motion.type,
         "date": motion.date,
@@ -70,6 +71,8 @@ def to_document(
 
     With a ``vocabulary``, facets and the sponsor search field hold canonical names
     (joint factions with their members); the stored motion keeps the source's wording.
+    The document's key is the motion's ``uid``; committees, factions and offices are
+    qualified by its council (``FacetSpec.indexed``).
     """
     named = vocabulary.apply(motion) if vocabulary is not None else motion
     exact, base = reference_variants(motion.reference)
@@ -82,6 +85,7 @@ def to_document(
         "sponsors": "\n".join(dict.fromkeys([*motion.sponsors, *named.sponsors])),
     }
     doc: dict[str, Any] = {
+        "uid": motion.uid,
         "slug": motion.slug,
         "path": path,
         "digest": digest.encode("ascii"),
@@ -101,7 +105,7 @@ def to_document(
             if text.snippet:
                 doc[text_column(text.name)] = value.encode("utf-8")
     for facet in FACETS:
-        values = [v for v in facet.values_of(named) if v]
+        values = facet.indexed(named)
         if values:
             doc[facet.field] = SEPARATOR.join(values)
     if not doc[REF_BASE]:
@@ -129,15 +133,21 @@ class File:
     path: Path
     text: str
     digest: str
+    council: str = ""
 
 
 def read(
-    corpus: Path, path: Path, skipped: list[str], salt: str | Callable[[str], str] = ""
+    corpus: Path,
+    path: Path,
+    skipped: list[str],
+    salt: str | Callable[[str, str], str] = "",
+    council: str = "",
 ) -> File | None:
-    """A corpus file and its content digest; ``None`` if unreadable (reported).
+    """A corpus file of ``council`` and its content digest; ``None`` if unreadable (reported).
 
-    ``salt`` (text, or a function of the file's text) joins the digest: the vocabulary's
-    ``fingerprint``, so a vocabulary change updates exactly the documents it affects.
+    The council and ``salt`` (text, or a function of the file's text and council) join
+    the digest: the vocabulary's ``fingerprint``, so a vocabulary change updates exactly
+    the documents it affects, and a file that changes council is indexed again.
     """
     try:
         text = read_text(path)
@@ -145,14 +155,16 @@ def read(
         skipped.append(str(exc))
         return None
     if callable(salt):
-        salt = salt(text)
-    digest = hashlib.blake2b((text + salt).encode("utf-8"), digest_size=16).hexdigest()
-    return File(path.relative_to(corpus).as_posix(), path, text, digest)
+        salt = salt(text, council)
+    keyed = f"{text}{salt}\x00{council}"
+    digest = hashlib.blake2b(keyed.encode("utf-8"), digest_size=16).hexdigest()
+    return File(path.relative_to(corpus).as_posix(), path, text, digest, council)
 
 
 def parse(file: File, skipped: list[str]) -> Motion | None:
+    """The motion of a file read by ``read`` (of its council); ``None`` if broken (reported)."""
     try:
-        return parse_motion(file.text, file.path)
+        return parse_motion(file.text, file.path, file.council)
     except CorpusErrors as exc:
         skipped.extend(str(e) for e in exc.errors)
     except CorpusError as exc:
@@ -176,6 +188,7 @@ def document(motion: Motion, file: File, vocabulary: Vocabulary) -> dict[str, An
 
 
 def duplicate(path: Path, text: str, reference: str, owner: str) -> str:
+    """The message for a file whose reference another file of its council holds."""
     key = _REFERENCE_KEY.search(text)
     line = text.count("\n", 0, key.start()) + 1 if key else 1
     return str(CorpusError(path, f"duplicate reference {reference!r} (also in {owner})", line))

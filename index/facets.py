@@ -8,6 +8,11 @@ flat arrays — ``docs`` (docnum) and ``codes`` (value number) — one pair per
 Disjunctive faceting: values of one facet OR, facets AND, and facet F's counts use
 every filter except F's own, so the other values of a filtered facet keep their counts.
 
+Names of one council (committees, factions, offices: ``FacetSpec.per_council``) are
+values qualified by their council (``karlsruhe:CDU``). A query prefix or a filter with
+the bare name (``fraktion:CDU``) means every council's value of that name; a qualified
+value means just that one.
+
 >>> order_values(FACETS_BY_NAME["year"], {"2023": 4, "2024": 1}, ())[0].value
 '2024'
 """
@@ -15,6 +20,7 @@ every filter except F's own, so the other values of a filtered facet keep their 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -22,9 +28,14 @@ import numpy as np
 from whoosh import columns
 from whoosh.reading import IndexReader
 
+from archive import facet_names
+from archive.councils import Council, unqualify
 from index.results import FacetValue
 from index.schema import FACETS, FACETS_BY_NAME, FacetSpec, fold_value
 from index.whoosh_internals import read_postings
+
+COUNCIL = facet_names.COUNCIL.name
+_WORD_BREAKS = re.compile(r"[/-]")
 
 
 @dataclass
@@ -94,6 +105,9 @@ class Columns:
         for segment, _, key in leaves:
             self.cache[key] = old.get(key) or _read_segment(segment)
         self.values: dict[str, list[str]] = {}
+        self.councils: Mapping[str, Council] = {}
+        """The councils' descriptions (set by the snapshot): the council facet's names."""
+        self._by_name: dict[str, dict[str, list[str]]] = {}
         self._index: dict[str, dict[str, int]] = {}
         self._docs: dict[str, np.ndarray] = {}
         self._codes: dict[str, np.ndarray] = {}
@@ -123,10 +137,33 @@ class Columns:
 
     # -- filters --------------------------------------------------------------------------
 
-    def mask(self, facet: str, values: Iterable[str]) -> np.ndarray:
-        """Documents having any of ``values`` in ``facet`` (unknown values match nothing)."""
+    def by_name(self, facet: str) -> dict[str, list[str]]:
+        """A per-council facet's values by their name without the council (cached)."""
+        found = self._by_name.get(facet)
+        if found is None:
+            found = self._by_name[facet] = {}
+            for value in self.values[facet]:
+                found.setdefault(unqualify(value)[1], []).append(value)
+        return found
+
+    def expand(self, facet: str, values: Iterable[str]) -> list[str]:
+        """The index values a filter's ``values`` mean: a value as indexed, or for a
+        per-council facet a bare name (``Hauptausschuss``) every council's value of it."""
         index = self._index[facet]
-        wanted = [index[v] for v in values if v in index]
+        per_council = FACETS_BY_NAME[facet].per_council
+        found: list[str] = []
+        for value in values:
+            if value in index or not per_council:
+                found.append(value)
+            else:
+                found.extend(self.by_name(facet).get(value, [value]))
+        return list(dict.fromkeys(found))
+
+    def mask(self, facet: str, values: Iterable[str]) -> np.ndarray:
+        """Documents having any of ``values`` in ``facet`` (``expand``; unknown values
+        match nothing)."""
+        index = self._index[facet]
+        wanted = [index[v] for v in self.expand(facet, values) if v in index]
         out = np.zeros(self.size, dtype=bool)
         if wanted:
             codes = self._codes[facet]
@@ -144,21 +181,33 @@ class Columns:
         """Values of ``facet`` a query prefix like ``gremium:soziales`` means.
 
         A value equal to ``text`` (ignoring case and accents) wins; otherwise every value
-        in which each word of ``text`` starts a word.
+        in which each word of ``text`` starts a word. A per-council value is known by its
+        name too (``fraktion:CDU``: every council's CDU; ``fraktion:"karlsruhe:CDU"``: one),
+        a council by its key, name and short name (``kommune:altona``).
         """
         wanted = fold_value(text).split()
         if not wanted:
             return []
-        folded = [(v, fold_value(v)) for v in self.values[facet]]
-        exact = [v for v, f in folded if f.split() == wanted]
+        folded = [(v, [fold_value(n) for n in self._names(facet, v)]) for v in self.values[facet]]
+        exact = [v for v, forms in folded if any(f.split() == wanted for f in forms)]
         if exact:
             return exact
         found = []
-        for value, f in folded:
-            words = f.replace("/", " ").replace("-", " ").split()
+        for value, forms in folded:
+            words = [w for f in forms[1:] or forms for w in _WORD_BREAKS.sub(" ", f).split()]
             if all(any(w.startswith(q) for w in words) for q in wanted):
                 found.append(value)
         return found
+
+    def _names(self, facet: str, value: str) -> list[str]:
+        """What a value is known by: the value itself, then the names its words are
+        matched in (a council's key, short name and name; a per-council value's name)."""
+        if facet == COUNCIL:
+            council = self.councils.get(value)
+            return [value, value, council.short_name, council.name] if council else [value]
+        if FACETS_BY_NAME[facet].per_council:
+            return [value, unqualify(value)[1]]
+        return [value]
 
     # -- counts ---------------------------------------------------------------------------
 
@@ -173,9 +222,13 @@ class Columns:
 
 
 def order_values(
-    spec: FacetSpec, counts: Mapping[str, int], selected: Iterable[str]
+    spec: FacetSpec,
+    counts: Mapping[str, int],
+    selected: Iterable[str],
+    councils: Mapping[str, Council] | None = None,
 ) -> list[FacetValue]:
-    """A facet's values in its declared order; selected values always listed."""
+    """A facet's values in its declared order; selected values always listed; labelled
+    with the ``councils``' short names where they span several (``FacetValue``)."""
     chosen = list(dict.fromkeys(selected))
     merged = dict(counts)
     for value in chosen:
@@ -190,7 +243,31 @@ def order_values(
         names = sorted(merged, reverse=True)
     else:
         names = sorted(merged, key=lambda v: (-merged[v], v.casefold()))
-    return [FacetValue(value=v, count=merged[v], selected=v in chosen) for v in names]
+    return labelled(spec, [(v, merged[v], v in chosen) for v in names], councils or {})
+
+
+def labelled(
+    spec: FacetSpec, values: list[tuple[str, int, bool]], councils: Mapping[str, Council]
+) -> list[FacetValue]:
+    """(value, count, selected) as ``FacetValue``s with their council, name and label."""
+    if spec.name == COUNCIL:
+        out = []
+        for value, count, chosen in values:
+            council = councils.get(value) or Council(value, value)
+            out.append(FacetValue(value, count, chosen, value, council.name, council.label))
+        return out
+    if not spec.per_council:
+        return [FacetValue(v, count, chosen, "", v, v) for v, count, chosen in values]
+    parts = [unqualify(v) for v, _, _ in values]
+    several = len({council for council, _ in parts}) > 1
+    out = []
+    for (value, count, chosen), (key, name) in zip(values, parts, strict=True):
+        label = name
+        if several and key:
+            council = councils.get(key)
+            label = f"{name} ({council.label if council else key})"
+        out.append(FacetValue(value, count, chosen, key, name, label))
+    return out
 
 
 def facet_counts(
@@ -202,6 +279,7 @@ def facet_counts(
 
     Each facet is counted over ``base`` with all filters but its own (disjunctive).
     """
+    filters = {name: tuple(columns.expand(name, values)) for name, values in filters.items()}
     masks = {name: columns.mask(name, values) for name, values in filters.items() if values}
     final = base.copy()
     for mask in masks.values():
@@ -216,7 +294,7 @@ def facet_counts(
         else:
             others = final
         facets[spec.name] = order_values(
-            spec, columns.counts(spec.name, others), filters.get(spec.name, ())
+            spec, columns.counts(spec.name, others), filters.get(spec.name, ()), columns.councils
         )
     return final, facets
 

@@ -5,9 +5,10 @@ needs it before any word is indexed. Then the files are indexed in one process, 
 for big corpora (``index.build_workers``), each into a segment of its own, and the parent
 writes the table of contents listing all segments: Whoosh's own multi-segment commit, as
 ``MpWriter`` does, without pickling every document through job files
-(``index.whoosh_internals``). Duplicate references are settled as ``ratsarchiv check``
-does, and ``CURRENT`` is pointed at the new generation, so readers keep the old one until
-they refresh, and a crash or a broken file leaves the previous generation serving.
+(``index.whoosh_internals``). Duplicate references (within one council: the same
+``uid``) are settled as ``ratsarchiv check`` does, and ``CURRENT`` is pointed at the new
+generation, so readers keep the old one until they refresh, and a crash or a broken file
+leaves the previous generation serving.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from archive.corpus_walk import walk_corpus
+from archive.councils import CouncilLayout, council_layout
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE, base_lexicon
 from index.build_workers import Indexed, Part, build_in_workers, index_part
@@ -70,8 +72,9 @@ def full_rebuild(
     if procs is None:
         procs = 2 if len(paths) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 else 1
     build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
+    layout = council_layout(corpus)
     try:
-        parts = build_full(corpus, build, paths, vocabulary, procs, progress)
+        parts = build_full(corpus, build, paths, vocabulary, procs, progress, layout)
         for part in parts:
             report.skipped.extend(part.skipped)
             report.private += part.private
@@ -88,12 +91,12 @@ def full_rebuild(
         expected = sum(len(p.indexed) for p in parts) - len(losers)
         if report.documents != expected:
             raise RuntimeError(f"the index holds {report.documents} documents, not {expected}")
-        write_meta(build, vocabulary)
+        write_meta(build, vocabulary, layout)
         dropped = set(losers)
         write_manifest(
             build,
             {
-                item.relpath: ManifestEntry(item.digest, item.slug, item.stamp)
+                item.relpath: ManifestEntry(item.digest, item.uid, item.stamp)
                 for part in parts
                 for item in part.indexed
                 if item.relpath not in dropped
@@ -145,8 +148,11 @@ def build_full(
     vocabulary: Vocabulary,
     procs: int,
     progress: BuildProgress | None,
+    layout: CouncilLayout | None = None,
 ) -> list[Part]:
-    """Build a complete index of ``paths`` in the new directory ``build``."""
+    """Build a complete index of ``paths`` (councils from ``layout``, by default read from
+    the corpus) in the new directory ``build``."""
+    layout = layout or council_layout(corpus)
     build.mkdir(parents=True)
     lexicon = _lexicon(corpus, paths)
     lexicon.save(build / LEXICON_FILE)
@@ -162,10 +168,10 @@ def build_full(
                 if progress:
                     progress(done[0], len(paths))
 
-            parts = [index_part(build, corpus, paths, vocabulary, tick)]
+            parts = [index_part(build, corpus, paths, vocabulary, tick, layout)]
         else:
             parts = build_in_workers(
-                build, corpus, _largest_first(paths), procs, vocabulary, progress
+                build, corpus, _largest_first(paths), procs, vocabulary, progress, layout
             )
         commit_segments(writer, [p.segment for p in parts if p.segment is not None])
     except BaseException:
@@ -175,19 +181,21 @@ def build_full(
 
 
 def settle_duplicates(parts: list[Part]) -> tuple[list[str], list[str]]:
-    """(relpaths to delete, skip messages) for references indexed from several files.
+    """(relpaths to delete, skip messages) for references indexed from several files of
+    one council (the same ``uid``; two councils may hold the same reference).
 
     As ``ratsarchiv check``: the file named after the reference owns it, else the first.
     """
-    by_slug: dict[str, list[Indexed]] = {}
+    by_uid: dict[str, list[Indexed]] = {}
     for part in parts:
         for item in part.indexed:
-            by_slug.setdefault(item.slug, []).append(item)
+            by_uid.setdefault(item.uid, []).append(item)
     losers: list[str] = []
     messages: list[str] = []
-    for slug, group in by_slug.items():
+    for uid, group in by_uid.items():
         if len(group) == 1:
             continue
+        slug = uid.rpartition("/")[2]
         group.sort(key=lambda i: (Path(i.relpath).stem != slug, i.relpath))
         for item in group[1:]:
             losers.append(item.relpath)

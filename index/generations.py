@@ -10,9 +10,11 @@ Layout of an index directory (``--index``, default ``var/index``)::
       build-4711/      a full rebuild in progress (a leftover is removed by the next run)
 
 ``meta.json`` holds the schema version and the vocabulary digest a generation was built
-with; ``manifest.json`` maps each indexed corpus file to its content digest, slug and
-file stamp, so an incremental run reads only files that changed. Writers of a generation
-share ``codec()`` and ``WRITER_LIMIT_MB``.
+with, and the public descriptions of the corpus's councils (``_council.yml``, rewritten at
+every reindex, so searches show a council's current name without reindexing its papers);
+``manifest.json`` maps each indexed corpus file to its content digest, uid
+(``<council>/<slug>``) and file stamp, so an incremental run reads only files that
+changed. Writers of a generation share ``codec()`` and ``WRITER_LIMIT_MB``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 
+from archive.councils import Council, CouncilLayout
 from archive.errors import IndexMissingError
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
@@ -127,9 +130,27 @@ def read_meta(gen: Path) -> dict:
         return {}
 
 
-def write_meta(gen: Path, vocabulary: Vocabulary) -> None:
-    """Record the schema version and the vocabulary the generation was built with."""
+def council_meta(layout: CouncilLayout) -> dict[str, dict[str, str]]:
+    """The councils as ``meta.json`` records them: key → public description."""
+    return {key: council.to_dict() for key, council in sorted(layout.councils.items())}
+
+
+def read_councils(gen: Path) -> dict[str, Council]:
+    """The councils' descriptions recorded with a generation (key → ``Council``)."""
+    councils = {}
+    for key, data in (read_meta(gen).get("councils") or {}).items():
+        values = {k: str(v) for k, v in data.items() if k in _COUNCIL_FIELDS}
+        councils[key] = Council(**{**values, "key": key})
+    return councils
+
+
+_COUNCIL_FIELDS = frozenset(Council.__dataclass_fields__)
+
+
+def write_meta(gen: Path, vocabulary: Vocabulary, layout: CouncilLayout) -> None:
+    """Record the schema version, the vocabulary and the councils of the generation."""
     meta = {**read_meta(gen), "schema_version": SCHEMA_VERSION, "vocabulary": vocabulary.digest}
+    meta["councils"] = council_meta(layout)
     meta["updated"] = time.time()
     tmp = gen / f".{META}.{os.getpid()}"
     tmp.write_text(json.dumps(meta), encoding="utf-8")
@@ -143,12 +164,12 @@ class ManifestEntry(NamedTuple):
     """What the manifest records of one indexed corpus file."""
 
     digest: str
-    slug: str
+    uid: str
     stamp: str
 
 
 def read_manifest(gen: Path) -> dict[str, ManifestEntry]:
-    """relative path → content digest, slug and file stamp of every indexed document.
+    """relative path → content digest, uid and file stamp of every indexed document.
 
     Read from ``manifest.json`` (written after each commit); if that is missing, from the
     index's columns (slower). A manifest older than the index only makes the next run
@@ -166,11 +187,11 @@ def read_manifest(gen: Path) -> dict[str, ManifestEntry]:
         with ix.reader() as reader:
             paths = column_reader(reader, "path")
             digests = column_reader(reader, "digest")
-            slugs = column_reader(reader, "slug")
+            uids = column_reader(reader, "uid")
             stamps = column_reader(reader, "stamp")
             return {
                 paths[d]: ManifestEntry(
-                    digests[d].decode("ascii"), slugs[d], stamps[d].decode("ascii")
+                    digests[d].decode("ascii"), uids[d], stamps[d].decode("ascii")
                 )
                 for d in reader.all_doc_ids()
             }
@@ -180,7 +201,7 @@ def read_manifest(gen: Path) -> dict[str, ManifestEntry]:
 
 def write_manifest(gen: Path, manifest: dict[str, ManifestEntry]) -> None:
     """Replace the generation's ``manifest.json`` atomically."""
-    data = {path: [i.digest, i.slug, i.stamp] for path, i in sorted(manifest.items())}
+    data = {path: [i.digest, i.uid, i.stamp] for path, i in sorted(manifest.items())}
     tmp = gen / f".{MANIFEST}.{os.getpid()}"
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, gen / MANIFEST)

@@ -4,6 +4,11 @@ A file whose modification time and size match its document (``manifest.json``) i
 even read; others are compared by content digest; only changed files are re-indexed,
 deleted ones removed, and Whoosh's own commit makes the change visible at once (never an
 optimize). Small segments are merged in a second commit once there are ``MAX_SEGMENTS``.
+
+A file's council is its folder's (``archive.councils``): a file whose council changed (a
+folder that became a council) is read again, and a reference is taken once per council
+(the document's ``uid``). The councils' descriptions are recorded in ``meta.json`` at every
+run, also when no paper changed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL
 
 from archive.corpus_walk import walk_corpus
+from archive.councils import council_layout
 from archive.vocabulary import Vocabulary
 from index.documents import File, document, duplicate, parse, read
 from index.generations import (
@@ -22,6 +28,7 @@ from index.generations import (
     WRITER_LIMIT_MB,
     ManifestEntry,
     codec,
+    council_meta,
     delete_path,
     open_generation,
     read_manifest,
@@ -65,25 +72,29 @@ def incremental_update(
 ) -> None:
     manifest = read_manifest(gen)
     stored = dict(manifest)
-    trust_stamps = read_meta(gen).get("vocabulary") == vocabulary.digest
+    meta = read_meta(gen)
+    trust_stamps = meta.get("vocabulary") == vocabulary.digest
+    layout = council_layout(corpus)
     present: set[str] = set()
     changed: list[File] = []
-    owners: dict[str, str] = {}
+    owners: dict[str, str] = {}  # uid → relpath
     walk = walk_corpus(corpus)
     report.warnings.extend(str(w) for w in walk.refused)
     for relpath, path, file_stamp in walk.files:
         present.add(relpath)
         known = manifest.get(relpath)
-        if trust_stamps and known and known.stamp == file_stamp:
-            owners[known.slug] = relpath
+        council = layout.council_of(relpath)
+        same_council = known is not None and known.uid.startswith(council + "/")
+        if trust_stamps and known and same_council and known.stamp == file_stamp:
+            owners[known.uid] = relpath
             continue
-        file = read(corpus, Path(path), report.skipped, vocabulary.fingerprint)
+        file = read(corpus, Path(path), report.skipped, vocabulary.fingerprint, council)
         if file is None:  # unreadable: the last good version (if any) stays
             if known is None:
                 present.discard(relpath)
             continue
         if known and known.digest == file.digest:
-            owners[known.slug] = relpath
+            owners[known.uid] = relpath
         else:
             changed.append(file)
     report.unchanged = len(present) - len(changed)
@@ -93,13 +104,17 @@ def incremental_update(
         ix = open_generation(gen, write=True)
         try:
             _apply(ix, changed, gone, manifest, owners, report, progress, vocabulary)
+            write_meta(gen, vocabulary, layout)
             if manifest != stored or not (gen / MANIFEST).exists():
                 write_manifest(gen, manifest)
             _tidy(ix)
         finally:
             ix.close()
-    elif not (gen / MANIFEST).exists():
-        write_manifest(gen, manifest)
+    else:
+        if meta.get("councils") != council_meta(layout):  # an edited _council.yml alone
+            write_meta(gen, vocabulary, layout)
+        if not (gen / MANIFEST).exists():
+            write_manifest(gen, manifest)
     report.documents = len(manifest)
 
 
@@ -119,9 +134,10 @@ def _apply(
     try:
         for i, file in enumerate(changed, 1):
             motion = parse(file, report.skipped)
-            if motion is not None and (motion.public and motion.slug in owners):
+            owner = owners.get(motion.uid, file.relpath) if motion else file.relpath
+            if motion is not None and motion.public and owner != file.relpath:
                 report.skipped.append(
-                    duplicate(file.path, file.text, motion.reference, owners[motion.slug])
+                    duplicate(file.path, file.text, motion.reference, owners[motion.uid])
                 )
                 motion = None
             if progress:
@@ -135,11 +151,11 @@ def _apply(
                 report.private += 1
                 report.removed += known
             else:
-                owners[motion.slug] = file.relpath
+                owners[motion.uid] = file.relpath
                 doc = document(motion, file, vocabulary)
                 writer.add_document(**doc)
                 manifest[file.relpath] = ManifestEntry(
-                    file.digest, motion.slug, doc["stamp"].decode()
+                    file.digest, motion.uid, doc["stamp"].decode()
                 )
                 report.updated += known
                 report.added += not known
@@ -151,4 +167,3 @@ def _apply(
         writer.cancel()
         raise
     writer.commit(merge=False)
-    write_meta(Path(ix.storage.folder), vocabulary)

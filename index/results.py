@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from archive.councils import Council
 from archive.language import DEFAULT, Language
 from index.notices import Notice, notice_text
 
@@ -48,6 +49,8 @@ class Hit:
     slug: str
     title: str
     title_html: str
+    council: str  # the council's key (the paper is ``council``/``slug``)
+    council_name: str  # its name, from the council's description
     type: str
     date: str
     sponsors: list[str]
@@ -65,12 +68,40 @@ class Hit:
 
 @dataclass
 class FacetValue:
+    """One value of a facet with its count.
+
+    ``value`` is what a filter sends back (``karlsruhe:Hauptausschuss`` for names of one
+    council, the key for the council facet), ``council`` the council it belongs to (``""``
+    for values of no council, such as a year), ``name`` the value without its council,
+    ``label`` what a list shows: the name, with the council's short name in parentheses
+    when the facet's values span several councils (``Hauptausschuss (Altona)``); for the
+    council facet the council's name.
+    """
+
     value: str
     count: int
     selected: bool
+    council: str = ""
+    name: str = ""
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class CouncilSummary:
+    """One council of the archive: its public description and how many papers it has."""
+
+    council: Council
+    papers: int
+
+    @property
+    def key(self) -> str:
+        return self.council.key
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.council.to_dict(), "papers": self.papers}
 
 
 @dataclass

@@ -14,7 +14,11 @@ Custom field types are in ``index.fields``; how a motion becomes a document of t
 schema is in ``index.documents``.
 
 >>> [f.prefix for f in FACETS]
-['gremium', 'fraktion', 'ergebnis', 'typ', 'jahr', 'federführend', 'stimmen']
+['kommune', 'gremium', 'fraktion', 'ergebnis', 'typ', 'jahr', 'federführend', 'stimmen']
+>>> from archive.motion import Consultation
+>>> FACETS_BY_NAME["committee"].indexed(Motion("1", "T", council="karlsruhe",
+...     consultations=[Consultation("Hauptausschuss")]))
+['karlsruhe:Hauptausschuss']
 >>> reference_variants("VO/2024/12903-01")
 (['vo/2024/12903-01', '2024/12903-01', '12903-01'], ['vo/2024/12903', '2024/12903', '12903'])
 """
@@ -29,6 +33,7 @@ from whoosh import columns, fields
 from whoosh.analysis import LowercaseFilter, RegexTokenizer
 
 from archive import facet_names as names
+from archive.councils import qualify
 from archive.facet_names import FacetName
 from archive.motion import MOTION_TYPES, Motion, Votes
 from archive.outcomes import RESULTS, VOTE_CLASSES, normalise_result, vote_class
@@ -40,9 +45,10 @@ from index.analysis import Lexicon, fold, text_analyzer
 from index.fields import SequencedText, TextColumn, stem_hash, text_column
 from index.results import SORTS
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped whenever documents change shape or their words are indexed differently (7: compound
-parts from the base word list); an index of another version is rebuilt in full."""
+parts from the base word list; 8: councils — the ``uid`` key, the council facet, committees,
+factions and offices qualified by council); an index of another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
 """Characters of one text field that are indexed (and stored for snippets).
@@ -99,6 +105,8 @@ class FacetSpec:
 
     ``order`` is ``count`` (most frequent first), ``value`` (alphabetical),
     ``value_desc`` (newest year first) or ``fixed`` (the order of ``fixed_order``).
+    ``per_council``: the values are names of one council (committees, factions, offices),
+    indexed qualified (``archive.councils.qualify``) so two councils' names stay apart.
     """
 
     facet: FacetName
@@ -108,6 +116,7 @@ class FacetSpec:
     order: str
     values_of: Callable[[Motion], list[str]] = field(repr=False, compare=False)
     fixed_order: tuple[str, ...] = ()
+    per_council: bool = False
 
     @property
     def name(self) -> str:
@@ -125,6 +134,13 @@ class FacetSpec:
     def label(self, lang: str = "de") -> str:
         return self.label_de if lang == "de" else self.label_en
 
+    def indexed(self, motion: Motion) -> list[str]:
+        """The facet's values of ``motion`` as the index holds them (qualified per council)."""
+        values = [v for v in self.values_of(motion) if v]
+        if self.per_council and motion.council:
+            return [qualify(motion.council, v) for v in values]
+        return values
+
 
 def latest_votes_class(motion: Motion) -> list[str]:
     latest = motion.latest
@@ -135,12 +151,16 @@ def latest_votes_class(motion: Motion) -> list[str]:
 
 FACETS: tuple[FacetSpec, ...] = (
     FacetSpec(
+        names.COUNCIL, "Kommune", "Council", False, "count",
+        lambda m: [m.council] if m.council else [],
+    ),
+    FacetSpec(
         names.COMMITTEE, "Gremium", "Committee", True, "count",
-        lambda m: m.committees,
+        lambda m: m.committees, per_council=True,
     ),
     FacetSpec(
         names.SPONSOR, "Antragsteller", "Sponsor", True, "count",
-        lambda m: list(dict.fromkeys(s for s in m.sponsors if s)),
+        lambda m: list(dict.fromkeys(s for s in m.sponsors if s)), per_council=True,
     ),
     FacetSpec(
         names.RESULT, "Ergebnis", "Result", False, "fixed",
@@ -156,7 +176,7 @@ FACETS: tuple[FacetSpec, ...] = (
     ),
     FacetSpec(
         names.LEAD, "Federführend", "Lead office", False, "count",
-        lambda m: [m.lead] if m.lead else [],
+        lambda m: [m.lead] if m.lead else [], per_council=True,
     ),
     FacetSpec(
         names.VOTES, "Abstimmung", "Vote", False, "fixed",
@@ -200,7 +220,8 @@ def build_schema(lexicon: Lexicon) -> fields.Schema:
     analyzer = text_analyzer(lexicon)
     exact = re.compile(f"[^{SEPARATOR}]+")
     spec: dict[str, fields.FieldType] = {
-        "slug": fields.ID(stored=True, unique=True, sortable=True),
+        "uid": fields.ID(stored=True, unique=True, sortable=True),  # <council>/<slug>
+        "slug": fields.ID(),  # a slug may be taken in several councils
         "path": fields.ID(stored=True, sortable=True),
         "digest": fields.COLUMN(),
         "stamp": fields.COLUMN(),

@@ -4,6 +4,14 @@
 >>> search_index = SearchIndex.open(Path("var/index"))  # doctest: +SKIP
 >>> search_index.search(SearchRequest(query="Quartier")).total  # doctest: +SKIP
 1
+>>> search_index.search(SearchRequest(filters={"council": ("karlsruhe",)})).total  # doctest: +SKIP
+412
+
+A paper is ``(council, slug)`` (its ``uid`` is ``<council>/<slug>``): ``motion``,
+``similar``, ``amendments`` and ``resolve`` take the council; a search spans every council
+unless the ``council`` facet filter narrows it. ``councils`` lists the archive's councils
+with their paper counts (their descriptions are recorded at every reindex), and
+``councils_with_slug`` finds the councils holding a slug (the old ``/motions/<slug>``).
 
 A ``SearchIndex`` is opened once per process and shared by all request threads. It keeps
 one snapshot of the live generation (``index.generations``), guarded by a lock: a Whoosh
@@ -28,13 +36,22 @@ from pathlib import Path
 
 import numpy as np
 
+from archive.councils import Council, council_reference
 from archive.errors import IndexMissingError, QueryError
-from archive.motion import Motion
-from index.facets import facet_counts
+from archive.motion import Motion, slug_for, uid_for
+from archive.references import parent_reference
+from index.facets import COUNCIL, facet_counts
 from index.generations import live_generation, open_generation, read_meta
 from index.notices import Notice, NoticeCode
 from index.query_nodes import Or, Term
-from index.results import MAX_PAGE, SORTS, Hit, SearchRequest, SearchResult
+from index.results import (
+    MAX_PAGE,
+    SORTS,
+    CouncilSummary,
+    Hit,
+    SearchRequest,
+    SearchResult,
+)
 from index.schema import (
     FACETS,
     FACETS_BY_NAME,
@@ -42,13 +59,14 @@ from index.schema import (
     SPELL_FIELD,
     FacetSpec,
 )
-from index.snapshot import TIME_LIMIT, Match, Snapshot
+from index.snapshot import TIME_LIMIT, Match, Snapshot, meta_stamp
 
 MAX_PAGE_SIZE = 100
 ITER_CHUNK = 200
 SIMILAR_FIELDS = {"title": 2.0, "resolution": 1.0, "reasons": 1.0, "body": 1.0}
 SIMILAR_CHARS = 20_000
 SIMILAR_TERMS = 12
+MAX_AMENDMENTS = 200
 
 
 class SearchIndex:
@@ -80,6 +98,8 @@ class SearchIndex:
                     f"no search index in {self.index_dir}; build it with 'ratsarchiv reindex'"
                 )
             if current is not None and current.gen == gen and current.searcher.up_to_date():
+                if current.meta_stamp != meta_stamp(gen):  # e.g. an edited _council.yml
+                    current.load_councils()
                 return
             version = read_meta(gen).get("schema_version")
             if version != SCHEMA_VERSION:
@@ -183,18 +203,41 @@ class SearchIndex:
         finally:
             self._release(snap)
 
-    def motion(self, slug: str) -> Motion | None:
-        """The motion as indexed (public consultations only), or ``None``."""
+    def motion(self, council: str, slug: str) -> Motion | None:
+        """The motion ``slug`` of ``council`` as indexed (public consultations only), or
+        ``None``."""
         with self._lock:
             snap = self._current
-            docnum = snap.searcher.document_number(slug=slug)
+            docnum = snap.searcher.document_number(uid=uid_for(council, slug))
             return None if docnum is None else snap.motion(docnum)
 
-    def similar(self, slug: str, limit: int = 5) -> list[Hit]:
-        """Motions sharing the most distinctive words of ``slug``'s title and texts."""
+    def resolve(self, council: str, entry: str) -> Motion | None:
+        """The paper a ``related`` entry of a paper of ``council`` names, or ``None`` when
+        the archive does not hold it: a bare reference (``VO/2024/1``) is a paper of the same
+        council, ``KEY:REFERENCE`` one of council ``KEY`` (``archive.councils``)."""
+        other, reference = council_reference(entry, council)
+        return self.motion(other, slug_for(reference))
+
+    def amendments(self, council: str, reference: str, limit: int = MAX_AMENDMENTS) -> list[Hit]:
+        """The papers of ``council`` amending ``reference`` (``…-01``, ``…-02``; the direct
+        ones), by reference; at most ``limit``."""
+        request = SearchRequest(
+            query=f'nummer:"{reference}"', filters={COUNCIL: (council,)}, sort="oldest"
+        )
+        found = []
+        for hit in self.iter_all(request):
+            if parent_reference(hit.reference) == reference:
+                found.append(hit)
+                if len(found) >= limit:
+                    break
+        return sorted(found, key=lambda hit: hit.reference)
+
+    def similar(self, council: str, slug: str, limit: int = 5) -> list[Hit]:
+        """Motions of the same council sharing the most distinctive words of the title and
+        texts of ``slug`` of ``council`` (never the motion itself)."""
         with self._lock:
             snap = self._current
-            docnum = snap.searcher.document_number(slug=slug)
+            docnum = snap.searcher.document_number(uid=uid_for(council, slug))
             if docnum is None:
                 return []
             title = json.loads(snap.reader.stored_fields(docnum)["hit"])["title"]
@@ -209,10 +252,39 @@ class SearchIndex:
                 for name, boost in SIMILAR_FIELDS.items()
             )
             mask, scores = snap.matcher.run(Or(alternatives), time.monotonic() + TIME_LIMIT)
+            mask &= snap.columns.mask(COUNCIL, (council,))
             mask[docnum] = False
             docs = np.flatnonzero(mask)
             best = docs[np.lexsort((docs, -scores[docs]))][:limit].tolist()
             return snap.hits(best, set(), {d: float(scores[d]) for d in best})
+
+    # -- councils -------------------------------------------------------------------------
+
+    def councils(self) -> list[CouncilSummary]:
+        """The councils with public papers in the index, by name, each with its number of
+        papers and its description as of the last reindex."""
+        with self._lock:
+            snap = self._current
+            counts = snap.columns.counts(COUNCIL, snap.columns.live)
+            found = [
+                CouncilSummary(snap.councils.get(key) or Council(key, key), papers)
+                for key, papers in counts.items()
+            ]
+        return sorted(found, key=lambda c: (c.council.name.casefold(), c.key))
+
+    def council(self, key: str) -> Council | None:
+        """The description of council ``key`` as of the last reindex (``None`` for a key
+        the archive does not know; a council may be known and hold no paper yet)."""
+        with self._lock:
+            return self._current.councils.get(key)
+
+    def councils_with_slug(self, slug: str) -> list[str]:
+        """The keys of the councils holding a public paper ``slug``, sorted (for the old
+        ``/motions/<slug>``: one council redirects, several need a choice)."""
+        with self._lock:
+            snap = self._current
+            docnums = snap.searcher.document_numbers(slug=slug)
+            return sorted(snap.council_of(d) for d in docnums)
 
     # -- "Meinten Sie …?" -----------------------------------------------------------------
 

@@ -23,9 +23,11 @@ from whoosh import scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from archive.councils import Council
 from archive.motion import Motion
 from index.analysis import query_analyzer
 from index.facets import Columns, column_reader
+from index.generations import META, read_councils
 from index.matching import Matcher
 from index.query import Context, ParsedQuery, compile_query
 from index.results import Hit
@@ -54,6 +56,15 @@ def _close_quietly(searcher: Searcher) -> None:
         searcher.close()
 
 
+def meta_stamp(gen: Path) -> str:
+    """Modification time and size of a generation's ``meta.json`` (``""`` if missing)."""
+    try:
+        info = (gen / META).stat()
+    except OSError:
+        return ""
+    return f"{info.st_mtime_ns}:{info.st_size}"
+
+
 class Snapshot:
     """One searcher on one commit of one generation, with its columns and query cache."""
 
@@ -72,8 +83,22 @@ class Snapshot:
         self.retired = False
         self._column_readers: dict[str, object] = {}
         self._analyzed: dict[str, frozenset[str]] = {}
+        self.councils: dict[str, Council] = {}
+        self.meta_stamp = ""
+        self.load_councils()
 
         self._finalizer = weakref.finalize(self, _close_quietly, self.searcher)
+
+    def load_councils(self) -> None:
+        """(Re)read the councils' descriptions recorded in the generation's ``meta.json``."""
+        self.meta_stamp = meta_stamp(self.gen)
+        self.councils = read_councils(self.gen)
+        self.columns.councils = self.councils
+        self.cache.clear()  # ``kommune:`` matches councils by name
+
+    def council_name(self, key: str) -> str:
+        council = self.councils.get(key)
+        return council.name if council else key
 
     def close(self) -> None:
         self._finalizer()  # once; also runs if the snapshot is garbage-collected unclosed
@@ -145,6 +170,10 @@ class Snapshot:
         """The plain text of text field ``name`` of a document (as indexed)."""
         return self.column(text_column(name))[docnum].decode("utf-8")
 
+    def council_of(self, docnum: int) -> str:
+        """The key of the council of document ``docnum`` (from its ``uid``)."""
+        return self.column("uid")[docnum].partition("/")[0]
+
     def motion(self, docnum: int) -> Motion:
         return Motion.from_dict(json.loads(self.column("motion")[docnum]))
 
@@ -166,6 +195,7 @@ class Snapshot:
             hits.append(
                 Hit(
                     **data,
+                    council_name=self.council_name(data["council"]),
                     title_html=mark_all(data["title"], found.get("title")),
                     snippet_html=snippet(texts, found, SNIPPET_FIELDS)
                     if texts
