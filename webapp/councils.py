@@ -1,75 +1,56 @@
-"""The archive's councils as the site shows them: descriptions and paper counts.
+"""The archive's councils as the site shows them: descriptions, paper counts, addresses.
 
-They come from the search index (``SearchIndex.councils()``: every council's description
-from its ``_council.yml`` with its number of public papers), read once per request.
+They come from the search index (``SearchIndex.councils()``: each council's description
+as of the last reindex, with its number of public papers), read once per request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import g, url_for
 
-from archive.councils import Council, key_problem
+from archive.councils import key_problem
 from archive.errors import NotFoundError
+from index.results import CouncilSummary
 from webapp.backend import search_index
 
 
-@dataclass(frozen=True)
-class CouncilEntry:
-    """One council of the archive with the number of its public papers."""
-
-    council: Council
-    papers: int
-
-    @property
-    def key(self) -> str:
-        return self.council.key
-
-    @property
-    def url(self) -> str:
-        return url_for("councils.page", council=self.key)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.council.to_dict(),
-            "papers": self.papers,
-            "url": self.url,
-            "api_url": url_for("councils.api", council=self.key),
-            "feed_url": url_for("councils.feed", council=self.key),
-        }
-
-
-def councils() -> list[CouncilEntry]:
-    """Every council of the archive (the index's order), read once per request."""
+def councils() -> list[CouncilSummary]:
+    """Every council with public papers, by name (read once per request)."""
     if "councils" not in g:
-        g.councils = [CouncilEntry(c, n) for c, n in search_index().councils()]
+        g.councils = search_index().councils()
     return g.councils
 
 
-def council_entry(key: str) -> CouncilEntry:
-    """The council ``key``; ``NotFoundError`` (a 404) when the archive has none of that key."""
-    if not key_problem(key):
-        for entry in councils():
-            if entry.key == key:
-                return entry
-    raise NotFoundError(key)
+def council_summary(key: str) -> CouncilSummary:
+    """The council ``key`` (perhaps without papers yet); ``NotFoundError`` for an unknown key."""
+    for summary in councils():
+        if summary.key == key:
+            return summary
+    council = None if key_problem(key) else search_index().council(key)
+    if council is None:
+        raise NotFoundError(key)
+    return CouncilSummary(council, 0)
+
+
+def council_dict(summary: CouncilSummary) -> dict[str, Any]:
+    """A council's JSON: its description, its number of papers and its addresses."""
+    key = summary.key
+    return {
+        **summary.to_dict(),
+        "url": url_for("councils.page", council=key),
+        "api_url": url_for("councils.api", council=key),
+        "feed_url": url_for("councils.feed", council=key),
+    }
 
 
 def council_names() -> dict[str, str]:
     """Council key → full name."""
-    return {entry.key: entry.council.name for entry in councils()}
+    return {summary.key: summary.council.name for summary in councils()}
 
 
 def council_label(key: str) -> str:
     """The short name (else the name) of council ``key``; the key for an unknown one."""
-    for entry in councils():
-        if entry.key == key:
-            return entry.council.label
-    return key
-
-
-def several_councils() -> bool:
-    """Whether the archive holds more than one council (hits then name theirs)."""
-    return len(councils()) > 1
+    council = search_index().council(key)
+    return council.label if council else key

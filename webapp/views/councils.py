@@ -14,9 +14,9 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, url_for
 from werkzeug.wrappers import Response
 
-from index.results import SearchRequest
+from index.results import CouncilSummary, SearchRequest
 from webapp.backend import search_index
-from webapp.councils import CouncilEntry, council_entry
+from webapp.councils import council_dict, council_summary
 from webapp.i18n import t
 from webapp.rendering import web_url
 from webapp.views import alternate
@@ -30,12 +30,12 @@ bp = Blueprint("councils", __name__)
 class CouncilPage:
     """One council: its description and the newest of its papers with the facets of all."""
 
-    entry: CouncilEntry
+    summary: CouncilSummary
     search: SearchPage
 
     @property
     def council(self) -> Any:
-        return self.entry.council
+        return self.summary.council
 
     @property
     def website(self) -> str | None:
@@ -53,7 +53,7 @@ class CouncilPage:
     def to_dict(self) -> dict[str, Any]:
         data = self.search.to_dict()
         return {
-            "council": self.entry.to_dict(),
+            "council": council_dict(self.summary),
             "latest": data["hits"],
             "committees": [
                 {"value": v["value"], "label": v["label"], "count": v["count"], "url": v["url"]}
@@ -66,15 +66,15 @@ class CouncilPage:
 
 def council_context(key: str) -> CouncilPage:
     """The council page's context; an unknown council is ``NotFoundError``."""
-    entry = council_entry(key)
-    request = SearchRequest(filters={"council": (entry.key,)})
-    return CouncilPage(entry, SearchPage(request, search_index().search(request)))
+    summary = council_summary(key)
+    request = SearchRequest(filters={"council": (summary.key,)})
+    return CouncilPage(summary, SearchPage(request, search_index().search(request)))
 
 
 @bp.get("/<council>/")
 def page(council: str) -> Response:
     context = council_context(council)
-    twin = url_for("councils.api", council=context.entry.key)
+    twin = url_for("councils.api", council=context.summary.key)
     return alternate(render_template("council.html", page=context, json_url=twin), twin)
 
 
@@ -85,7 +85,7 @@ def api(council: str) -> Response:
 
 @bp.get("/<council>/feed.atom")
 def feed(council: str) -> Response:
-    entry = council_entry(council)
-    title = f"{t('Ratsarchiv')}: {entry.council.name}"
-    own = url_for("councils.feed", council=entry.key)
-    return search_feed({"council": (entry.key,)}, title, own)
+    summary = council_summary(council)
+    title = f"{t('Ratsarchiv')}: {summary.council.name}"
+    own = url_for("councils.feed", council=summary.key)
+    return search_feed({"council": (summary.key,)}, title, own)

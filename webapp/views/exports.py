@@ -112,18 +112,17 @@ def search_feed(filters: dict[str, tuple[str, ...]], title: str, feed_path: str)
     """The Atom feed of the search in the URL, narrowed by ``filters`` (a council's feed,
     whose own address ``feed_path`` implies them)."""
     size = current_app.config["FEED_SIZE"]
-    search_request = replace(parse_search(request.args, page_size=size), sort="newest")
-    search_request = replace(search_request, filters={**search_request.filters, **filters})
+    asked = parse_search(request.args, page_size=size)
+    search_request = replace(asked, filters={**asked.filters, **filters}, sort="newest")
     result = search_index().search(search_request)
     root = request.host_url.rstrip("/")
     if search_request.query:
         title = f"{title}: {search_request.query}"
-    pairs = search_args(search_request)
     body = atom_feed(
         result.hits,
         title=title,
-        feed_url=root + with_args(feed_path, [(k, v) for k, v in pairs if k not in filters]),
-        html_url=root + with_args(url_for("search.page"), pairs),
+        feed_url=root + with_args(feed_path, search_args(asked)),
+        html_url=root + with_args(url_for("search.page"), search_args(search_request)),
         motion_url=lambda hit: url_for(
             "motions.page", council=hit.council, slug=hit.slug, _external=True
         ),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
@@ -17,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from archive.councils import council_reference, key_problem
 from archive.errors import NotFoundError
-from archive.motion import Consultation, Motion, slug_for
+from archive.motion import Consultation, Motion
 from archive.publicity import public_view
 from archive.references import parent_reference
-from index.results import Hit, SearchRequest
+from index.results import Hit
 from webapp.backend import search_index
 from webapp.councils import council_label, council_names
 from webapp.rendering import markdown_html, web_url
@@ -33,7 +32,6 @@ bp = Blueprint("motions", __name__)
 
 SLUG = re.compile(r"^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,12}$")
 SIMILAR = 5
-MAX_AMENDMENTS = 200
 
 
 def motion_url(council: str, slug: str, **kw: Any) -> str:
@@ -110,19 +108,6 @@ class MotionPage:
         return data
 
 
-def amendments(opened: SearchIndex, council: str, reference: str) -> list[Link]:
-    """The council's amendments of a paper (``…-01``, ``…-02``), found by its number."""
-    request = SearchRequest(
-        query=f'nummer:"{reference}"', filters={"council": (council,)}, sort="oldest"
-    )
-    found = [
-        Link(hit.reference, hit.title, motion_url(hit.council, hit.slug))
-        for hit in islice(opened.iter_all(request), MAX_AMENDMENTS)
-        if parent_reference(hit.reference) == reference and hit.council == council
-    ]
-    return sorted(found, key=lambda link: link.reference)
-
-
 def public_motion(opened: SearchIndex, council: str, slug: str) -> Motion | None:
     """The public motion ``council``/``slug``, or ``None`` (unknown, malformed, non-public)."""
     if key_problem(council) or not SLUG.match(slug):
@@ -137,24 +122,27 @@ def motion_context(council: str, slug: str) -> MotionPage:
     motion = public_motion(opened, council, slug)
     if motion is None:
         raise NotFoundError(f"{council}/{slug}")
-    names = council_names()
 
     def link(entry: str) -> Link:
         other_council, reference = council_reference(entry, council)
         foreign = other_council != council
-        label = council_label(other_council) if foreign else ""
-        shown = Link(reference, council=other_council if foreign else "", council_name=label)
-        other = public_motion(opened, other_council, slug_for(reference))
-        if other is not None:
+        shown = Link(reference)
+        if foreign:
+            shown.council, shown.council_name = other_council, council_label(other_council)
+        other = opened.resolve(council, entry)
+        if other is not None and other.public:
             shown.reference, shown.title = other.reference, other.title
             shown.url = motion_url(other_council, other.slug)
         return shown
 
-    page = MotionPage(public_view(motion), council_name=names.get(council, council))
+    page = MotionPage(public_view(motion), council_name=council_names().get(council, council))
     parent = parent_reference(motion.reference)
-    if parent and (parent in motion.related or opened.motion(council, slug_for(parent))):
+    if parent and (parent in motion.related or opened.resolve(council, parent)):
         page.parent = link(parent)
-    page.amendments = amendments(opened, council, motion.reference)
+    page.amendments = [
+        Link(hit.reference, hit.title, motion_url(hit.council, hit.slug))
+        for hit in opened.amendments(council, motion.reference)
+    ]
     listed = {motion.reference, parent, *(a.reference for a in page.amendments)}
     for entry in dict.fromkeys(motion.related):
         if entry in listed:
@@ -162,8 +150,7 @@ def motion_context(council: str, slug: str) -> MotionPage:
         target = link(entry)
         is_amendment = not target.council and parent_reference(entry) == motion.reference
         (page.amendments if is_amendment and target.url else page.related).append(target)
-    similar = opened.similar(council, motion.slug, limit=SIMILAR)
-    page.similar = [h for h in similar if (h.council, h.slug) != (council, slug)]
+    page.similar = opened.similar(council, motion.slug, limit=SIMILAR)
     return page
 
 

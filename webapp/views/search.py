@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from archive.councils import unqualify
 from index.results import SORTS, FacetValue, SearchRequest, SearchResult
 from webapp.backend import search_index
-from webapp.councils import council_label, council_names, councils
+from webapp.councils import council_dict, council_label, councils
 from webapp.i18n import lang, t, value_label
 from webapp.params import FilterLinks, facet_specs, parse_search, search_args, with_args
 from webapp.views import alternate
@@ -132,7 +132,7 @@ def facet_label(facet: str, value: FacetValue) -> str:
     if value.label:
         return value_label(value.label)
     if facet == "council":
-        return council_names().get(value.value, value.value)
+        return council_label(value.value)
     council, name = unqualify(value.value)
     return f"{name} ({council_label(council)})" if council else value_label(value.value)
 
@@ -167,8 +167,8 @@ def start_api() -> Response:
     listed = councils()
     return jsonify(
         {
-            "papers": sum(entry.papers for entry in listed),
-            "councils": [entry.to_dict() for entry in listed],
+            "papers": sum(summary.papers for summary in listed),
+            "councils": [council_dict(summary) for summary in listed],
             "search_url": url_for("search.api"),
             "feed_url": url_for("exports.feed"),
         }
