@@ -263,6 +263,19 @@ def test_one_committee_name_of_two_councils_is_two_facet_values(web_client):
     assert "Hauptausschuss (Altona)" in html
 
 
+def test_a_bare_committee_name_from_an_old_link_selects_every_councils_committee(web_client):
+    data = web_client.get("/api/search", query_string={"committee": HAUPTAUSSCHUSS}).get_json()
+    assert {h["council"] for h in data["hits"]} == {ALTONA.key, EIMSBUETTEL.key}
+    html = web_client.get("/", query_string={"committee": HAUPTAUSSCHUSS}).get_data(as_text=True)
+    selected = re.findall(r'is-selected" href="([^"]+)".*?facet-label">([^<]+)<', html, re.S)
+    assert sorted(label for _, label in selected) == [
+        f"{HAUPTAUSSCHUSS} (Altona)",
+        f"{HAUPTAUSSCHUSS} (Eimsbüttel)",
+    ]
+    assert {href for href, _ in selected} == {"/"}  # each removes the name asked for
+    assert 'aria-label="Filter entfernen: Gremium Hauptausschuss"' in html
+
+
 def test_within_one_council_committees_show_their_plain_names(web_client):
     data = web_client.get("/api/search?council=hamburg-altona").get_json()
     labels = {v["label"] for v in data["facets"]["committee"]}
@@ -289,9 +302,7 @@ def test_council_facet_is_labelled_in_both_languages(web_client):
 
 def test_exports_and_feed_name_each_rows_council(web_client):
     rows = list(
-        csv.DictReader(
-            io.StringIO(web_client.get("/export.csv?q=Radweg").data.decode("utf-8-sig"))
-        )
+        csv.DictReader(io.StringIO(web_client.get("/export.csv?q=Radweg").data.decode("utf-8-sig")))
     )
     assert {(r["council"], r["council_name"]) for r in rows} >= {
         (LUEBECK.key, LUEBECK.name),

@@ -11,6 +11,7 @@ import pytest
 from webcorpus import (
     Q_BAU,
     Q_SOZIALES,
+    Q_SPD,
     SEED_FILE,
     SEED_SLUG,
     SEED_URL,
@@ -70,7 +71,7 @@ def test_facet_link_narrows_the_result_and_can_be_removed(web_client):
         [("q", "Straße 100% &"), ("type", "Antrag")],
         [("committee", Q_SOZIALES), ("committee", Q_BAU), ("result", "abgelehnt")],
         [("council", "hamburg-altona"), ("committee", "hamburg-altona:Hauptausschuss")],
-        [("year", "2024"), ("sponsor", "SPD"), ("page", "2")],
+        [("year", "2024"), ("sponsor", Q_SPD), ("page", "2")],
     ],
 )
 def test_every_filter_link_switches_exactly_one_value(web_app, args):

@@ -38,7 +38,7 @@ def test_pages_have_no_inline_script_or_style(web_client):
 
 
 def test_corpus_html_never_runs(web_client):
-    html = web_client.get("/motions/vo-2024-14000").get_data(as_text=True)
+    html = web_client.get("/luebeck/motions/vo-2024-14000").get_data(as_text=True)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Quartier" in html  # the title, escaped
     assert "<img" not in html and "onerror" not in html and "onclick" not in html

@@ -60,6 +60,7 @@ HAUPTAUSSCHUSS = "Hauptausschuss"
 SEED_URL = f"/luebeck/motions/{SEED_SLUG}"
 Q_SOZIALES = qualify("luebeck", SOZIALES)
 Q_BAU = qualify("luebeck", BAU)
+Q_SPD = qualify("hamburg-eimsbuettel", "SPD")
 
 
 def _consultation(committee: str, date: str, result: str, votes: Votes | None = None, **kw):

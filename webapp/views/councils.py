@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from index.results import CouncilSummary, SearchRequest
@@ -69,6 +69,12 @@ def council_context(key: str) -> CouncilPage:
     summary = council_summary(key)
     request = SearchRequest(filters={"council": (summary.key,)})
     return CouncilPage(summary, SearchPage(request, search_index().search(request)))
+
+
+@bp.get("/<council>")
+def bare(council: str) -> Response:
+    """``/hamburg-altona`` → ``/hamburg-altona/`` (only for a council the archive has)."""
+    return redirect(url_for("councils.page", council=council_summary(council).key), code=308)
 
 
 @bp.get("/<council>/")

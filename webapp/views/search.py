@@ -72,15 +72,19 @@ class SearchPage:
         groups = []
         for spec in facet_specs():
             counted = self.result.facets.get(spec.name, [])
-            listed = {v.value for v in counted}
             chosen = self.request.filters.get(spec.name, ())
+            # a bare name asked for (``committee=Hauptausschuss``, a link from before
+            # councils) selects every council's value of it: their links remove it
+            listed = {v.value for v in counted} | {v.name for v in counted if v.selected}
             values = [
                 {
                     "value": v.value,
                     "label": facet_label(spec.name, v),
                     "count": v.count,
                     "selected": v.selected,
-                    "url": self.filter_links.toggle(spec.name, v.value),
+                    "url": self.filter_links.toggle(
+                        spec.name, v.value if v.value in chosen or not v.selected else v.name
+                    ),
                 }
                 for v in [
                     *counted,
