@@ -45,9 +45,10 @@ def council_dict(summary: CouncilSummary) -> dict[str, Any]:
     }
 
 
-def council_names() -> dict[str, str]:
-    """Council key → full name."""
-    return {summary.key: summary.council.name for summary in councils()}
+def council_name(key: str) -> str:
+    """The full name of council ``key``; the key for an unknown one."""
+    council = search_index().council(key)
+    return council.name if council else key
 
 
 def council_label(key: str) -> str:

@@ -21,7 +21,7 @@ from archive.publicity import public_view
 from archive.references import parent_reference
 from index.results import Hit
 from webapp.backend import search_index
-from webapp.councils import council_label, council_names
+from webapp.councils import council_label, council_name
 from webapp.rendering import markdown_html, web_url
 from webapp.views import alternate
 
@@ -135,7 +135,7 @@ def motion_context(council: str, slug: str) -> MotionPage:
             shown.url = motion_url(other_council, other.slug)
         return shown
 
-    page = MotionPage(public_view(motion), council_name=council_names().get(council, council))
+    page = MotionPage(public_view(motion), council_name=council_name(council))
     parent = parent_reference(motion.reference)
     if parent and (parent in motion.related or opened.resolve(council, parent)):
         page.parent = link(parent)
@@ -201,12 +201,11 @@ def choices(slug: str) -> list[Choice]:
     if not SLUG.match(slug):
         raise NotFoundError(slug)
     opened = search_index()
-    names = council_names()
     found = []
     for council in opened.councils_with_slug(slug):
         motion = public_motion(opened, council, slug)
         if motion is not None:
-            name = names.get(council, council)
+            name = council_name(council)
             found.append(Choice(council, name, slug, motion.reference, motion.title, motion.date))
     if not found:
         raise NotFoundError(slug)
