@@ -92,6 +92,13 @@ def _summary(report: ReindexReport, index_dir: Path) -> str:
     help="Filter by a facet value (repeat: values of one facet OR, facets AND).",
 )
 @click.option(
+    "--council",
+    "councils",
+    multiple=True,
+    metavar="KEY",
+    help="Search only this council's papers (repeat for several; as --facet council=KEY).",
+)
+@click.option(
     "--sort", type=click.Choice(SORTS), help="Default: relevance with a query, newest without."
 )
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
@@ -108,6 +115,7 @@ def _summary(report: ReindexReport, index_dir: Path) -> str:
 def search(
     query: tuple[str, ...],
     facets: tuple[str, ...],
+    councils: tuple[str, ...],
     sort: str | None,
     page: int,
     as_json: bool,
@@ -115,7 +123,10 @@ def search(
     corpus: Path,
     index_dir: Path,
 ) -> None:
-    """Search the archive: QUERY in the query language of the search box (docs/query-syntax.md)."""
+    """Search the archive: QUERY in the query language of the search box (docs/query-syntax.md).
+
+    With several councils in the archive, each hit names its council.
+    """
     from index.search import SearchIndex
 
     filters: dict[str, tuple[str, ...]] = {}
@@ -124,19 +135,23 @@ def search(
         if not sep or not name.strip() or not value.strip():
             raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--facet")
         filters[name.strip()] = (*filters.get(name.strip(), ()), value.strip())
+    if councils:
+        filters["council"] = (*filters.get("council", ()), *councils)
     request = SearchRequest(query=" ".join(query), filters=filters, sort=sort or "", page=page)
-    result = SearchIndex.open(index_dir).search(request)
+    with SearchIndex.open(index_dir) as search_index:
+        result = search_index.search(request)
+        several = len(search_index.councils()) > 1
     if as_json:
         click.echo(json.dumps(result_json(result, lang), ensure_ascii=False, indent=2))
     else:
-        click.echo(_table(result, request, lang))
+        click.echo(_table(result, request, lang, several))
 
 
 def result_json(result: SearchResult, lang: Language = DEFAULT) -> dict:
     """``SearchResult.to_dict()`` plus each hit's ``url`` — the JSON of ``/api/search``."""
     data = result.to_dict(lang)
     for hit in data["hits"]:
-        hit["url"] = f"/motions/{hit['slug']}"
+        hit["url"] = f"/{hit['council']}/motions/{hit['slug']}"
     return data
 
 
@@ -168,7 +183,10 @@ _TABLE: dict[Language, dict[str, Text]] = {
 """The words around the results in the terminal (the site's are in ``webapp.i18n``)."""
 
 
-def _table(result: SearchResult, request: SearchRequest, lang: Language) -> str:
+def _table(
+    result: SearchResult, request: SearchRequest, lang: Language, councils: bool = False
+) -> str:
+    """The result as terminal text; ``councils``: name each hit's council."""
     words = _TABLE[lang]
     head = fill(words["hits"], lang, n=result.total)
     if request.query:
@@ -182,7 +200,8 @@ def _table(result: SearchResult, request: SearchRequest, lang: Language) -> str:
         lines.append(fill(words["suggestion"], lang, query=result.suggestion))
     start = (result.page - 1) * request.page_size
     for n, hit in enumerate(result.hits, start + 1):
-        meta = "  ".join(x for x in (hit.date, hit.type, hit.result) if x)
+        where = hit.council_name if councils else ""
+        meta = "  ".join(x for x in (where, hit.date, hit.type, hit.result) if x)
         lines.append("")
         lines.append(f"{n:>4}. {hit.reference}  {meta}")
         lines.append(f"      {_plain(hit.title_html)}")
@@ -190,7 +209,7 @@ def _table(result: SearchResult, request: SearchRequest, lang: Language) -> str:
             lines.append(f"      {_plain(hit.snippet_html)}")
     shown = [
         f"{FACETS_BY_NAME[name].label(lang)}: "
-        + ", ".join(f"{v.value} ({v.count})" for v in values[:5])
+        + ", ".join(f"{v.label} ({v.count})" for v in values[:5])
         for name, values in result.facets.items()
         if values
     ]

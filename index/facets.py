@@ -108,6 +108,7 @@ class Columns:
         self.councils: Mapping[str, Council] = {}
         """The councils' descriptions (set by the snapshot): the council facet's names."""
         self._by_name: dict[str, dict[str, list[str]]] = {}
+        self._parts: dict[str, dict[str, tuple[str, str]]] = {}
         self._index: dict[str, dict[str, int]] = {}
         self._docs: dict[str, np.ndarray] = {}
         self._codes: dict[str, np.ndarray] = {}
@@ -137,13 +138,20 @@ class Columns:
 
     # -- filters --------------------------------------------------------------------------
 
+    def parts(self, facet: str) -> dict[str, tuple[str, str]]:
+        """A per-council facet's values → (council, name) (read once per commit)."""
+        found = self._parts.get(facet)
+        if found is None:
+            found = self._parts[facet] = {v: unqualify(v) for v in self.values[facet]}
+        return found
+
     def by_name(self, facet: str) -> dict[str, list[str]]:
         """A per-council facet's values by their name without the council (cached)."""
         found = self._by_name.get(facet)
         if found is None:
             found = self._by_name[facet] = {}
-            for value in self.values[facet]:
-                found.setdefault(unqualify(value)[1], []).append(value)
+            for value, (_, name) in self.parts(facet).items():
+                found.setdefault(name, []).append(value)
         return found
 
     def expand(self, facet: str, values: Iterable[str]) -> list[str]:
@@ -206,7 +214,7 @@ class Columns:
             council = self.councils.get(value)
             return [value, value, council.short_name, council.name] if council else [value]
         if FACETS_BY_NAME[facet].per_council:
-            return [value, unqualify(value)[1]]
+            return [value, self.parts(facet)[value][1]]
         return [value]
 
     # -- counts ---------------------------------------------------------------------------
@@ -226,9 +234,11 @@ def order_values(
     counts: Mapping[str, int],
     selected: Iterable[str],
     councils: Mapping[str, Council] | None = None,
+    parts: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[FacetValue]:
     """A facet's values in its declared order; selected values always listed; labelled
-    with the ``councils``' short names where they span several (``FacetValue``)."""
+    with the ``councils``' short names where they span several (``FacetValue``).
+    ``parts``: (council, name) of values already split (``Columns.parts``)."""
     chosen = list(dict.fromkeys(selected))
     merged = dict(counts)
     for value in chosen:
@@ -243,11 +253,15 @@ def order_values(
         names = sorted(merged, reverse=True)
     else:
         names = sorted(merged, key=lambda v: (-merged[v], v.casefold()))
-    return labelled(spec, [(v, merged[v], v in chosen) for v in names], councils or {})
+    values = [(v, merged[v], v in chosen) for v in names]
+    return labelled(spec, values, councils or {}, parts or {})
 
 
 def labelled(
-    spec: FacetSpec, values: list[tuple[str, int, bool]], councils: Mapping[str, Council]
+    spec: FacetSpec,
+    values: list[tuple[str, int, bool]],
+    councils: Mapping[str, Council],
+    parts: Mapping[str, tuple[str, str]],
 ) -> list[FacetValue]:
     """(value, count, selected) as ``FacetValue``s with their council, name and label."""
     if spec.name == COUNCIL:
@@ -258,10 +272,10 @@ def labelled(
         return out
     if not spec.per_council:
         return [FacetValue(v, count, chosen, "", v, v) for v, count, chosen in values]
-    parts = [unqualify(v) for v, _, _ in values]
-    several = len({council for council, _ in parts}) > 1
+    split = [parts.get(v) or unqualify(v) for v, _, _ in values]
+    several = len({council for council, _ in split}) > 1
     out = []
-    for (value, count, chosen), (key, name) in zip(values, parts, strict=True):
+    for (value, count, chosen), (key, name) in zip(values, split, strict=True):
         label = name
         if several and key:
             council = councils.get(key)
@@ -294,7 +308,11 @@ def facet_counts(
         else:
             others = final
         facets[spec.name] = order_values(
-            spec, columns.counts(spec.name, others), filters.get(spec.name, ()), columns.councils
+            spec,
+            columns.counts(spec.name, others),
+            filters.get(spec.name, ()),
+            columns.councils,
+            columns.parts(spec.name) if spec.per_council else None,
         )
     return final, facets
 

@@ -86,7 +86,14 @@ class FacetValue:
     label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "value": self.value,
+            "count": self.count,
+            "selected": self.selected,
+            "council": self.council,
+            "name": self.name,
+            "label": self.label,
+        }
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import write_motion
+from archive.councils import DEFAULT_KEY
 from archive.errors import ConfigError, IndexLockedError
 from archive.motion import Consultation, Motion
 from index.generations import CURRENT, live_generation
@@ -33,6 +34,7 @@ def motion(n: int, title: str = "", **fields) -> Motion:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
+    (root / "2024").mkdir(parents=True)  # the layout before councils: the default council
     for n in range(1, 6):
         write_motion(motion(n), root)
     return root
@@ -206,8 +208,9 @@ def test_columns_stay_aligned_across_segments(corpus, tmp_path) -> None:
         newest = search_index.search(SearchRequest(sort="newest", page_size=10)).hits
         assert [h.date for h in newest] == [*sorted((m.date for m in newest[:5]), reverse=True), ""]
         assert search_index.search(SearchRequest("datum:2024-01")).total == 5
-        assert search_index.motion("vo-2024-99999").title == "Ohne Datum"
-        assert search_index.motion("vo-2024-00001").title == "Antrag Nummer 1 zur Sanierung"
+        assert search_index.motion(DEFAULT_KEY, "vo-2024-99999").title == "Ohne Datum"
+        first = search_index.motion(DEFAULT_KEY, "vo-2024-00001")
+        assert first.title == "Antrag Nummer 1 zur Sanierung"
 
 
 def test_a_missing_or_stale_manifest_only_costs_time(corpus, tmp_path) -> None:

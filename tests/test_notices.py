@@ -58,7 +58,9 @@ def _unreadable(query: str, reason: str, words: str, de: str, en: str, **params:
     )
 
 
-KNOWN = "datum, ergebnis, federführend, fraktion, gremium, jahr, nummer, stimmen, titel, typ"
+KNOWN = (
+    "datum, ergebnis, federführend, fraktion, gremium, jahr, kommune, nummer, stimmen, titel, typ"
+)
 CASES = [
     Case(
         "Quartier " + "a" * 480,

@@ -41,6 +41,7 @@ def test_reindex_prints_a_summary(tmp_path: Path) -> None:
 
 def test_skipped_files_are_listed_and_exit_1(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
+    (corpus / "2024").mkdir(parents=True)  # the layout before councils
     write_motion(Motion(reference="VO/2024/1", title="Gut", date="2024-01-01"), corpus)
     bad = corpus / "2024" / "kaputt.md"
     bad.write_text("---\nreference: VO/2024/2\ntitle: [nicht zu\n---\n", encoding="utf-8")
@@ -66,9 +67,10 @@ def test_search_json_on_the_shipped_corpus(shipped_index: Path) -> None:
     shape = {"total", "page", "pages", "hits", "facets", "suggestion", "notice", "notices"}
     assert set(data) == shape
     seed = next(h for h in data["hits"] if h["reference"] == "VO/2024/12903-01")
-    assert seed["url"] == "/motions/vo-2024-12903-01"
+    assert seed["url"] == f"/{seed['council']}/motions/vo-2024-12903-01"
+    assert seed["council_name"]
     assert "<mark>" in seed["snippet_html"]
-    committees = {v["value"]: v["count"] for v in data["facets"]["committee"]}
+    committees = {v["name"]: v["count"] for v in data["facets"]["committee"]}
     assert committees["Ausschuss für Soziales"] >= 1
     votes = {v["value"]: v["count"] for v in data["facets"]["votes"]}
     assert votes["knapp"] >= 1  # the seed: 7 yes, 8 no

@@ -53,7 +53,7 @@ def test_reference_variants(reference: str, exact: list[str], base: list[str]) -
 
 def test_facets_are_declared_once_with_labels_prefixes_and_order() -> None:
     assert [f.name for f in FACETS] == [
-        "committee", "sponsor", "result", "type", "year", "lead", "votes"
+        "council", "committee", "sponsor", "result", "type", "year", "lead", "votes"
     ]  # fmt: skip
     for spec in FACETS:
         assert spec.label_de and spec.label_en and spec.prefix

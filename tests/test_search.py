@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import write_motion
+from archive.councils import DEFAULT_KEY
 from archive.errors import IndexMissingError, QueryError
 from archive.motion import Consultation, Motion, Votes
 from index.indexer import reindex
@@ -18,6 +19,7 @@ from index.results import MAX_PAGE, SearchRequest
 from index.search import SearchIndex
 
 SEED_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+COUNCIL = DEFAULT_KEY  # the council of a corpus without council folders
 
 
 def motion(reference: str, title: str, date: str, **fields) -> Motion:
@@ -162,7 +164,8 @@ def test_title_matches_rank_above_body_matches(search_index: SearchIndex) -> Non
 
 
 def counts(result, facet: str) -> dict[str, int]:
-    return {v.value: v.count for v in result.facets[facet]}
+    """A facet's counts by name (committees, factions and offices: without their council)."""
+    return {v.name: v.count for v in result.facets[facet]}
 
 
 def test_facet_counts_cover_the_whole_result_and_multi_valued_sponsors(
@@ -211,13 +214,13 @@ def test_a_selected_value_without_matches_is_still_listed(search_index: SearchIn
 def test_non_public_consultations_never_reach_facets_or_motions(search_index: SearchIndex) -> None:
     assert "Hauptausschuss" not in counts(search(search_index), "committee")
     assert search(search_index, "gremium:Hauptausschuss").total == 0
-    shown = search_index.motion("vo-2024-12903-01")
+    shown = search_index.motion(COUNCIL, "vo-2024-12903-01")
     assert [c.committee for c in shown.consultations] == ["Ausschuss für Soziales"]
 
 
 def test_non_public_motions_are_not_indexed(search_index: SearchIndex) -> None:
     assert search(search_index, "Grundstück").total == 0
-    assert search_index.motion("vo-2024-13000") is None
+    assert search_index.motion(COUNCIL, "vo-2024-13000") is None
 
 
 def test_unknown_facet_and_bad_pages_are_query_errors(search_index: SearchIndex) -> None:
@@ -328,18 +331,18 @@ def test_malformed_query_falls_back_to_words_with_a_notice(search_index: SearchI
 
 
 def test_similar_motions_share_words_and_exclude_the_motion(search_index: SearchIndex) -> None:
-    similar = search_index.similar("vo-2024-12903-01", limit=3)
+    similar = search_index.similar(COUNCIL, "vo-2024-12903-01", limit=3)
     assert similar and "VO/2024/12903-01" not in [h.reference for h in similar]
     assert similar[0].reference == "VO/2024/12903-01-01"
-    assert search_index.similar("no-such-slug") == []
+    assert search_index.similar(COUNCIL, "no-such-slug") == []
 
 
 def test_motion_and_count(search_index: SearchIndex) -> None:
-    shown = search_index.motion("vo-2021-09000")
+    shown = search_index.motion(COUNCIL, "vo-2021-09000")
     assert shown.questions == ["Wie viele Kitaplätze fehlen?", "Wann werden sie geschaffen?"]
-    assert search_index.motion("vo-1999-1") is None
+    assert search_index.motion(COUNCIL, "vo-1999-1") is None
     assert search_index.count() == 6
-    assert [f.name for f in search_index.facet_specs()][:2] == ["committee", "sponsor"]
+    assert [f.name for f in search_index.facet_specs()][:2] == ["council", "committee"]
 
 
 # -- lifecycle -----------------------------------------------------------------------------

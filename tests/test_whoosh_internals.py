@@ -178,10 +178,10 @@ def test_commit_toc_lists_exactly_the_workers_segments(full_build) -> None:  # t
         ids = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
         assert ids == [s.segment_id() for s in segments], broken("the TOC's segments differ")
         assert reader.doc_count() == PAPERS, broken("documents are missing after the commit")
-        slugs = [reader.stored_fields(d)["slug"] for d in range(PAPERS)]
+        uids = [reader.stored_fields(d)["uid"] for d in range(PAPERS)]
     with ix.searcher() as searcher:
-        for slug in slugs:
-            assert len(searcher.search(Term("slug", slug))) == 1, broken(f"{slug} not found")
+        for uid in uids:
+            assert len(searcher.search(Term("uid", uid))) == 1, broken(f"{uid} not found")
 
 
 def test_close_segment_leaves_no_files_of_the_parents_own_segment(full_build) -> None:  # type: ignore[no-untyped-def]
