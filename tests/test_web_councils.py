@@ -12,6 +12,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
@@ -30,6 +31,7 @@ from webcorpus import (
 )
 from webserver import served
 
+from archive.corpus import write_motion
 from archive.councils import RESERVED_KEYS, key_problem, qualify
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -321,6 +323,41 @@ def test_exports_and_feed_name_each_rows_council(web_client):
         )
         assert entry.findtext(f"{ATOM}id").startswith(f"http://localhost/{council.get('term')}/")
         assert council.get("label")
+
+
+# -- a corpus from before councils --------------------------------------------------------
+
+
+def test_a_corpus_from_before_councils_is_one_council_on_the_site(tmp_path):
+    """Files in ``<corpus>/<year>/`` are the default council named in ``_archive.yml``: the
+    start page lists it, its papers live under it, their old addresses redirect there."""
+    from index.indexer import reindex
+    from webapp import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "_archive.yml").write_text("default_council: luebeck\n", encoding="utf-8")
+    (corpus / "_council.yml").write_text("name: Hansestadt Lübeck\nkind: Stadt\n", "utf-8")
+    papers = [m for m in motions() if m.public][:3]
+    for motion in papers:
+        write_motion(
+            replace(motion, council=""), corpus, corpus / motion.year / f"{motion.slug}.md"
+        )
+    assert reindex(corpus, tmp_path / "index", full=True).ok
+    app = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index", "CORPUS_DIR": corpus})
+    client = app.test_client()
+
+    start = client.get("/api/").get_json()
+    assert [(c["key"], c["name"], c["papers"]) for c in start["councils"]] == [
+        ("luebeck", "Hansestadt Lübeck", len(papers))
+    ]
+    html = client.get("/").get_data(as_text=True)
+    assert '<li><a href="/luebeck/">Hansestadt Lübeck</a>' in html
+    slug = papers[0].slug
+    moved = client.get(f"/motions/{slug}")
+    assert (moved.status_code, moved.headers["Location"]) == (301, f"/luebeck/motions/{slug}")
+    assert client.get(f"/luebeck/motions/{slug}").status_code == 200
+    assert client.get("/luebeck/").status_code == 200
 
 
 # -- reserved first segments --------------------------------------------------------------
