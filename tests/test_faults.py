@@ -253,7 +253,7 @@ def every_page_answers(index: Path, corpus: Path) -> None:
     rows = client.get("/export.json").get_json()
     assert rows
     for row in rows:
-        page = client.get(f"/api/motions/{row['slug']}")
+        page = client.get(f"/api/{row['council']}/motions/{row['slug']}")
         assert page.status_code == 200, row["slug"]
         assert page.get_json()["title"] == row["title"]
 

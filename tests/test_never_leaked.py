@@ -2,7 +2,8 @@
 
 The corpus holds, beside ordinary public motions, a paper marked ``public: false``, a
 public paper with a ``public: false`` consultation, and one with an agenda item
-``N 4.2`` (a non-public item). Each carries made-up words found nowhere else. Every
+``N 4.2`` (a non-public item). Each carries made-up words found nowhere else. The
+archive holds two councils with the same papers each, so every council is asked. Every
 page, API, feed and export of the site, and ``ratsarchiv search --json``, is asked
 for them — by query, by facet, by near-miss spelling, by slug — and must never show one.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from urllib.parse import quote, quote_plus
 
 import pytest
 from faultkit import run
 
 from archive.corpus import write_motion
+from archive.councils import Council, ensure_council
 from archive.motion import Consultation, Motion, Votes
 
 PRIVATE_TITLE = "Quorxelplan"
@@ -101,6 +104,9 @@ def motions() -> list[Motion]:
 
 
 PUBLIC_SLUGS = ["vo-2024-70001", "vo-2024-70002", "vo-2024-70003"]
+COUNCILS = (Council("rat-nord", "Stadt Nord"), Council("rat-sued", "Stadt Süd"))
+KEYS = tuple(c.key for c in COUNCILS)
+PAPERS = [f"/{key}/motions/{slug}" for key in KEYS for slug in PUBLIC_SLUGS]
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +116,10 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 
     root = tmp_path_factory.mktemp("leak")
     corpus, index = root / "corpus", root / "index"
-    for motion in motions():
-        write_motion(motion, corpus)
+    for council in COUNCILS:
+        ensure_council(corpus, council)
+        for motion in motions():
+            write_motion(replace(motion, council=council.key), corpus)
     reindex(corpus, index, full=True)
     app = create_app({"TESTING": True, "INDEX_DIR": index, "CORPUS_DIR": corpus})
     return app.test_client(), corpus, index
@@ -142,7 +150,14 @@ PLAIN_ROUTES = [
     "/export.json",
     "/healthz",
     "/hilfe",
-    *(f"/motions/{slug}" for slug in PUBLIC_SLUGS),
+    "/api/",
+    *(f"/{key}/" for key in KEYS),
+    *(f"/api/{key}/" for key in KEYS),
+    *(f"/{key}/feed.atom" for key in KEYS),
+    *(f"/?council={key}" for key in KEYS),
+    *PAPERS,
+    *(f"/api{paper}" for paper in PAPERS),
+    *(f"/motions/{slug}" for slug in PUBLIC_SLUGS),  # the choice between both councils
     *(f"/api/motions/{slug}" for slug in PUBLIC_SLUGS),
 ]
 
@@ -154,7 +169,10 @@ def test_no_route_shows_a_secret(site, url: str) -> None:
 
 
 @pytest.mark.parametrize("word", SECRETS)
-@pytest.mark.parametrize("route", ["/", "/api/search", "/feed.atom", "/export.csv", "/export.json"])
+@pytest.mark.parametrize(
+    "route",
+    ["/", "/api/search", "/feed.atom", "/export.csv", "/export.json", f"/{KEYS[1]}/feed.atom"],
+)
 def test_searching_for_a_secret_finds_nothing(site, route: str, word: str) -> None:
     client, _, _ = site
     response = get(client, f"{route}?q={quote(word)}")
@@ -187,8 +205,11 @@ def test_filtering_by_a_hidden_committee_finds_nothing(site, facet: str, value: 
 def test_facet_counts_and_hits_name_only_public_committees(site) -> None:
     client, _, _ = site
     data = get(client, "/api/search").get_json()
-    committees = {v["value"] for v in data["facets"].get("committee", [])}
-    assert committees == {"Bauausschuss", "Verkehrsausschuss"}
+    committees = {(v["council"], v["name"]) for v in data["facets"].get("committee", [])}
+    assert committees == {(k, n) for k in KEYS for n in ("Bauausschuss", "Verkehrsausschuss")}
+    for key in KEYS:
+        own = get(client, f"/api/{key}/").get_json()["committees"]
+        assert {c["label"] for c in own} == {"Bauausschuss", "Verkehrsausschuss"}
     for hit in data["hits"]:
         assert HIDDEN_COMMITTEE not in hit["committees"]
         assert N_COMMITTEE not in hit["committees"]
@@ -196,23 +217,34 @@ def test_facet_counts_and_hits_name_only_public_committees(site) -> None:
 
 def test_results_and_health_count_only_public_motions(site) -> None:
     client, _, _ = site
-    assert get(client, "/api/search").get_json()["total"] == len(PUBLIC_SLUGS)
-    assert get(client, "/healthz").get_json()["motions"] == len(PUBLIC_SLUGS)
+    assert get(client, "/api/search").get_json()["total"] == len(PAPERS)
+    assert get(client, "/healthz").get_json()["motions"] == len(PAPERS)
     rows = get(client, "/export.json").get_json()
-    assert sorted(row["slug"] for row in rows) == PUBLIC_SLUGS
+    assert sorted((row["council"], row["slug"]) for row in rows) == [
+        (key, slug) for key in KEYS for slug in PUBLIC_SLUGS
+    ]
     csv_lines = get(client, "/export.csv").get_data(as_text=True).strip().splitlines()
-    assert len(csv_lines) == 1 + len(PUBLIC_SLUGS)
+    assert len(csv_lines) == 1 + len(PAPERS)
     entries = re.findall(r"<entry>", get(client, "/feed.atom").get_data(as_text=True))
-    assert len(entries) == len(PUBLIC_SLUGS)
+    assert len(entries) == len(PAPERS)
+    councils = get(client, "/api/").get_json()["councils"]
+    assert {c["key"]: c["papers"] for c in councils} == {k: len(PUBLIC_SLUGS) for k in KEYS}
+    for key in KEYS:
+        page = get(client, f"/api/{key}/").get_json()
+        assert page["council"]["papers"] == len(PUBLIC_SLUGS)
+        assert sorted(h["slug"] for h in page["latest"]) == PUBLIC_SLUGS
+        feed = get(client, f"/{key}/feed.atom").get_data(as_text=True)
+        assert len(re.findall(r"<entry>", feed)) == len(PUBLIC_SLUGS)
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        f"/motions/{PRIVATE_SLUG}",
-        f"/api/motions/{PRIVATE_SLUG}",
-        f"/motions/{PRIVATE_SLUG.upper()}",
-        f"/motions/{PRIVATE_SLUG}/",
+        *(
+            f"{prefix}/motions/{slug}"
+            for prefix in ("", "/api", *(f"/{k}" for k in KEYS), *(f"/api/{k}" for k in KEYS))
+            for slug in (PRIVATE_SLUG, PRIVATE_SLUG.upper(), f"{PRIVATE_SLUG}/")
+        ),
         f"/api/motions/{PRIVATE_SLUG}.json",
     ],
 )
@@ -225,7 +257,7 @@ def test_private_motion_page_is_not_found(site, url: str) -> None:
 
 def test_link_to_a_private_paper_shows_no_title(site) -> None:
     client, _, _ = site
-    data = get(client, "/api/motions/vo-2024-70001").get_json()
+    data = get(client, f"/api/{KEYS[1]}/motions/vo-2024-70001").get_json()
     links = [*data["links"]["related"], *data["links"]["amendments"]]
     assert all(link["url"] is None and not link["title"] for link in links), links
     assert [c["committee"] for c in data["consultations"]] == ["Bauausschuss"]
@@ -233,16 +265,23 @@ def test_link_to_a_private_paper_shows_no_title(site) -> None:
 
 def test_n_agenda_item_is_not_shown_on_the_motion(site) -> None:
     client, _, _ = site
-    data = get(client, "/api/motions/vo-2024-70002").get_json()
+    data = get(client, f"/api/{KEYS[0]}/motions/vo-2024-70002").get_json()
     assert [c["committee"] for c in data["consultations"]] == ["Verkehrsausschuss"]
     assert data["result"] != "vertagt"
 
 
 def test_similar_motions_never_point_at_the_private_one(site) -> None:
     client, _, _ = site
-    for slug in PUBLIC_SLUGS:
-        data = get(client, f"/api/motions/{slug}").get_json()
+    for paper in PAPERS:
+        data = get(client, f"/api{paper}").get_json()
         assert PRIVATE_SLUG not in json.dumps(data["similar"])
+
+
+def test_the_old_address_of_a_private_paper_offers_no_choice(site) -> None:
+    client, _, _ = site
+    assert client.get(f"/motions/{PRIVATE_SLUG}").status_code == 404
+    choices = client.get(f"/api/motions/{PUBLIC_SLUGS[0]}").get_json()["choices"]
+    assert [c["council"] for c in choices] == list(KEYS)
 
 
 @pytest.mark.parametrize("word", [PRIVATE_TITLE, HIDDEN_COMMITTEE, N_NOTE, NEAR_MISSES[0]])

@@ -113,7 +113,7 @@ def test_traversal_over_real_http_is_refused(site, path: str) -> None:
 def test_static_files_are_still_served(site, web_client) -> None:
     status, _response = raw_get(site, "/static/style.css")
     assert status == 200
-    assert web_client.get("/motions/vo-2024-12903-01").status_code == 200
+    assert web_client.get("/luebeck/motions/vo-2024-12903-01").status_code == 200
 
 
 # -- --corpus and --index -------------------------------------------------------------------

@@ -47,6 +47,10 @@ def site(tmp_path_factory: pytest.TempPathFactory):
     return app.test_client(), corpus
 
 
+PAPERS = "/default/motions/"
+"""Where the site shows the papers of a corpus from before councils (the default council)."""
+
+
 def slug(reference: str) -> str:
     return reference.lower().replace("/", "-").replace(".", "-")
 
@@ -56,13 +60,13 @@ def test_an_amendment_links_to_its_parent_and_is_found_with_it(
     site, parent: str, amendment: str
 ) -> None:
     client, _ = site
-    links = client.get(f"/api/motions/{slug(amendment)}").get_json()["links"]
+    links = client.get(f"/api{PAPERS}{slug(amendment)}").get_json()["links"]
     assert links["parent"]["reference"] == parent
-    assert links["parent"]["url"] == f"/motions/{slug(parent)}"
-    listed = client.get(f"/api/motions/{slug(parent)}").get_json()["links"]["amendments"]
+    assert links["parent"]["url"] == f"{PAPERS}{slug(parent)}"
+    listed = client.get(f"/api{PAPERS}{slug(parent)}").get_json()["links"]["amendments"]
     assert [link["reference"] for link in listed] == [amendment]
-    page = client.get(f"/motions/{slug(amendment)}").get_data(as_text=True)
-    assert f'href="/motions/{slug(parent)}"' in page
+    page = client.get(f"{PAPERS}{slug(amendment)}").get_data(as_text=True)
+    assert f'href="{PAPERS}{slug(parent)}"' in page
 
     for query in (parent, f'nummer:"{parent}"'):
         hits = client.get("/api/search", query_string={"q": query}).get_json()["hits"]
@@ -71,7 +75,7 @@ def test_an_amendment_links_to_its_parent_and_is_found_with_it(
 
 def test_a_number_of_its_own_is_no_amendment(site) -> None:
     client, _ = site
-    assert client.get("/api/motions/21-1235").get_json()["links"]["parent"] is None
+    assert client.get(f"/api{PAPERS}21-1235").get_json()["links"]["parent"] is None
     hits = client.get("/api/search", query_string={"q": "nummer:21"}).get_json()["hits"]
     assert hits == []
 

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from webcorpus import SEED_SLUG
+from webcorpus import SEED_URL
 
 from webapp.i18n import EN
 
@@ -64,10 +64,10 @@ def test_accept_language_english(web_client):
 
 
 def test_lang_switch_is_remembered_in_a_cookie(web_client):
-    html = web_client.get(f"/motions/{SEED_SLUG}?lang=en").get_data(as_text=True)
+    html = web_client.get(f"{SEED_URL}?lang=en").get_data(as_text=True)
     assert "Consultations" in html and "7 May 2024" in html
     assert "Yes 7 : 8 No" in re.sub(r"<[^>]+>", "", html)
-    again = web_client.get(f"/motions/{SEED_SLUG}").get_data(as_text=True)
+    again = web_client.get(SEED_URL).get_data(as_text=True)
     assert "Consultations" in again
     back = web_client.get("/?lang=de").get_data(as_text=True)
     assert '<html lang="de">' in back

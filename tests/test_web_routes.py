@@ -8,9 +8,22 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from webcorpus import SEED_FILE, SEED_SLUG, SOZIALES
+from webcorpus import (
+    Q_BAU,
+    Q_SOZIALES,
+    Q_SPD,
+    SEED_FILE,
+    SEED_SLUG,
+    SEED_URL,
+    SHARED_SLUG,
+    SOZIALES,
+    hamburg_motions,
+)
 
 from archive.corpus import read_motion
+
+TOTAL = 20 + len(hamburg_motions())
+"""Public papers of the web corpus: Lübeck's 20 and the Hamburg districts'."""
 
 
 def test_search_page_shows_highlighted_hits_with_facets(web_client):
@@ -33,14 +46,16 @@ def test_search_page_shows_highlighted_hits_with_facets(web_client):
 
 def test_facet_link_narrows_the_result_and_can_be_removed(web_client):
     everything = web_client.get("/api/search?q=Quartier").get_json()
-    narrowed = web_client.get("/api/search", query_string={"q": "Quartier", "committee": SOZIALES})
+    narrowed = web_client.get(
+        "/api/search", query_string={"q": "Quartier", "committee": Q_SOZIALES}
+    )
     data = narrowed.get_json()
     assert 0 < data["total"] < everything["total"]
     assert all(SOZIALES in hit["committees"] for hit in data["hits"])
     selected = [v for v in data["facets"]["committee"] if v["selected"]]
-    assert [v["value"] for v in selected] == [SOZIALES]
+    assert [v["value"] for v in selected] == [Q_SOZIALES]
 
-    html = web_client.get("/", query_string={"q": "Quartier", "committee": SOZIALES}).get_data(
+    html = web_client.get("/", query_string={"q": "Quartier", "committee": Q_SOZIALES}).get_data(
         as_text=True
     )
     assert "Aktive Filter" in html
@@ -52,10 +67,11 @@ def test_facet_link_narrows_the_result_and_can_be_removed(web_client):
     "args",
     [
         [("q", "Quartier")],
-        [("q", "Quartier"), ("committee", SOZIALES), ("sort", "oldest")],
+        [("q", "Quartier"), ("committee", Q_SOZIALES), ("sort", "oldest")],
         [("q", "Straße 100% &"), ("type", "Antrag")],
-        [("committee", SOZIALES), ("committee", "Bauausschuss"), ("result", "abgelehnt")],
-        [("year", "2024"), ("sponsor", "SPD"), ("page", "2")],
+        [("committee", Q_SOZIALES), ("committee", Q_BAU), ("result", "abgelehnt")],
+        [("council", "hamburg-altona"), ("committee", "hamburg-altona:Hauptausschuss")],
+        [("year", "2024"), ("sponsor", Q_SPD), ("page", "2")],
     ],
 )
 def test_every_filter_link_switches_exactly_one_value(web_app, args):
@@ -80,9 +96,9 @@ def test_every_filter_link_switches_exactly_one_value(web_app, args):
 
 
 def test_several_values_of_one_facet_are_ored(web_client):
-    one = web_client.get("/api/search", query_string={"committee": SOZIALES}).get_json()
+    one = web_client.get("/api/search", query_string={"committee": Q_SOZIALES}).get_json()
     two = web_client.get(
-        "/api/search", query_string=[("committee", SOZIALES), ("committee", "Bauausschuss")]
+        "/api/search", query_string=[("committee", Q_SOZIALES), ("committee", Q_BAU)]
     ).get_json()
     assert two["total"] > one["total"]
 
@@ -91,10 +107,11 @@ def test_api_search_has_the_documented_shape(web_client):
     data = web_client.get("/api/search?q=Quartier").get_json()
     assert {"total", "page", "pages", "hits", "facets", "suggestion"} <= data.keys()
     hit = next(h for h in data["hits"] if h["slug"] == SEED_SLUG)
-    assert hit["url"] == f"/motions/{SEED_SLUG}"
+    assert hit["url"] == SEED_URL
+    assert (hit["council"], hit["council_name"]) == ("luebeck", "Hansestadt Lübeck")
     assert hit["votes"] == {"yes": 7, "no": 8, "abstain": None}
-    for key in ("reference", "title", "title_html", "type", "date", "sponsors", "committees",
-                "result", "snippet_html"):  # fmt: skip
+    for key in ("council", "council_name", "reference", "title", "title_html", "type", "date",
+                "sponsors", "committees", "result", "snippet_html"):  # fmt: skip
         assert key in hit
     assert {"value", "count", "selected"} <= data["facets"]["committee"][0].keys()
 
@@ -105,7 +122,7 @@ def test_browsing_without_a_query_lists_newest_first(web_client):
     data = web_client.get("/api/search").get_json()
     dates = [h["date"] for h in data["hits"]]
     assert dates == sorted(dates, reverse=True)
-    assert data["total"] == 20
+    assert data["total"] == TOTAL
 
 
 def test_sort_oldest_and_pagination(web_client):
@@ -120,7 +137,7 @@ def test_sort_oldest_and_pagination(web_client):
 
 
 def test_no_result_state_suggests_removing_filters(web_client):
-    html = web_client.get("/", query_string={"q": "Radwege", "committee": SOZIALES}).get_data(
+    html = web_client.get("/", query_string={"q": "Radwege", "committee": Q_SOZIALES}).get_data(
         as_text=True
     )
     assert "Keine Treffer" in html
@@ -138,7 +155,7 @@ def test_did_you_mean_links_the_suggestion(web_client):
 
 
 def test_motion_page_shows_metadata_timeline_and_votes(web_client):
-    page = web_client.get(f"/motions/{SEED_SLUG}")
+    page = web_client.get(SEED_URL)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'<h1 id="motion-title">{read_motion(SEED_FILE).title}</h1>' in html
@@ -151,27 +168,27 @@ def test_motion_page_shows_metadata_timeline_and_votes(web_client):
     assert '<rect class="vb-yes" x="0" y="0" height="8" width="46.67"/>' in html
     assert "Fragestellungen" in html and html.count("<li>Welche Angebote") == 3
     assert "Bernzen, Hinrich" in html
-    assert f'<link rel="alternate" type="application/json" href="/api/motions/{SEED_SLUG}"' in html
+    assert f'<link rel="alternate" type="application/json" href="/api{SEED_URL}"' in html
 
 
 def test_amendment_links_parent_and_parent_lists_amendment(web_client):
-    html = web_client.get(f"/motions/{SEED_SLUG}").get_data(as_text=True)
-    assert 'href="/motions/vo-2024-12903"' in html
+    html = web_client.get(SEED_URL).get_data(as_text=True)
+    assert 'href="/luebeck/motions/vo-2024-12903"' in html
     assert "Ursprungsvorlage" in html
-    parent = web_client.get("/api/motions/vo-2024-12903").get_json()
-    assert [a["url"] for a in parent["links"]["amendments"]] == [f"/motions/{SEED_SLUG}"]
+    parent = web_client.get("/api/luebeck/motions/vo-2024-12903").get_json()
+    assert [a["url"] for a in parent["links"]["amendments"]] == [SEED_URL]
 
 
 def test_related_papers_link_only_when_in_the_archive(web_client):
-    data = web_client.get("/api/motions/vo-2024-13001").get_json()
+    data = web_client.get("/api/luebeck/motions/vo-2024-13001").get_json()
     related = {r["reference"]: r["url"] for r in data["links"]["related"]}
-    assert related == {"VO/2024/12903": "/motions/vo-2024-12903", "VO/1999/00001": None}
-    html = web_client.get("/motions/vo-2024-13001").get_data(as_text=True)
+    assert related == {"VO/2024/12903": "/luebeck/motions/vo-2024-12903", "VO/1999/00001": None}
+    html = web_client.get("/luebeck/motions/vo-2024-13001").get_data(as_text=True)
     assert 'VO/1999/00001 <span class="unknown">(nicht im Archiv)</span>' in html
 
 
 def test_motion_page_renders_markdown_and_similar_motions(web_client):
-    html = web_client.get("/motions/vo-2023-11002").get_data(as_text=True)
+    html = web_client.get("/luebeck/motions/vo-2023-11002").get_data(as_text=True)
     assert "<strong>sichere Radwege</strong>" in html
     assert "<h3>Zahlen</h3>" in html  # headings inside a section never outrank it
     assert "Ähnliche Anträge" in html
@@ -180,27 +197,28 @@ def test_motion_page_renders_markdown_and_similar_motions(web_client):
 
 
 def test_source_link_only_for_web_addresses(web_client):
-    html = web_client.get("/motions/vo-2024-12903").get_data(as_text=True)
+    html = web_client.get("/luebeck/motions/vo-2024-12903").get_data(as_text=True)
     assert (
         '<a href="https://example.org/vo020?VOLFDNR=12903" rel="noopener noreferrer nofollow">'
         in html
     )
-    evil = web_client.get("/motions/vo-2024-14000").get_data(as_text=True)
+    evil = web_client.get("/luebeck/motions/vo-2024-14000").get_data(as_text=True)
     assert 'href="javascript:' not in evil
 
 
 def test_api_motion_is_the_full_model(web_client):
-    data = web_client.get(f"/api/motions/{SEED_SLUG}").get_json()
+    data = web_client.get(f"/api{SEED_URL}").get_json()
     assert data["reference"] == "VO/2024/12903-01"
+    assert data["council"] == "luebeck"
     assert data["consultations"][0]["votes"] == {"yes": 7, "no": 8, "abstain": None}
     assert data["questions"][0].startswith("Welche Angebote")
-    assert data["url"] == f"/motions/{SEED_SLUG}"
+    assert data["url"] == SEED_URL
 
 
 def test_healthz_counts_motions(web_client):
     response = web_client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "motions": 20}
+    assert response.get_json() == {"status": "ok", "motions": TOTAL}
 
 
 def test_help_page_covers_the_query_syntax_doc(web_client):
@@ -216,7 +234,10 @@ def test_help_page_covers_the_query_syntax_doc(web_client):
     assert "How the search works" in en and "OR" in en
 
 
-@pytest.mark.parametrize("path", ["/", "/?q=Quartier", f"/motions/{SEED_SLUG}", "/hilfe"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/?q=Quartier", SEED_URL, "/hilfe", "/hamburg-altona/", f"/motions/{SHARED_SLUG}"],
+)
 def test_pages_have_landmarks_and_ordered_headings(web_client, path):
     html = web_client.get(path).get_data(as_text=True)
     for landmark in ("<header", "<nav", "<main", "<footer"):

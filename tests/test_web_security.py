@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import pytest
-from webcorpus import SEED_SLUG
+from webcorpus import SEED_URL
 
 from webapp import create_app
 
 
 def test_security_headers_on_every_response(web_client):
-    for path in ("/", f"/motions/{SEED_SLUG}", "/api/search", "/nope", "/static/style.css"):
+    paths = ("/", SEED_URL, "/api/search", "/nope", "/static/style.css", "/hamburg-altona/")
+    for path in paths:
         with web_client.get(path) as response:
             headers = response.headers
         csp = headers["Content-Security-Policy"]
@@ -22,7 +23,14 @@ def test_security_headers_on_every_response(web_client):
 
 
 def test_pages_have_no_inline_script_or_style(web_client):
-    for path in ("/?q=Quartier", f"/motions/{SEED_SLUG}", "/hilfe", "/nope"):
+    for path in (
+        "/?q=Quartier",
+        SEED_URL,
+        "/hilfe",
+        "/nope",
+        "/hamburg-altona/",
+        "/motions/22-2368",
+    ):
         html = web_client.get(path).get_data(as_text=True)
         assert "<script" not in html.replace("&lt;script", "")
         assert " style=" not in html and "<style" not in html
@@ -30,7 +38,7 @@ def test_pages_have_no_inline_script_or_style(web_client):
 
 
 def test_corpus_html_never_runs(web_client):
-    html = web_client.get("/motions/vo-2024-14000").get_data(as_text=True)
+    html = web_client.get("/luebeck/motions/vo-2024-14000").get_data(as_text=True)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Quartier" in html  # the title, escaped
     assert "<img" not in html and "onerror" not in html and "onclick" not in html
@@ -46,15 +54,16 @@ def test_search_results_escape_titles_but_keep_marks(web_client):
 
 
 def test_non_public_material_is_never_shown(web_client):
-    assert web_client.get("/motions/vo-2024-99999").status_code == 404
-    assert web_client.get("/api/motions/vo-2024-99999").status_code == 404
+    for prefix in ("/luebeck", "/api/luebeck", "", "/api"):
+        assert web_client.get(f"{prefix}/motions/vo-2024-99999").status_code == 404
     assert "Grundstücksangelegenheit" not in web_client.get("/?q=Quartier").get_data(as_text=True)
-    report = web_client.get("/motions/vo-2024-12950").get_data(as_text=True)
+    assert "Grundstücksangelegenheit" not in web_client.get("/luebeck/").get_data(as_text=True)
+    report = web_client.get("/luebeck/motions/vo-2024-12950").get_data(as_text=True)
     assert "Ausschuss für Soziales" in report
     assert "Hauptausschuss" not in report  # agenda item N 3.1
     assert "Vertrauliche" not in report
     assert "Jugendhilfeausschuss" not in report and "geheim" not in report  # public: false
-    data = web_client.get("/api/motions/vo-2024-12950").get_json()
+    data = web_client.get("/api/luebeck/motions/vo-2024-12950").get_json()
     assert [c["committee"] for c in data["consultations"]] == ["Ausschuss für Soziales"]
 
 
@@ -87,15 +96,16 @@ def test_bad_parameters_are_a_friendly_400(web_client, query):
     "slug",
     ["vo-2024-00000", "VO-2024-12903-01", "vo_2024", "..", "vo-2024-12903-01%3Cx%3E", "a" * 500],
 )
-def test_unknown_or_malformed_slugs_are_404(web_client, slug):
-    page = web_client.get(f"/motions/{slug}")
+@pytest.mark.parametrize("council", ["luebeck/", "hamburg-altona/", ""])
+def test_unknown_or_malformed_slugs_are_404(web_client, council, slug):
+    page = web_client.get(f"/{council}motions/{slug}")
     assert page.status_code == 404
     assert "Nicht gefunden" in page.get_data(as_text=True)
-    assert web_client.get(f"/api/motions/{slug}").status_code == 404
+    assert web_client.get(f"/api/{council}motions/{slug}").status_code == 404
 
 
 def test_no_route_writes(web_client):
-    for path in ("/", f"/motions/{SEED_SLUG}", "/api/search", "/export.csv"):
+    for path in ("/", SEED_URL, "/api/search", "/export.csv", "/hamburg-altona/", "/api/"):
         response = web_client.post(path)
         assert response.status_code == 405
         assert "Methode nicht erlaubt" in response.get_data(as_text=True) or path.startswith("/api")

@@ -2,12 +2,13 @@
 
 A motion carries ``<script>``, ``onerror=``, ``javascript:`` links and
 ``"><svg onload=…>`` in its title, sponsors, committee, meeting, note, lead, clerk,
-source, in raw HTML inside its Markdown sections, and the same payloads come in as
-queries and facet values. The search page, snippets, facets, motion page, feed, CSV and
-JSON exports and the API must carry them as text; CSV cells that a spreadsheet would run
-(``= + - @``) are neutralised. Finally Chromium loads the pages — with the site's CSP and
-with CSP switched off, so escaping alone is proven — and no dialog may open and no
-injected element may exist.
+source, in raw HTML inside its Markdown sections, and so does its council's description
+(name, short name, kind, state, website, source, terms); the same payloads come in as
+queries and facet values. The search page, snippets, facets, motion page, council
+page, feed, CSV and JSON exports and the API must carry them as text; CSV cells that a
+spreadsheet would run (``= + - @``) are neutralised. Finally Chromium loads the pages —
+with the site's CSP and with CSP switched off, so escaping alone is proven — and no
+dialog may open and no injected element may exist.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from playwright.sync_api import sync_playwright
 from webserver import served
 
 from archive.corpus import write_motion
+from archive.councils import Council, ensure_council
 from archive.motion import Consultation, Motion, Source, Votes
 
 SCRIPT = '<script id="xss-script">alert("script")</script>'
@@ -37,6 +39,18 @@ PAYLOADS = (SCRIPT, ONERROR, BREAKOUT, SINGLE)
 COMMITTEE = f"Ausschuss {BREAKOUT}"
 FORMULAS = ('=HYPERLINK("https://evil.example","klick")', "+SUM(1;2)", "-2+3", "@cmd", "\t=1")
 SLUG = "vo-2024-66601"
+HOSTILE = Council(
+    "hostile-rat",
+    f"Rat {BREAKOUT} {SCRIPT}",
+    short_name=ONERROR,
+    kind=SINGLE,
+    state=SCRIPT,
+    website=JS_URL,
+    source=BREAKOUT,
+    terms=ONERROR,
+)
+NEIGHBOUR = Council("zweiter-rat", "Zweiter Rat")
+"""The neighbour paper's council: the hostile council's names show beside another's."""
 
 RAW_HTML = f"""Radweg mit <b onclick="alert('b')">Rohtext</b> {SCRIPT} und [Link]({JS_URL}).
 
@@ -75,8 +89,9 @@ def motions() -> list[Motion]:
                 note=f"{ONERROR} {JS_URL}",
             )
         ],
-        related=["VO/2024/66602"],
+        related=["zweiter-rat:VO/2024/66602"],
         source=Source(system=SCRIPT, url=JS_URL, id=BREAKOUT),
+        council=HOSTILE.key,
         resolution=f"Beschluss über den Radweg. {RAW_HTML}",
         questions=[BREAKOUT, f"<b onclick=\"alert('q')\">Frage</b> zum Radweg {SCRIPT}"],
         reasons=RAW_HTML,
@@ -94,8 +109,9 @@ def motions() -> list[Motion]:
             )
         ],
         resolution="Der Radweg an der Brücke wird geprüft.",
-        related=["VO/2024/66601"],
+        related=["hostile-rat:VO/2024/66601"],
         source=Source(system="ALLRIS", url="https://example.org/vo020?VOLFDNR=66602"),
+        council=NEIGHBOUR.key,
     )
     return [hostile, neighbour]
 
@@ -106,6 +122,8 @@ def site_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
     root = tmp_path_factory.mktemp("xss")
     corpus, index = root / "corpus", root / "index"
+    for council in (HOSTILE, NEIGHBOUR):
+        ensure_council(corpus, council)
     for motion in motions():
         write_motion(motion, corpus)
     report = reindex(corpus, index, full=True)
@@ -167,9 +185,15 @@ HTML_PAGES = [
     f"/?committee={quote(SCRIPT)}",
     f"/?sponsor={quote(ONERROR)}",
     f"/?q=Radweg&committee={quote(COMMITTEE)}&sponsor={quote(BREAKOUT)}",
-    f"/motions/{SLUG}",
-    "/motions/vo-2024-66602",
+    f"/hostile-rat/motions/{SLUG}",
+    "/zweiter-rat/motions/vo-2024-66602",
+    f"/hostile-rat/motions/{quote(BREAKOUT)}",
     f"/motions/{quote(BREAKOUT)}",
+    f"/{quote(BREAKOUT)}/",
+    "/hostile-rat/",
+    "/zweiter-rat/",
+    f"/?council={quote(SCRIPT)}",
+    "/?council=hostile-rat",
     f"/?page={quote(SCRIPT)}",
     f"/?sort={quote(BREAKOUT)}",
     "/hilfe",
@@ -185,27 +209,39 @@ def test_html_pages_carry_payloads_as_text(client, url: str) -> None:
 
 def test_payloads_are_shown_as_text_not_dropped(client) -> None:
     """Escaping, not deletion: a reader sees what the file says."""
-    html = get(client, f"/motions/{SLUG}").get_data(as_text=True)
+    html = get(client, f"/hostile-rat/motions/{SLUG}").get_data(as_text=True)
     text = BeautifulSoup(html, "html.parser").get_text()
     assert BREAKOUT in text and SCRIPT in text and ONERROR in text
+    council = BeautifulSoup(get(client, "/hostile-rat/").get_data(as_text=True), "html.parser")
+    assert HOSTILE.name in council.get_text() and JS_URL in council.get_text()
+    start = BeautifulSoup(get(client, "/").get_data(as_text=True), "html.parser")
+    assert HOSTILE.name in start.get_text()
 
 
 def test_source_link_is_only_a_web_address(client) -> None:
-    html = get(client, f"/motions/{SLUG}").get_data(as_text=True)
-    hrefs = [a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a", href=True)]
-    assert not [h for h in hrefs if _scheme_of(h).startswith(_BAD_SCHEMES)]
-    data = get(client, f"/api/motions/{SLUG}").get_json()
+    for path in (f"/hostile-rat/motions/{SLUG}", "/hostile-rat/"):
+        html = get(client, path).get_data(as_text=True)
+        hrefs = [a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a", href=True)]
+        assert not [h for h in hrefs if _scheme_of(h).startswith(_BAD_SCHEMES)], path
+    data = get(client, f"/api/hostile-rat/motions/{SLUG}").get_json()
     assert data["source"]["url"] == JS_URL  # the API gives the file's value, as data
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/search?q=Radweg", f"/api/search?q={quote(SCRIPT)}", "/api/search"]
+    "url",
+    [
+        "/api/search?q=Radweg",
+        f"/api/search?q={quote(SCRIPT)}",
+        "/api/search",
+        "/api/hostile-rat/",
+        "/api/zweiter-rat/",
+    ],
 )
 def test_api_html_fields_are_escaped(client, url: str) -> None:
     response = get(client, url)
     assert response.mimetype == "application/json"
     data = response.get_json()
-    for hit in data["hits"]:
+    for hit in data.get("hits", data.get("latest")):
         for name in ("title_html", "snippet_html"):
             soup = BeautifulSoup(hit[name], "html.parser")
             assert {tag.name for tag in soup.find_all(True)} <= {"mark"}, hit[name]
@@ -214,24 +250,28 @@ def test_api_html_fields_are_escaped(client, url: str) -> None:
 
 
 def test_api_motion_is_plain_json(client) -> None:
-    response = get(client, f"/api/motions/{SLUG}")
+    response = get(client, f"/api/hostile-rat/motions/{SLUG}")
     assert response.mimetype == "application/json"
     data = response.get_json()
     assert data["title"] == motions()[0].title
     assert BREAKOUT in data["sponsors"]
+    assert data["council_name"] == HOSTILE.name
+    councils = {c["key"]: c for c in get(client, "/api/").get_json()["councils"]}
+    assert councils[HOSTILE.key]["website"] == JS_URL  # data, as the file says
 
 
+@pytest.mark.parametrize("feed", ["/feed.atom", "/hostile-rat/feed.atom"])
 @pytest.mark.parametrize("query", ["Radweg", SCRIPT, BREAKOUT])
-def test_feed_is_well_formed_and_escaped(client, query: str) -> None:
-    response = get(client, f"/feed.atom?q={quote(query)}")
+def test_feed_is_well_formed_and_escaped(client, feed: str, query: str) -> None:
+    response = get(client, f"{feed}?q={quote(query)}")
     assert response.mimetype == "application/atom+xml"
     body = response.get_data(as_text=True)
-    feed = ET.fromstring(response.get_data())  # payloads did not break the XML
+    document = ET.fromstring(response.get_data())  # payloads did not break the XML
     assert "<script" not in body and "<svg" not in body and "<img" not in body
     ns = "{http://www.w3.org/2005/Atom}"
-    for link in feed.iter(f"{ns}link"):
+    for link in document.iter(f"{ns}link"):
         assert urlsplit(link.get("href")).scheme in ("http", "https")
-    titles = [e.findtext(f"{ns}title") for e in feed.iter(f"{ns}entry")]
+    titles = [e.findtext(f"{ns}title") for e in document.iter(f"{ns}entry")]
     if query == "Radweg":
         assert any(BREAKOUT in title for title in titles)
 
@@ -244,7 +284,9 @@ def test_csv_export_neutralises_formulas(client) -> None:
     cells = [cell for row in rows[1:] for cell in row]
     assert cells
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
-    sponsors = next(row for row in rows[1:] if row[0] == "VO/2024/66601")[4]
+    columns = rows[0]
+    hostile = next(row for row in rows[1:] if row[columns.index("reference")] == "VO/2024/66601")
+    sponsors = hostile[columns.index("sponsors")]
     for formula in FORMULAS:  # kept, but as text
         assert formula.strip() in sponsors
 
@@ -277,8 +319,10 @@ BROWSER_PAGES = [
     f"?q={quote(BREAKOUT)}",
     f"?q={quote(SINGLE)}",
     f"?committee={quote(COMMITTEE)}",
+    f"hostile-rat/motions/{SLUG}",
+    "zweiter-rat/motions/vo-2024-66602",
+    "hostile-rat/",
     f"motions/{SLUG}",
-    "motions/vo-2024-66602",
 ]
 INJECTED = """() => {
   const found = [];

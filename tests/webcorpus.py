@@ -1,23 +1,66 @@
-"""A small, realistic corpus for the web tests: the shipped seed plus motions written here.
+"""A small, realistic corpus for the web tests: three councils, the shipped seed among them.
 
-Every motion goes through ``archive.corpus.write_motion`` and the real indexer, so the
-site is tested against the same files and index an archivist would have.
+Lübeck (``luebeck``) holds the shipped seed and motions around it; two Hamburg district
+assemblies (``hamburg-altona``, ``hamburg-eimsbuettel``) hold a few papers each, numbered
+independently: both have a Drucksache ``22-2368`` (one slug, two councils) and a
+``Hauptausschuss`` (one name, two committees). Every motion goes through
+``archive.corpus.write_motion`` and the real indexer, so the site is tested against the
+same files and index an archivist would have.
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from archive.corpus import write_motion
+from archive.councils import Council, ensure_council, qualify
 from archive.motion import Consultation, Motion, Source, Votes
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_CORPUS = REPO / "corpus"
-SEED_FILE = SHIPPED_CORPUS / "2024" / "vo-2024-12903-01.md"
 SEED_SLUG = "vo-2024-12903-01"
+SEED_FILE = next(SHIPPED_CORPUS.glob(f"**/{SEED_SLUG}.md"), SHIPPED_CORPUS / f"{SEED_SLUG}.md")
 SOZIALES = "Ausschuss für Soziales"
 BAU = "Bauausschuss"
+LUEBECK = Council(
+    "luebeck",
+    "Hansestadt Lübeck",
+    short_name="Lübeck",
+    kind="Stadt",
+    state="Schleswig-Holstein",
+    website="https://www.luebeck.de/",
+    source="Eigener Auszug aus dem Ratsinformationssystem (ALLRIS)",
+    terms="Öffentliche Ratsdokumente",
+)
+ALTONA = Council(
+    "hamburg-altona",
+    "Bezirksversammlung Altona",
+    short_name="Altona",
+    kind="Bezirk",
+    state="Hamburg",
+    website="https://sitzungsdienst-altona.hamburg.de/bi/",
+    source="ALLRIS, Testdaten von bv-hh/bv-hh",
+    terms="MIT",
+)
+EIMSBUETTEL = Council(
+    "hamburg-eimsbuettel",
+    "Bezirksversammlung Eimsbüttel",
+    short_name="Eimsbüttel",
+    kind="Bezirk",
+    state="Hamburg",
+    source="ALLRIS, Testdaten von bv-hh/bv-hh",
+    terms="MIT",
+)
+COUNCILS = (LUEBECK, ALTONA, EIMSBUETTEL)
+SHARED_SLUG = "22-2368"
+"""A Drucksache number both Hamburg districts use (a slug of two councils)."""
+HAUPTAUSSCHUSS = "Hauptausschuss"
+SEED_URL = f"/luebeck/motions/{SEED_SLUG}"
+Q_SOZIALES = qualify("luebeck", SOZIALES)
+Q_BAU = qualify("luebeck", BAU)
+Q_SPD = qualify("hamburg-eimsbuettel", "SPD")
 
 
 def _consultation(committee: str, date: str, result: str, votes: Votes | None = None, **kw):
@@ -33,7 +76,7 @@ def _consultation(committee: str, date: str, result: str, votes: Votes | None = 
 
 
 def motions() -> list[Motion]:
-    """Motions around the seed: its parent, neighbours in other committees, edge cases."""
+    """Lübeck's motions around the seed: its parent, neighbours in other committees, edge cases."""
     items = [
         Motion(
             reference="VO/2024/12903",
@@ -157,16 +200,58 @@ def motions() -> list[Motion]:
                 resolution=f"Der Teilplan {i} des Haushalts wird beschlossen.",
             )
         )
-    return items
+    return [replace(m, council=LUEBECK.key) for m in items]
+
+
+def hamburg_motions() -> list[Motion]:
+    """The two districts' papers: ``22-2368`` in both, a Hauptausschuss in both, Quartiere."""
+    return [
+        Motion(
+            reference="22-2368",
+            title="Quartiersfonds für Altona-Nord aufstocken",
+            type="Antrag",
+            sponsors=["GRÜNE"],
+            date="2024-10-08",
+            consultations=[
+                _consultation(HAUPTAUSSCHUSS, "2024-10-17", "beschlossen", Votes(11, 4, 0)),
+            ],
+            resolution="Der Quartiersfonds Altona-Nord wird um 50.000 Euro aufgestockt.",
+            council=ALTONA.key,
+        ),
+        Motion(
+            reference="22-2401",
+            title="Radweg an der Max-Brauer-Allee sanieren",
+            type="Antrag",
+            sponsors=["CDU"],
+            date="2024-11-20",
+            consultations=[_consultation("Mobilitätsausschuss", "2024-11-28", "vertagt")],
+            resolution="Das Bezirksamt setzt sich für die Sanierung des Radwegs ein.",
+            council=ALTONA.key,
+        ),
+        Motion(
+            reference="22-2368",
+            title="Schulweg am Eidelstedter Platz sicherer machen",
+            type="Antrag",
+            sponsors=["SPD"],
+            date="2024-09-12",
+            consultations=[
+                _consultation(HAUPTAUSSCHUSS, "2024-09-19", "abgelehnt", Votes(8, 12, 1)),
+            ],
+            resolution="Am Eidelstedter Platz wird ein Zebrastreifen eingerichtet.",
+            council=EIMSBUETTEL.key,
+        ),
+    ]
 
 
 def build_corpus(corpus: Path) -> Path:
     """Write the test corpus to ``corpus`` (the shipped seed file is copied as it is)."""
+    for council in COUNCILS:
+        ensure_council(corpus, council)
     if SEED_FILE.is_file():
-        target = corpus / "2024" / SEED_FILE.name
+        target = corpus / LUEBECK.key / "2024" / SEED_FILE.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(SEED_FILE, target)
-    for motion in motions():
+    for motion in [*motions(), *hamburg_motions()]:
         write_motion(motion, corpus)
     return corpus
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from index.results import Hit
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
+COUNCIL_SCHEME = "urn:ratsarchiv:council"
+"""The ``scheme`` of an entry's category naming its council (``term``: the key)."""
 
 
 def atom_time(date: str) -> str | None:
@@ -34,10 +36,10 @@ def atom_feed(
     title: str,
     feed_url: str,
     html_url: str,
-    motion_url: str,
+    motion_url: Callable[[Hit], str],
     now: datetime.datetime | None = None,
 ) -> bytes:
-    """The feed document; ``motion_url`` is a format string with ``{slug}``."""
+    """The feed document; ``motion_url`` gives a hit's absolute address (its entry's id)."""
     feed = ET.Element(f"{{{ATOM}}}feed")
     _add(feed, "id", feed_url)
     _add(feed, "title", title)
@@ -49,7 +51,7 @@ def atom_feed(
     stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     newest = ""
     for hit in hits:
-        url = motion_url.format(slug=hit.slug)
+        url = motion_url(hit)
         entry = _add(feed, "entry")
         _add(entry, "id", url)
         _add(entry, "title", f"{hit.reference}: {hit.title}")
@@ -59,9 +61,12 @@ def atom_feed(
         _add(entry, "updated", when)
         for sponsor in hit.sponsors:
             _add(_add(entry, "author"), "name", sponsor)
+        if hit.council:
+            _add(entry, "category", term=hit.council, label=hit.council_name, scheme=COUNCIL_SCHEME)
         for committee in hit.committees:
             _add(entry, "category", term=committee)
-        summary = " · ".join(part for part in (hit.type, hit.date, hit.result) if part)
+        parts = (hit.council_name, hit.type, hit.date, hit.result)
+        summary = " · ".join(part for part in parts if part)
         _add(entry, "summary", summary or hit.title)
     updated.text = newest or stamp
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

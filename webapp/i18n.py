@@ -55,6 +55,30 @@ EN: dict[str, Text] = {
         "n", one="{n} motion in the archive", other="{n} motions in the archive"
     ),
     "Seite {page} von {pages}": "Page {page} of {pages}",
+    "{n} Anträge": Plural("n", one="{n} motion", other="{n} motions"),
+    # councils
+    "Kommune": "Council",
+    "Kommunen im Archiv": "Councils in the archive",
+    "In {council} suchen": "Search {council}",
+    "Neueste Anträge in {council}": "Newest motions of {council}",
+    "Gremien mit Anträgen": "Committees with motions",
+    "Über diese Kommune": "About this council",
+    "Name": "Name",
+    "Kurzname": "Short name",
+    "Gebietskörperschaft": "Kind",
+    "Bundesland": "State",
+    "Website": "Website",
+    "Herkunft der Dokumente": "Where the documents come from",
+    "Nutzungsbedingungen": "Terms",
+    "Alle {n} Anträge durchsuchen": Plural(
+        "n", one="Search its {n} motion", other="Search all {n} motions"
+    ),
+    "Atom-Feed dieser Kommune": "Atom feed of this council",
+    "Noch keine Anträge.": "No motions yet.",
+    "Mehrere Kommunen haben „{slug}“": "Several councils have „{slug}“",
+    "Mehrere Kommunen haben eine Vorlage mit dieser Nummer. Welche meinen Sie?": (
+        "Several councils have a paper with this number. Which one do you mean?"
+    ),
     "Meinten Sie": "Did you mean",
     "Sortierung": "Sort order",
     "Relevanz": "Relevance",
@@ -168,6 +192,10 @@ EN: dict[str, Text] = {
 PLURALS: dict[str, Plural] = {
     "{n} Treffer": Plural("n", one="{n} Treffer", other="{n} Treffer"),
     "{n} Anträge im Archiv": Plural("n", one="{n} Antrag im Archiv", other="{n} Anträge im Archiv"),
+    "{n} Anträge": Plural("n", one="{n} Antrag", other="{n} Anträge"),
+    "Alle {n} Anträge durchsuchen": Plural(
+        "n", one="Den {n} Antrag durchsuchen", other="Alle {n} Anträge durchsuchen"
+    ),
 }
 """German texts worded by a number (``EN`` has their English ``Plural``)."""
 

@@ -67,6 +67,61 @@ def test_search_facet_motion_back_and_feed(page, site):
     assert page.problems == []
 
 
+def test_narrow_a_search_by_council_and_open_a_motion(page, site):
+    """``Radweg`` finds papers of Lübeck and Altona; the council facet narrows it to Altona."""
+    search(page, site, "Radweg")
+    councils = page.locator(".hit-meta .council").all_inner_texts()
+    assert {"Hansestadt Lübeck", "Bezirksversammlung Altona"} <= set(councils)
+    facet = page.locator("#facet-council + .facet-values")
+    assert facet.get_by_role("link", name=re.compile("Lübeck")).count() == 1
+
+    facet.get_by_role("link", name=re.compile("Altona")).click()
+    page.wait_for_url(re.compile("council=hamburg-altona"))
+    assert result_heading(page).startswith("1 Treffer")
+    assert page.locator(".hit-meta .council").all_inner_texts() == ["Bezirksversammlung Altona"]
+    assert page.locator(".chip").filter(has_text="Kommune").count() == 1
+
+    page.get_by_role("link", name=re.compile("Max-Brauer-Allee")).click()
+    page.wait_for_url(re.compile("/hamburg-altona/motions/22-2401$"))
+    assert "Bezirksversammlung Altona" in page.locator(".kicker").inner_text()
+    assert "22-2401" in page.locator(".kicker").inner_text()
+
+    page.locator(".metadata").get_by_role("link", name="Bezirksversammlung Altona").click()
+    page.wait_for_url(re.compile("/hamburg-altona/$"))
+    assert page.locator("h1").inner_text() == "Bezirksversammlung Altona"
+    page.get_by_label("In Altona suchen").fill("Quartiersfonds")
+    page.get_by_label("In Altona suchen").press("Enter")
+    page.wait_for_url(
+        re.compile(
+            r"council=hamburg-altona.*q=Quartiersfonds|q=Quartiersfonds.*council=hamburg-altona"
+        )
+    )
+    assert page.locator(".hit-title").all_inner_texts() == [
+        "Quartiersfonds für Altona-Nord aufstocken"
+    ]
+    assert page.problems == []
+
+
+def test_start_page_and_the_choice_of_an_old_address(page, site):
+    page.goto(site)
+    councils = page.locator(".council-list li").all_inner_texts()
+    assert len(councils) == 3
+    assert any("Bezirksversammlung Eimsbüttel" in c and "1 Antrag" in c for c in councils)
+    page.locator(".council-list").get_by_role("link", name="Bezirksversammlung Eimsbüttel").click()
+    page.wait_for_url(re.compile("/hamburg-eimsbuettel/$"))
+    assert "Schulweg am Eidelstedter Platz" in page.locator(".hits").inner_text()
+
+    response = page.goto(site + "motions/22-2368")
+    assert response.status == 300
+    page.get_by_role("link", name=re.compile("Bezirksversammlung Eimsbüttel")).click()
+    page.wait_for_url(re.compile("/hamburg-eimsbuettel/motions/22-2368$"))
+    assert "Eidelstedter Platz" in page.locator("h1").inner_text()
+
+    response = page.goto(site + "motions/vo-2024-12903-01")
+    assert response.ok and page.url.endswith("/luebeck/motions/vo-2024-12903-01")
+    assert page.problems == []
+
+
 def test_works_without_javascript(browser, site):
     context = browser.new_context(java_script_enabled=False, locale="de-DE")
     page = context.new_page()

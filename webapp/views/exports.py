@@ -1,4 +1,7 @@
-"""Any search as an Atom feed (newest first) or as a complete CSV/JSON export (streamed)."""
+"""Any search as an Atom feed (newest first) or as a complete CSV/JSON export (streamed).
+
+Every row and entry names its council (``council``: the key, ``council_name``).
+"""
 
 from __future__ import annotations
 
@@ -21,8 +24,8 @@ from webapp.params import parse_search, search_args, with_args
 bp = Blueprint("exports", __name__)
 
 CSV_COLUMNS = (
-    "reference", "title", "type", "date", "sponsors", "committees", "result", "result_class",
-    "yes", "no", "abstain", "vote_class", "url",
+    "council", "council_name", "reference", "title", "type", "date", "sponsors", "committees",
+    "result", "result_class", "yes", "no", "abstain", "vote_class", "url",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,6 +39,8 @@ def neutralise(cell: object) -> str:
 def export_row(hit: Hit) -> dict[str, object]:
     """One hit as a plain record (the JSON export; the CSV joins lists with ``; ``)."""
     return {
+        "council": hit.council,
+        "council_name": hit.council_name,
         "reference": hit.reference,
         "slug": hit.slug,
         "title": hit.title,
@@ -47,7 +52,7 @@ def export_row(hit: Hit) -> dict[str, object]:
         "result_class": hit.result_class,
         "votes": hit.votes,
         "vote_class": hit.vote_class,
-        "url": url_for("motions.page", slug=hit.slug, _external=True),
+        "url": url_for("motions.page", council=hit.council, slug=hit.slug, _external=True),
     }
 
 
@@ -103,21 +108,28 @@ def export_json() -> Response:
     return _download(_json_lines(_all_hits()), "application/json", "ratsarchiv.json")
 
 
-@bp.get("/feed.atom")
-def feed() -> Response:
+def search_feed(filters: dict[str, tuple[str, ...]], title: str, feed_path: str) -> Response:
+    """The Atom feed of the search in the URL, narrowed by ``filters`` (a council's feed,
+    whose own address ``feed_path`` implies them)."""
     size = current_app.config["FEED_SIZE"]
-    search_request = replace(parse_search(request.args, page_size=size), sort="newest")
+    asked = parse_search(request.args, page_size=size)
+    search_request = replace(asked, filters={**asked.filters, **filters}, sort="newest")
     result = search_index().search(search_request)
-    pairs = search_args(search_request)
     root = request.host_url.rstrip("/")
-    title = t("Ratsarchiv")
     if search_request.query:
         title = f"{title}: {search_request.query}"
     body = atom_feed(
         result.hits,
         title=title,
-        feed_url=root + with_args(url_for("exports.feed"), pairs),
-        html_url=root + with_args(url_for("search.page"), pairs),
-        motion_url=root + url_for("motions.page", slug="SLUG").replace("SLUG", "{slug}"),
+        feed_url=root + with_args(feed_path, search_args(asked)),
+        html_url=root + with_args(url_for("search.page"), search_args(search_request)),
+        motion_url=lambda hit: url_for(
+            "motions.page", council=hit.council, slug=hit.slug, _external=True
+        ),
     )
     return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    return search_feed({}, t("Ratsarchiv"), url_for("exports.feed"))

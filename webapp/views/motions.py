@@ -1,43 +1,61 @@
-"""One motion: ``/motions/<slug>`` and its JSON twin ``/api/motions/<slug>``."""
+"""One motion: ``/<council>/motions/<slug>`` and its JSON twin ``/api/<council>/motions/<slug>``.
+
+The route before councils, ``/motions/<slug>`` (and ``/api/motions/<slug>``), keeps
+working for links already out there: a ``301`` to the paper when one council has that
+slug, a short choice page (``300 Multiple Choices``, with a JSON twin) when several do.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, jsonify, make_response, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from archive.councils import council_reference, key_problem
 from archive.errors import NotFoundError
-from archive.motion import Consultation, Motion, slug_for
+from archive.motion import Consultation, Motion
 from archive.publicity import public_view
 from archive.references import parent_reference
-from index.results import Hit, SearchRequest
+from index.results import Hit
 from webapp.backend import search_index
+from webapp.councils import council_label, council_name
+from webapp.rendering import markdown_html, web_url
+from webapp.views import alternate
 
 if TYPE_CHECKING:
     from index.search import SearchIndex
-from webapp.rendering import markdown_html, web_url
 
 bp = Blueprint("motions", __name__)
 
 SLUG = re.compile(r"^[a-z0-9]{1,40}(?:-[a-z0-9]{1,40}){0,12}$")
 SIMILAR = 5
-MAX_AMENDMENTS = 200
+
+
+def motion_url(council: str, slug: str, **kw: Any) -> str:
+    """The path of a paper's page (``_external=True`` for the absolute address)."""
+    return url_for("motions.page", council=council, slug=slug, **kw)
 
 
 @dataclass
 class Link:
-    """A paper this motion refers to; ``url`` is ``None`` when it is not in the archive."""
+    """A paper this motion refers to; ``url`` is ``None`` when it is not in the archive.
+    ``council`` is set only for a paper of another council."""
 
     reference: str
     title: str = ""
     url: str | None = None
+    council: str = ""
+    council_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reference": self.reference, "title": self.title or None, "url": self.url}
+        data: dict[str, Any] = {"reference": self.reference, "title": self.title or None}
+        if self.council:
+            data.update(council=self.council, council_name=self.council_name or None)
+        data["url"] = self.url
+        return data
 
 
 @dataclass
@@ -45,6 +63,7 @@ class MotionPage:
     """A public motion with its neighbours: parent, amendments, references, similar ones."""
 
     motion: Motion
+    council_name: str = ""
     parent: Link | None = None
     amendments: list[Link] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
@@ -52,7 +71,7 @@ class MotionPage:
 
     @property
     def url(self) -> str:
-        return url_for("motions.page", slug=self.motion.slug)
+        return motion_url(self.motion.council, self.motion.slug)
 
     @property
     def source_url(self) -> str | None:
@@ -68,73 +87,154 @@ class MotionPage:
 
     def to_dict(self) -> dict[str, Any]:
         data = self.motion.to_dict()
+        data["council_name"] = self.council_name
         data["url"] = self.url
+        data["council_url"] = url_for("councils.page", council=self.motion.council)
         data["links"] = {
             "parent": self.parent.to_dict() if self.parent else None,
             "amendments": [link.to_dict() for link in self.amendments],
             "related": [link.to_dict() for link in self.related],
         }
         data["similar"] = [
-            {"reference": h.reference, "title": h.title, "url": _url(h.slug)} for h in self.similar
+            {
+                "council": h.council,
+                "council_name": h.council_name,
+                "reference": h.reference,
+                "title": h.title,
+                "url": motion_url(h.council, h.slug),
+            }
+            for h in self.similar
         ]
         return data
 
 
-def _url(slug: str) -> str:
-    return url_for("motions.page", slug=slug)
+def public_motion(opened: SearchIndex, council: str, slug: str) -> Motion | None:
+    """The public motion ``council``/``slug``, or ``None`` (unknown, malformed, non-public)."""
+    if key_problem(council) or not SLUG.match(slug):
+        return None
+    motion = opened.motion(council, slug)
+    return motion if motion is not None and motion.public else None
 
 
-def amendments(opened: SearchIndex, reference: str) -> list[Link]:
-    """The archive's amendments of a paper (``…-01``, ``…-02``), found by its number."""
-    request = SearchRequest(query=f'nummer:"{reference}"', sort="oldest")
-    found = [
-        Link(hit.reference, hit.title, _url(hit.slug))
-        for hit in islice(opened.iter_all(request), MAX_AMENDMENTS)
-        if parent_reference(hit.reference) == reference
-    ]
-    return sorted(found, key=lambda link: link.reference)
-
-
-def motion_context(slug: str) -> MotionPage:
-    """The motion page's context; unknown, malformed or non-public slugs are ``NotFoundError``."""
-    if not SLUG.match(slug):
-        raise NotFoundError(slug)
+def motion_context(council: str, slug: str) -> MotionPage:
+    """The motion page's context; unknown, malformed or non-public papers are ``NotFoundError``."""
     opened = search_index()
-    motion = opened.motion(slug)
-    if motion is None or not motion.public:
-        raise NotFoundError(slug)
+    motion = public_motion(opened, council, slug)
+    if motion is None:
+        raise NotFoundError(f"{council}/{slug}")
 
-    def link(reference: str) -> Link:
-        other = opened.motion(slug_for(reference))
-        if other is None or not other.public:
-            return Link(reference)
-        return Link(other.reference, other.title, _url(other.slug))
+    def link(entry: str) -> Link:
+        other_council, reference = council_reference(entry, council)
+        foreign = other_council != council
+        shown = Link(reference)
+        if foreign:
+            shown.council, shown.council_name = other_council, council_label(other_council)
+        other = opened.resolve(council, entry)
+        if other is not None and other.public:
+            shown.reference, shown.title = other.reference, other.title
+            shown.url = motion_url(other_council, other.slug)
+        return shown
 
-    page = MotionPage(public_view(motion))
+    page = MotionPage(public_view(motion), council_name=council_name(council))
     parent = parent_reference(motion.reference)
-    if parent and (parent in motion.related or opened.motion(slug_for(parent)) is not None):
+    if parent and (parent in motion.related or opened.resolve(council, parent)):
         page.parent = link(parent)
-    page.amendments = amendments(opened, motion.reference)
+    page.amendments = [
+        Link(hit.reference, hit.title, motion_url(hit.council, hit.slug))
+        for hit in opened.amendments(council, motion.reference)
+    ]
     listed = {motion.reference, parent, *(a.reference for a in page.amendments)}
-    for reference in dict.fromkeys(motion.related):
-        if reference in listed:
+    for entry in dict.fromkeys(motion.related):
+        if entry in listed:
             continue
-        target = link(reference)
-        is_amendment = parent_reference(reference) == motion.reference
+        target = link(entry)
+        is_amendment = not target.council and parent_reference(entry) == motion.reference
         (page.amendments if is_amendment and target.url else page.related).append(target)
-    page.similar = [h for h in opened.similar(motion.slug, limit=SIMILAR) if h.slug != slug]
+    page.similar = opened.similar(council, motion.slug, limit=SIMILAR)
     return page
 
 
+@bp.get("/<council>/motions/<slug>")
+def page(council: str, slug: str) -> Response:
+    context = motion_context(council, slug)
+    twin = url_for("motions.api", council=council, slug=context.motion.slug)
+    return alternate(render_template("motion.html", page=context, json_url=twin), twin)
+
+
+@bp.get("/api/<council>/motions/<slug>")
+def api(council: str, slug: str) -> Response:
+    return jsonify(motion_context(council, slug).to_dict())
+
+
+# -- the route before councils: /motions/<slug> --------------------------------------------
+
+
+@dataclass
+class Choice:
+    """One council's paper of a slug that several councils have."""
+
+    council: str
+    council_name: str
+    slug: str
+    reference: str
+    title: str
+    date: str
+
+    @property
+    def url(self) -> str:
+        return motion_url(self.council, self.slug)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "council": self.council,
+            "council_name": self.council_name,
+            "reference": self.reference,
+            "title": self.title,
+            "date": self.date or None,
+            "url": self.url,
+            "api_url": url_for("motions.api", council=self.council, slug=self.slug),
+        }
+
+
+def choices(slug: str) -> list[Choice]:
+    """The public papers of every council that has ``slug``; ``NotFoundError`` for none."""
+    if not SLUG.match(slug):
+        raise NotFoundError(slug)
+    opened = search_index()
+    found = []
+    for council in opened.councils_with_slug(slug):
+        motion = public_motion(opened, council, slug)
+        if motion is not None:
+            name = council_name(council)
+            found.append(Choice(council, name, slug, motion.reference, motion.title, motion.date))
+    if not found:
+        raise NotFoundError(slug)
+    return found
+
+
+def _with_query(url: str) -> str:
+    query = request.query_string.decode("latin-1")
+    return f"{url}?{query}" if query else url
+
+
 @bp.get("/motions/<slug>")
-def page(slug: str) -> Response:
-    context = motion_context(slug)
-    twin = url_for("motions.api", slug=context.motion.slug)
-    response = make_response(render_template("motion.html", page=context, json_url=twin))
-    response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
+def legacy_page(slug: str) -> Response:
+    found = choices(slug)
+    if len(found) == 1:
+        return redirect(_with_query(motion_url(found[0].council, slug)), code=301)
+    twin = url_for("motions.legacy_api", slug=slug)
+    html = render_template("choice.html", slug=slug, choices=found, json_url=twin)
+    response = alternate(html, twin)
+    response.status_code = 300
     return response
 
 
 @bp.get("/api/motions/<slug>")
-def api(slug: str) -> Response:
-    return jsonify(motion_context(slug).to_dict())
+def legacy_api(slug: str) -> Response:
+    found = choices(slug)
+    if len(found) == 1:
+        target = url_for("motions.api", council=found[0].council, slug=slug)
+        return redirect(_with_query(target), code=301)
+    response = jsonify({"slug": slug, "choices": [c.to_dict() for c in found]})
+    response.status_code = 300
+    return response

@@ -1,4 +1,8 @@
-"""The search page ``/`` and its JSON twin ``/api/search``, built by one function."""
+"""The search page ``/`` and its JSON twin ``/api/search``, built by one function.
+
+Without a query or filter, ``/`` is the archive's start page: its councils with their
+paper counts, the search box and the newest papers (JSON twin: ``/api/``).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from flask import Blueprint, jsonify, make_response, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from index.results import SORTS, SearchRequest, SearchResult
+from archive.councils import unqualify
+from index.results import SORTS, FacetValue, SearchRequest, SearchResult
 from webapp.backend import search_index
+from webapp.councils import council_dict, council_label, councils
 from webapp.i18n import lang, t, value_label
 from webapp.params import FilterLinks, facet_specs, parse_search, search_args, with_args
+from webapp.views import alternate
 
 bp = Blueprint("search", __name__)
 
@@ -37,13 +44,18 @@ class SearchPage:
     def to_dict(self) -> dict[str, Any]:
         data = self.result.to_dict(lang())
         for hit in data["hits"]:
-            hit["url"] = url_for("motions.page", slug=hit["slug"])
+            hit["url"] = url_for("motions.page", council=hit["council"], slug=hit["slug"])
         return data
 
     @property
     def browsing(self) -> bool:
         """No query and no filter: the page shows the newest motions."""
         return not self.request.query and not self.request.filters
+
+    @property
+    def start(self) -> bool:
+        """The archive's start page: browsing, first page (it lists the councils)."""
+        return self.browsing and self.request.page == 1
 
     @property
     def sort(self) -> str:
@@ -60,19 +72,23 @@ class SearchPage:
         groups = []
         for spec in facet_specs():
             counted = self.result.facets.get(spec.name, [])
-            listed = {v.value for v in counted}
             chosen = self.request.filters.get(spec.name, ())
+            # a bare name asked for (``committee=Hauptausschuss``, a link from before
+            # councils) selects every council's value of it: their links remove it
+            listed = {v.value for v in counted} | {v.name for v in counted if v.selected}
             values = [
                 {
-                    "value": value,
-                    "label": value_label(value),
-                    "count": count,
-                    "selected": selected,
-                    "url": self.filter_links.toggle(spec.name, value),
+                    "value": v.value,
+                    "label": facet_label(spec.name, v),
+                    "count": v.count,
+                    "selected": v.selected,
+                    "url": self.filter_links.toggle(
+                        spec.name, v.value if v.value in chosen or not v.selected else v.name
+                    ),
                 }
-                for value, count, selected in [
-                    *((v.value, v.count, v.selected) for v in counted),
-                    *((value, 0, True) for value in chosen if value not in listed),
+                for v in [
+                    *counted,
+                    *(FacetValue(value, 0, True) for value in chosen if value not in listed),
                 ]
             ]
             if not values:
@@ -84,10 +100,13 @@ class SearchPage:
 
     def active_filters(self) -> list[dict[str, str]]:
         labels = {spec.name: _label(spec) for spec in facet_specs()}
+        counted = {
+            (name, v.value): v for name, values in self.result.facets.items() for v in values
+        }
         return [
             {
                 "facet": labels.get(name, name),
-                "value": value_label(value),
+                "value": facet_label(name, counted.get((name, value), FacetValue(value, 0, True))),
                 "url": self.filter_links.toggle(name, value),
             }
             for name, values in self.request.filters.items()
@@ -110,6 +129,18 @@ def _label(spec: Any) -> str:
     return spec.label_en if lang() == "en" else spec.label_de
 
 
+def facet_label(facet: str, value: FacetValue) -> str:
+    """What the site shows for a facet value: the index's ``label`` (a committee with its
+    council's short name when the result spans several councils, a council's name), else
+    the value worded for the reader (a value asked for that the result does not count)."""
+    if value.label:
+        return value_label(value.label)
+    if facet == "council":
+        return council_label(value.value)
+    council, name = unqualify(value.value)
+    return f"{name} ({council_label(council)})" if council else value_label(value.value)
+
+
 def search_context() -> SearchPage:
     """The search page's context from the URL: the one builder for HTML, JSON and feed links."""
     search_request = parse_search(request.args)
@@ -117,14 +148,32 @@ def search_context() -> SearchPage:
 
 
 @bp.get("/")
-def page() -> Response | str:
+def page() -> Response:
     context = search_context()
-    twin = context.url("search.api", page=context.request.page)
-    response = make_response(render_template("search.html", page=context, json_url=twin))
-    response.headers["Link"] = f'<{twin}>; rel="alternate"; type="application/json"'
-    return response
+    if context.start:
+        twin = url_for("search.start_api")
+    else:
+        twin = context.url("search.api", page=context.request.page)
+    listed = councils() if context.start else []
+    return alternate(
+        render_template("search.html", page=context, councils=listed, json_url=twin), twin
+    )
 
 
 @bp.get("/api/search")
 def api() -> Response:
     return jsonify(search_context().to_dict())
+
+
+@bp.get("/api/")
+def start_api() -> Response:
+    """The start page's twin: the archive's councils with their paper counts."""
+    listed = councils()
+    return jsonify(
+        {
+            "papers": sum(summary.papers for summary in listed),
+            "councils": [council_dict(summary) for summary in listed],
+            "search_url": url_for("search.api"),
+            "feed_url": url_for("exports.feed"),
+        }
+    )
