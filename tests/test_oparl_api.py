@@ -206,7 +206,7 @@ def test_the_next_run_asks_only_for_changes(server: OParlServer, tmp_path: Path)
     corpus = tmp_path / "corpus"
     assert run(f"{server.base}/bodies/0001", "--corpus", corpus).exit_code == 0
     state = json.loads((corpus / STATE_FILE).read_text(encoding="utf-8"))
-    last_run = state["sources"][f"{server.base}/bodies/0001"]["last_run"]
+    last_run = state["sources"][server.paper_list]["last_run"]  # one entry per body
     before = files(corpus)
     server.log.clear()
     server.papers[3]["modified"] = "2099-01-01T00:00:00+01:00"

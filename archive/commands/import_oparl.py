@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from archive.cli import corpus_option
+from archive.commands.council_options import council_options
 from archive.importers.oparl_import import import_oparl
 from archive.importers.oparl_source import OParlClient
 from archive.importers.progress import ProgressBar
@@ -37,8 +38,17 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Retries of a request that failed with 5xx, 429 or a timeout (at once, then after "
     "2, 4 … s, or as long as the server's Retry-After asks).",
 )
+@click.option(
+    "--body",
+    "bodies",
+    multiple=True,
+    metavar="BODY",
+    help="Import only this body (its id URL, the id's last part like 0001, or its short "
+    "name); repeat for several.",
+)
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
 @corpus_option
+@council_options
 def oparl(
     source: str,
     meetings: Path | None,
@@ -48,8 +58,11 @@ def oparl(
     limit: int | None,
     delay: float,
     retries: int,
+    bodies: tuple[str, ...],
     force: bool,
     corpus: Path,
+    council: str | None,
+    council_name: str | None,
 ) -> None:
     """Import OParl papers from SOURCE: an API URL or a dump file.
 
@@ -59,6 +72,13 @@ def oparl(
     API). A second run against the same API asks only for papers changed since
     the last complete run. Files edited by an archivist since the last import are
     reported and left alone unless --force.
+
+    Each body is a council: with one body (a Body URL, a dump, or a System
+    with one body or one chosen with --body) the council --council, else the
+    corpus's default council; a System with several bodies gives each its own
+    council, keyed by the body's short name (--council is refused then). A
+    council created on first use is described by its Body (name, short name,
+    website, URLs); --council-name replaces the name.
     """
     is_url = source.startswith(("http://", "https://"))
     client = OParlClient(delay=delay, retries=retries) if is_url else None
@@ -67,6 +87,9 @@ def oparl(
         run = import_oparl(
             source,
             corpus,
+            council=council,
+            council_name=council_name,
+            bodies=bodies,
             organizations=organizations,
             meetings=meetings,
             sponsors=sponsors,
@@ -86,6 +109,8 @@ def oparl(
     notes = []
     if run.since:
         notes.append(f"modified since {run.since}")
+    if run.other_bodies:
+        notes.append(f"{run.other_bodies} of other bodies left out")
     if run.deleted:
         notes.append(f"{run.deleted} deleted in the source (ignored)")
     if run.links_added:

@@ -14,6 +14,8 @@ and text sections, each an embedded Word export that starts at an anchor:
   → resolution, Anlagen → a body section.
 - ``read_auszug_page`` turns a to020 page into the shared ``AuszugRecord``, which
   ``archive.importers.normalise.normalise_auszug`` maps like every other Auszug.
+- ``council_facts`` reads what a page says of its council: the header above the page
+  (``Bezirksversammlung Altona``) and the ALLRIS base URL of its address.
 
 An agenda page (to010) or any other page is refused with a ``SourceError`` that says
 what was expected.
@@ -45,6 +47,7 @@ from archive.importers.normalise import (
     type_from_kind,
 )
 from archive.importers.oparl_source import user_agent
+from archive.importers.targets import describe, target_key
 from archive.motion import Consultation, Motion, Source
 from archive.outcomes import is_known_result
 from archive.publicity import says_non_public
@@ -378,6 +381,36 @@ def merge_vorlage(existing: Motion, new: Motion) -> Motion:
     )
 
 
+_ASSEMBLIES = (
+    ("Bezirksversammlung", "Bezirk"),
+    ("Bezirksvertretung", "Bezirk"),
+    ("Kreistag", "Kreis"),
+    ("Stadtverordnetenversammlung", "Stadt"),
+    ("Stadtrat", "Stadt"),
+    ("Rat der Stadt", "Stadt"),
+    ("Gemeindevertretung", "Gemeinde"),
+)
+"""Assemblies a page header names first, and the kind of council each belongs to."""
+_BASE_URL = re.compile(r"^(https?://[^?#]*/)[^/?#]+\.asp\b", re.I)
+
+
+def council_facts(page: Page) -> dict[str, str]:
+    """What a page reveals of its council: ``name`` (the header above the page, like
+    „Bezirksversammlung Altona“), ``short_name`` and ``kind`` (``Altona``, ``Bezirk``)
+    when the header starts with an assembly, and ``allris_url`` (the site's base URL)."""
+    header = page.header.select_one(".topHeadline")
+    name = clean_line(header.get_text(" ")) if header else ""
+    facts = {"name": name}
+    for assembly, kind in _ASSEMBLIES:
+        rest = name.removeprefix(assembly).strip()
+        if name.startswith(f"{assembly} ") and rest:
+            facts.update(short_name=rest, kind=kind)
+            break
+    base = _BASE_URL.match(page.url)
+    facts["allris_url"] = base.group(1) if base else ""
+    return facts
+
+
 # ---------------------------------------------------------------- the import
 
 
@@ -408,19 +441,27 @@ def import_pages(
     sources: Iterable[str],
     corpus: Path,
     *,
+    council: str | None = None,
+    council_name: str | None = None,
     force: bool = False,
     progress: Callable[[int, ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Import vo020/to020 pages (files or URLs); one bad page never stops the others."""
+    """Import vo020/to020 pages (files or URLs) into council ``council`` (else the default
+    council) of ``corpus``; one bad page never stops the others. A council this creates
+    is described by the first page read (``council_facts``), named ``council_name`` if given.
+    """
+    key = target_key(corpus, council)
     report = ImportReport()
     with CorpusWriter(corpus, force=force) as writer:
         for done, source in enumerate(sources, 1):
             try:
                 page = read_source(source)
+                writer.use_council(describe(key, council_name, **council_facts(page)))
                 if page.kind == "vo020":
-                    outcome, _ = writer.save(read_vorlage(page), merge=merge_vorlage)
+                    motion = replace(read_vorlage(page), council=key)
+                    outcome, _ = writer.save(motion, merge=merge_vorlage)
                 else:
-                    motion = normalise_auszug(read_auszug_page(page))
+                    motion = replace(normalise_auszug(read_auszug_page(page)), council=key)
                     outcome, _ = writer.save(motion, merge=merge_auszug)
             except SourceError as exc:
                 report.add(Outcome.SKIPPED, f"{source}: {exc.message}")
@@ -428,7 +469,7 @@ def import_pages(
                 report.add(Outcome.SKIPPED, f"{source}: {exc}")
             else:
                 reason = writer.last_reason
-                report.add(outcome, f"{source}: {reason}" if reason else None)
+                report.add(outcome, f"{source}: {reason}" if reason else None, key)
             if progress:
                 progress(done, report)
     return report

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from archive.errors import RatsarchivError, SourceError
@@ -38,6 +39,7 @@ from archive.importers.normalise import (
     merge_auszug,
     normalise_auszug,
 )
+from archive.importers.targets import describe, target_key
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -204,15 +206,21 @@ def import_files(
     files: Iterable[Path],
     corpus: Path,
     *,
+    council: str | None = None,
+    council_name: str | None = None,
     force: bool = False,
     progress: Callable[[Path, Outcome, Path | None], None] | None = None,
 ) -> ImportReport:
-    """Import Auszug text files into ``corpus``; one bad file never stops the others."""
+    """Import Auszug text files into council ``council`` (else the default council) of
+    ``corpus``; one bad file never stops the others. The text names no council, so a
+    council this creates is named ``council_name`` (else its key)."""
+    key = target_key(corpus, council)
     report = ImportReport()
     with CorpusWriter(corpus, force=force) as writer:
         for file in files:
             try:
-                motion = normalise_auszug(read_auszug_file(file))
+                motion = replace(normalise_auszug(read_auszug_file(file)), council=key)
+                writer.use_council(describe(key, council_name))
                 outcome, path = writer.save(motion, merge=merge_auszug)
             except SourceError as exc:
                 report.add(Outcome.SKIPPED, f"{file}: {exc.message}")
@@ -221,7 +229,7 @@ def import_files(
                 report.add(Outcome.SKIPPED, f"{file}: {exc}")
                 continue
             reason = writer.last_reason
-            report.add(outcome, f"{file}: {reason}" if reason else None)
+            report.add(outcome, f"{file}: {reason}" if reason else None, key)
             if progress:
                 progress(file, outcome, path)
     return report

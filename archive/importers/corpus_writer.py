@@ -6,17 +6,24 @@ and never overwrite a file an archivist has edited since the last import (unless
 ``force``). Every write is atomic and the motion is validated first (the same
 rules as ``ratsarchiv check``), so an importer never writes a file check rejects.
 
-Edits are detected with ``<corpus>/.import-state.json``: relative path → sha256 of
-the bytes an importer last wrote there. A file whose bytes differ from that record
-— or that has no record and differs from what the importer would write — counts as
-edited. Records made since the state file was last written are appended to
-``<corpus>/.import-state.log`` as they happen, so a killed import loses none; the next
-run folds them in.
+A motion's identity is (council, reference): it is saved into its council's folder
+(``motion.council``, the corpus's default council when empty), and an existing file is
+looked for by its reference among that council's files only, so another council's
+paper with the same reference is never read, rewritten or counted as a conflict. A
+council is created on first use (``use_council``; an existing ``_council.yml`` is
+left as the archivist wrote it).
+
+Edits are detected with ``<corpus>/.import-state.json``: path relative to the corpus
+(so it includes the council folder) → sha256 of the bytes an importer last wrote there.
+A file whose bytes differ from that record — or that has no record and differs from
+what the importer would write — counts as edited. Records made since the state file
+was last written are appended to ``<corpus>/.import-state.log`` as they happen, so a
+killed import loses none; the next run folds them in.
 
 >>> report = ImportReport()
->>> report.add(Outcome.CREATED)
+>>> report.add(Outcome.CREATED, council="hamburg-altona")
 >>> report.summary()
-'1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped'
+'1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped in council hamburg-altona'
 """
 
 from __future__ import annotations
@@ -25,14 +32,14 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
 from archive.corpus import (
-    iter_motion_files,
+    iter_council_files,
     parse_motion,
     path_for,
     reference_of,
@@ -41,6 +48,7 @@ from archive.corpus import (
     write_atomic,
 )
 from archive.corpus_walk import within_corpus
+from archive.councils import COUNCIL_FILE, Council, CouncilLayout, council_layout, ensure_council
 from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.motion import Motion
 from archive.publicity import public_view
@@ -62,28 +70,42 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
 
 
+def _counts(counts: Counter[Outcome], *, zeros: bool = True) -> str:
+    parts = []
+    for outcome in Outcome:
+        count = counts[outcome]
+        word = "conflicts" if outcome is Outcome.CONFLICT and count != 1 else outcome.value
+        if count or zeros:
+            parts.append(f"{count} {word}")
+    return ", ".join(parts)
+
+
 @dataclass
 class ImportReport:
-    """Counts per outcome and one ``"source-id: reason"`` line per problem."""
+    """Counts per outcome (and per council) and one ``"source-id: reason"`` line per problem."""
 
     counts: Counter[Outcome] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    councils: dict[str, Counter[Outcome]] = field(default_factory=dict)
+    """Counts per council key, in the order the councils were first saved into."""
 
-    def add(self, outcome: Outcome, message: str | None = None) -> None:
+    def add(self, outcome: Outcome, message: str | None = None, council: str = "") -> None:
         self.counts[outcome] += 1
+        if council:
+            self.councils.setdefault(council, Counter())[outcome] += 1
         if message:
             self.problems.append(message)
 
     def summary(self) -> str:
-        """``"3 created, 1 updated, 0 unchanged, 1 conflict, 2 skipped"``."""
-        parts = []
-        for outcome in Outcome:
-            count = self.counts[outcome]
-            word = outcome.value
-            if outcome is Outcome.CONFLICT and count != 1:
-                word = "conflicts"
-            parts.append(f"{count} {word}")
-        return ", ".join(parts)
+        """``"3 created, 1 updated, 0 unchanged, 1 conflict, 2 skipped in council luebeck"``;
+        with several councils, each one's counts follow (``in 2 councils: a (2 created), …``)."""
+        text = _counts(self.counts)
+        if len(self.councils) == 1:
+            return f"{text} in council {next(iter(self.councils))}"
+        if self.councils:
+            each = ", ".join(f"{k} ({_counts(c, zeros=False)})" for k, c in self.councils.items())
+            return f"{text} in {len(self.councils)} councils: {each}"
+        return text
 
     @property
     def ok(self) -> bool:
@@ -91,13 +113,14 @@ class ImportReport:
         return not (self.counts[Outcome.SKIPPED] or self.counts[Outcome.CONFLICT])
 
 
-def scan_references(corpus: Path) -> dict[str, Path]:
-    """Reference → file for every motion file whose reference can be read (first file wins)."""
-    found: dict[str, Path] = {}
-    for path in iter_motion_files(corpus):
+def scan_references(corpus: Path, layout: CouncilLayout) -> dict[tuple[str, str], Path]:
+    """(council, reference) → file for every motion file whose reference can be read (first
+    file wins; a file that does not validate still holds its reference)."""
+    found: dict[tuple[str, str], Path] = {}
+    for path, council in iter_council_files(corpus, layout):
         reference = reference_of(path)
         if reference:
-            found.setdefault(reference, path)
+            found.setdefault((council, reference), path)
     return found
 
 
@@ -109,7 +132,8 @@ class CorpusWriter:
     """Saves motions into a corpus; use as a context manager (``close`` writes the state).
 
     After each ``save``, ``last_reason`` says why a motion was skipped or conflicted
-    (``None`` otherwise), ready for ``ImportReport.add(outcome, f"{id}: {reason}")``.
+    (``None`` otherwise) and ``last_council`` which council it was saved into, ready for
+    ``ImportReport.add(outcome, f"{id}: {reason}", writer.last_council)``.
     """
 
     def __init__(self, corpus: Path, *, force: bool = False) -> None:
@@ -120,6 +144,7 @@ class CorpusWriter:
             raise ConfigError(f"cannot use {self.corpus} as corpus: {exc.strerror}") from None
         self.force = force
         self.last_reason: str | None = None
+        self.last_council = ""
         remove_stale_temp_files(self.corpus)  # left by a killed run
         self._state_path = self.corpus / STATE_FILE
         self._journal_path = self.corpus / JOURNAL_FILE
@@ -127,7 +152,8 @@ class CorpusWriter:
         self._unsaved = 0
         self._flush_failed = False
         self._state = self._load_state()
-        self._references = scan_references(self.corpus)
+        self.layout = council_layout(self.corpus)
+        self._references = scan_references(self.corpus, self.layout)
 
     def __enter__(self) -> CorpusWriter:
         return self
@@ -208,6 +234,30 @@ class CorpusWriter:
             return _sha(data) not in self._state.values()
         return recorded != _sha(data)
 
+    def use_council(self, council: Council) -> Council:
+        """The council ``council.key`` to save into, created from ``council`` on first use.
+
+        An existing description is kept as it is; the default council of a corpus from
+        before councils needs none (its files are the root's). ``ConfigError`` for an
+        invalid key, or for a folder of that name that already holds files of the default
+        council (no ``_council.yml``): a description there would move them to the new council.
+        """
+        key = council.key
+        if key in self.layout.folders or (key == self.layout.default and self.layout.legacy):
+            return self.layout.council(key)
+        folder = self.corpus / key
+        if folder.is_dir() and not (folder / COUNCIL_FILE).exists():
+            held = (path for (owner, _), path in self._references.items() if owner != key)
+            if any(path.is_relative_to(folder) for path in held):
+                raise ConfigError(
+                    f"{folder} holds papers of the default council {self.layout.default!r} "
+                    f"(it has no {COUNCIL_FILE}); choose another council key, or run "
+                    "ratsarchiv migrate first"
+                )
+        described = ensure_council(self.corpus, council)
+        self.layout = council_layout(self.corpus)
+        return described
+
     def _skip(self, outcome: Outcome, reason: str) -> tuple[Outcome, Path | None]:
         self.last_reason = reason
         return outcome, None
@@ -215,13 +265,17 @@ class CorpusWriter:
     def save(
         self, motion: Motion, merge: Callable[[Motion, Motion], Motion] | None = None
     ) -> tuple[Outcome, Path | None]:
-        """Write ``motion`` (merged into the existing file with ``merge``, if given)."""
+        """Write ``motion`` into its council (``motion.council``, else the default council),
+        merged into the council's existing file of its reference with ``merge``, if given."""
         self.last_reason = None
+        council = motion.council or self.layout.default
+        self.last_council = council
         if not motion.public:
             return self._skip(Outcome.SKIPPED, "not public; nothing written")
-        motion = public_view(motion)
-        known = self._references.get(motion.reference)
-        target = known if known and known.exists() else path_for(motion, self.corpus)
+        self.use_council(self.layout.council(council))
+        motion = replace(public_view(motion), council=council)
+        known = self._references.get((council, motion.reference))
+        target = known if known and known.exists() else path_for(motion, self.corpus, self.layout)
         if not within_corpus(target.parent, self.corpus):  # the corpus walk would not read it
             return self._skip(
                 Outcome.SKIPPED, f"{target.parent} links out of the corpus; nothing written"
@@ -233,7 +287,7 @@ class CorpusWriter:
         existing: Motion | None = None
         if current is not None:
             try:
-                existing = parse_motion(current.decode("utf-8"), target)
+                existing = parse_motion(current.decode("utf-8"), target, council)
             except (CorpusErrors, CorpusError, UnicodeDecodeError):
                 existing = None
             if existing is not None and existing.reference != motion.reference:
@@ -263,5 +317,5 @@ class CorpusWriter:
         except OSError as exc:
             return self._skip(Outcome.SKIPPED, f"cannot write {target}: {exc.strerror}")
         self._record(target, data)
-        self._references[merged.reference] = target
+        self._references[(council, merged.reference)] = target
         return (Outcome.CREATED if current is None else Outcome.UPDATED), target

@@ -6,11 +6,13 @@ by the largest paper, not by the number of papers.
 
 ``<corpus>/.oparl-state.json`` remembers between runs:
 
-- ``sources``: per API URL, when the last complete run started; the next run asks
-  the server only for papers modified since then (``modified_since``);
-- ``papers``: OParl paper id → the reference its file carries. It keeps two papers
-  that share a reference apart (the second gets ``<reference> <kind>/<number>``)
-  and resolves links to papers imported in earlier runs;
+- ``sources``: per paper list URL (one per body), when the last complete run started;
+  the next run asks the server only for papers modified since then (``modified_since``);
+- ``papers``: OParl paper id → the reference its file carries, and ``councils``: paper
+  id → its council (a state from before councils has none: the default council). They
+  keep two papers of one council that share a reference apart (the second gets
+  ``<reference> <kind>/<number>``) and resolve links to papers imported in earlier
+  runs (``KEY:REFERENCE`` when the linked paper is another body's, in another council);
 - ``pending``: papers whose linked papers were not (yet) imported; when a later
   paper of the same or a later run fills a gap, the link is added to the file.
 """
@@ -19,12 +21,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from archive.corpus import read_motion, write_atomic
+from archive.councils import check_key, council_layout, qualify
 from archive.errors import ConfigError, CorpusErrors, RatsarchivError, SourceError
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.oparl import (
@@ -35,6 +38,7 @@ from archive.importers.oparl import (
     map_paper,
     numeric_id,
 )
+from archive.importers.oparl_bodies import BodyPlan, Target, plan_source
 from archive.importers.oparl_source import (
     OParlClient,
     Record,
@@ -60,6 +64,8 @@ class OParlRun:
     requests: int = 0
     since: str = ""
     complete: bool = False
+    other_bodies: int = 0
+    """Papers of bodies ``--body`` did not choose (left out)."""
 
 
 def parse_since(text: str) -> str:
@@ -87,9 +93,9 @@ def _modified_after(paper: dict[str, Any], since: str) -> bool:
 
 
 class _State:
-    """``.oparl-state.json``: sources, paper references, pending links."""
+    """``.oparl-state.json``: sources, paper references (and councils), pending links."""
 
-    def __init__(self, corpus: Path) -> None:
+    def __init__(self, corpus: Path, default: str) -> None:
         self.path = corpus / STATE_FILE
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -98,26 +104,52 @@ class _State:
         data = data if isinstance(data, dict) else {}
         self.sources: dict[str, dict[str, str]] = dict(data.get("sources") or {})
         self.papers: dict[str, str] = dict(data.get("papers") or {})
+        self.councils: dict[str, str] = dict(data.get("councils") or {})
+        """OParl paper id → the council its file is in (missing: the default council)."""
         self.pending: dict[str, dict[str, Any]] = dict(data.get("pending") or {})
-        self.owners = {reference: paper for paper, reference in self.papers.items()}
+        self.default = default
+        self.owners = {(self.council(p), ref): p for p, ref in self.papers.items()}
 
-    def reference_for(self, paper_id: str, reference: str) -> str:
-        """The reference for a paper's file, kept apart from another paper's."""
+    def council(self, paper_id: str) -> str:
+        return self.councils.get(paper_id, self.default)
+
+    def reference_for(self, paper_id: str, reference: str, council: str) -> str:
+        """The reference for a paper's file, kept apart from another paper's of its council."""
         known = self.papers.get(paper_id)
-        if known and (known == reference or known.startswith(f"{reference} ")):
+        if (
+            known
+            and self.council(paper_id) == council
+            and (known == reference or known.startswith(f"{reference} "))
+        ):
             return known
-        owner = self.owners.get(reference)
+        owner = self.owners.get((council, reference))
         if owner is None or owner == paper_id:
             return reference
         kind = paper_id.rstrip("/").rsplit("/", 2)[-2] if paper_id.count("/") > 1 else "id"
         return f"{reference} {kind}/{numeric_id(paper_id)}"
 
-    def remember(self, paper_id: str, reference: str) -> None:
+    def remember(self, paper_id: str, reference: str, council: str) -> None:
         self.papers[paper_id] = reference
-        self.owners[reference] = paper_id
+        self.councils[paper_id] = council
+        self.owners[(council, reference)] = paper_id
+
+    def related(self, ids: list[str], council: str) -> list[str]:
+        """``related`` entries of a paper of ``council`` for the imported ones of ``ids``
+        (``KEY:REFERENCE`` for a paper of another council)."""
+        entries = []
+        for other in ids:
+            if other in self.papers:
+                owner, reference = self.council(other), self.papers[other]
+                entries.append(reference if owner == council else qualify(owner, reference))
+        return entries
 
     def save(self) -> None:
-        data = {"sources": self.sources, "papers": self.papers, "pending": self.pending}
+        data = {
+            "sources": self.sources,
+            "papers": self.papers,
+            "councils": self.councils,
+            "pending": self.pending,
+        }
         try:
             write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
         except OSError as exc:
@@ -171,6 +203,9 @@ def import_oparl(
     source: str,
     corpus: Path,
     *,
+    council: str | None = None,
+    council_name: str | None = None,
+    bodies: Sequence[str] = (),
     organizations: Path | None = None,
     meetings: Path | None = None,
     sponsors: Path | None = None,
@@ -180,12 +215,31 @@ def import_oparl(
     client: OParlClient | None = None,
     progress: PaperProgress | None = None,
 ) -> OParlRun:
-    """Import the papers of ``source`` (an API URL or a dump file) into ``corpus``."""
+    """Import the papers of ``source`` (an API URL or a dump file) into ``corpus``.
+
+    Each body goes into its council (``archive.importers.oparl_bodies``): ``council``
+    (else the default council) when there is one body, one council per body of a System
+    with several; ``bodies`` chooses bodies (``--body``).
+    """
     is_url = source.startswith(("http://", "https://"))
     if is_url and client is None:
         client = OParlClient()
     if not is_url and not Path(source).is_file():
         raise SourceError(source, "no such file (expected an OParl dump or an http(s) URL)")
+    if council:
+        check_key(council)  # before anything is fetched or written
+    target = Target(Path(corpus), council, council_name, tuple(bodies))
+    state = _State(corpus, council_layout(corpus).default)
+    started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+    def since_for(papers: str) -> str:
+        return _since(state, source, papers, since, is_url)
+
+    if is_url:
+        assert client is not None
+        plans = plan_source(source, client, target, since_for)
+    else:
+        plans = [target.single("", {}, filtered=True)]
     run = OParlRun()
     ctx = build_context(
         organizations=organizations,
@@ -194,21 +248,19 @@ def import_oparl(
         client=client if is_url else None,
     )
     corpus.mkdir(parents=True, exist_ok=True)
-    state = _State(corpus)
-    started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    remembered = state.sources.get(source, {}).get("last_run", "") if is_url else ""
-    run.since = parse_since(since) if since else remembered
+    sinces = {plan.papers: since_for(plan.papers) for plan in plans}
+    run.since = next(iter(sinces.values())) if len(set(sinces.values())) == 1 else ""
     if not is_url and limit is None:
         run.total = count_dump(Path(source))
     fetch_failed = False
     try:
         with CorpusWriter(corpus, force=force) as writer:
-            records = _records(source, is_url, run.since, client)
+            records = _records(source, plans, sinces, client, run)
             try:
-                for done, record in enumerate(records, 1):
+                for done, (plan, record) in enumerate(records, 1):
                     if limit is not None and done > limit:
                         break
-                    fetch_failed |= _import_one(record, ctx, state, writer, run) == "fetch"
+                    fetch_failed |= _import_one(record, plan, ctx, state, writer, run) == "fetch"
                     if progress:
                         progress(done, run.report, run.total)
                 else:
@@ -219,27 +271,60 @@ def import_oparl(
         if client is not None:
             run.requests = client.requests
         if is_url and run.complete and not fetch_failed:
-            state.sources[source] = {"last_run": started}
+            for plan in plans:
+                state.sources[plan.papers] = {"last_run": started}
         state.save()
     return run
 
 
-def _records(source: str, is_url: bool, since: str, client: OParlClient | None) -> Iterator[Record]:
-    if is_url:
-        assert client is not None
-        params = {"modified_since": since} if since else None
-        for number, paper in enumerate(client.iter_papers(source, params), 1):
-            yield Record(str(paper.get("id") or f"paper {number}"), paper)
-        return
-    for record in iter_dump(Path(source)):
-        if record.data is None or not since or _modified_after(record.data, since):
-            yield record
+def _since(state: _State, source: str, papers: str, since: str | None, is_url: bool) -> str:
+    """``modified_since`` for a body's papers: ``--since``, else when the last complete run
+    of that paper list started (a state from before councils kept it under the source)."""
+    if since:
+        return parse_since(since)
+    if not is_url:
+        return ""
+    remembered = state.sources.get(papers) or state.sources.get(source) or {}
+    return remembered.get("last_run", "")
+
+
+def _records(
+    source: str,
+    plans: list[BodyPlan],
+    sinces: dict[str, str],
+    client: OParlClient | None,
+    run: OParlRun,
+) -> Iterator[tuple[BodyPlan, Record]]:
+    """Every paper of the source with the plan of its body (papers of bodies ``--body``
+    did not choose are counted in ``run.other_bodies`` and left out)."""
+    for plan in plans:
+        since = sinces[plan.papers]
+        if client is not None:
+            params = {"modified_since": since} if since else None
+            papers = client.iter_list(plan.papers, params, first_page=plan.first_page)
+            found = (Record(str(p.get("id") or f"paper {n}"), p) for n, p in enumerate(papers, 1))
+        else:
+            found = (
+                r
+                for r in iter_dump(Path(source))
+                if r.data is None or not since or _modified_after(r.data, since)
+            )
+        for record in found:
+            if record.data is not None and not plan.wants(record.data):
+                run.other_bodies += 1
+                continue
+            yield plan, record
 
 
 def _import_one(
-    record: Record, ctx: OParlContext, state: _State, writer: CorpusWriter, run: OParlRun
+    record: Record,
+    plan: BodyPlan,
+    ctx: OParlContext,
+    state: _State,
+    writer: CorpusWriter,
+    run: OParlRun,
 ) -> str:
-    """Map and save one paper; every problem becomes a line of the report."""
+    """Map and save one paper into its body's council; every problem becomes a report line."""
     report = run.report
     if record.error is not None or record.data is None:
         report.add(Outcome.SKIPPED, f"{record.where}: {record.error}")
@@ -256,25 +341,26 @@ def _import_one(
         if paper.get("deleted"):
             report.add(Outcome.SKIPPED, f"{label}: deleted in the source; its file is kept")
         else:
-            report.add(Outcome.SKIPPED, f"{label}: {exc}")
+            report.add(Outcome.SKIPPED, f"{label}: {exc}", plan.key)
         return "skipped"
     except SourceError as exc:
-        report.add(Outcome.SKIPPED, f"{label}: could not fetch {exc}")
+        report.add(Outcome.SKIPPED, f"{label}: could not fetch {exc}", plan.key)
         return "fetch"
-    motion = mapped.motion
-    reference = state.reference_for(paper_id, motion.reference)
-    related = [state.papers[i] for i in mapped.related_ids if i in state.papers]
-    motion = replace(motion, reference=reference, related=related)
+    council = plan.key
+    reference = state.reference_for(paper_id, mapped.motion.reference, council)
+    related = state.related(mapped.related_ids, council)
+    motion = replace(mapped.motion, reference=reference, related=related, council=council)
     try:
+        writer.use_council(plan.description(paper))
         outcome, path = writer.save(motion)
     except RatsarchivError as exc:
-        report.add(Outcome.SKIPPED, f"{label}: {exc}")
+        report.add(Outcome.SKIPPED, f"{label}: {exc}", council)
         return "skipped"
     reason = writer.last_reason
-    report.add(outcome, f"{label}: {reason}" if reason else None)
+    report.add(outcome, f"{label}: {reason}" if reason else None, council)
     if outcome is Outcome.SKIPPED:
         return "skipped"
-    state.remember(paper_id, reference)
+    state.remember(paper_id, reference, council)
     missing = [i for i in mapped.related_ids if i not in state.papers]
     if missing and path is not None:
         state.pending[paper_id] = {
@@ -292,14 +378,19 @@ def _complete_links(state: _State, writer: CorpusWriter, report: ImportReport) -
     added = 0
     for paper_id, entry in list(state.pending.items()):
         ids = entry.get("related") or []
-        resolved = [state.papers[i] for i in ids if i in state.papers]
+        council = state.council(paper_id)
+        resolved = state.related(ids, council)
         if resolved == entry.get("written"):
             continue
-        path = writer.corpus / str(entry.get("path", ""))
+        relpath = str(entry.get("path", ""))
+        path = writer.corpus / relpath
         try:
-            motion = read_motion(path)
+            motion = read_motion(path, writer.layout.council_of(relpath))
         except CorpusErrors:
             state.pending.pop(paper_id, None)  # moved or broken: the archivist's file now
+            continue
+        if motion.council != council:
+            state.pending.pop(paper_id, None)  # moved to another council by an archivist
             continue
         outcome, _ = writer.save(replace(motion, related=resolved))
         if outcome is Outcome.CONFLICT:

@@ -430,36 +430,6 @@ class OParlClient:
             links = page.get("links") or {}
             page_url = links.get("next") if isinstance(links, dict) else None
 
-    def iter_papers(
-        self, url: str, params: dict[str, str] | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """Every paper behind a System, Body or paper list URL (asked with ``params``)."""
-        data = self.get(url, params)  # a System or Body ignores modified_since
-        kind = str(data.get("type", "")).rsplit("/", 1)[-1]
-        if kind == "System":
-            bodies = data.get("body")
-            if not isinstance(bodies, str):
-                raise SourceError(url, "the OParl System names no body list")
-            for body in list(self.iter_list(bodies)):
-                yield from self.iter_list(self._paper_list(body, bodies), params)
-        elif kind == "Body":
-            yield from self.iter_list(self._paper_list(data, url), params)
-        elif isinstance(data.get("data"), list):
-            yield from self.iter_list(url, params, first_page=data)
-        else:
-            raise SourceError(
-                url,
-                f"expected an OParl System, Body or paper list, found {kind or 'something else'}",
-            )
-
-    @staticmethod
-    def _paper_list(body: dict[str, Any], where: str) -> str:
-        where = str(body.get("id") or where)
-        papers = body.get("paper")
-        if not isinstance(papers, str):
-            raise SourceError(where, "the OParl Body names no paper list")
-        return papers
-
 
 def _attempts(count: int) -> str:
     return f"{count} attempt{'s' * (count > 1)}"
