@@ -12,23 +12,9 @@ from pathlib import Path
 import pytest
 
 from archive.councils import council_layout
-from archive.importers.corpus_writer import JOURNAL_FILE
-from archive.importers.corpus_writer import STATE_FILE as IMPORT_STATE
-from archive.importers.oparl_import import STATE_FILE as OPARL_STATE
-from tools.make_corpus import COUNCILS, KARLSRUHE_YEAR, build
+from tools.make_corpus import COUNCILS, KARLSRUHE_YEAR, build, corpus_files
 
 SHIPPED = Path(__file__).resolve().parents[1] / "corpus"
-STATE_FILES = {IMPORT_STATE, JOURNAL_FILE, OPARL_STATE}
-"""What an import into ``corpus/`` leaves beside the papers (ignored by git, never shipped)."""
-
-
-def files(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by its relative path, the importers' state files left out."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name not in STATE_FILES
-    }
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +25,7 @@ def made(tmp_path_factory: pytest.TempPathFactory, karlsruhe_data: Path) -> Path
 
 
 def test_every_shipped_file_is_what_the_importers_make(made: Path) -> None:
-    shipped, expected = files(SHIPPED), files(made)
+    shipped, expected = corpus_files(SHIPPED), corpus_files(made)
     assert sorted(set(shipped) - set(expected)) == [], "stray files in corpus/"
     assert sorted(set(expected) - set(shipped)) == [], "missing: run `make corpus`"
     differ = [name for name in expected if shipped[name] != expected[name]]
@@ -63,4 +49,4 @@ def test_karlsruhe_is_one_year_of_papers_and_the_whole_fits_in_ten_mb() -> None:
     papers = list((SHIPPED / "karlsruhe").glob("*/*.md"))
     assert len(papers) >= 200
     assert {path.parent.name for path in papers} == {KARLSRUHE_YEAR}  # the folder: its date
-    assert sum(len(data) for data in files(SHIPPED).values()) < 10_000_000
+    assert sum(len(data) for data in corpus_files(SHIPPED).values()) < 10_000_000

@@ -16,8 +16,9 @@ Seven councils, every paper written by the archive's own importers:
 Each council's ``_council.yml`` (``COUNCILS``) names its source and terms; ``_archive.yml``
 makes ``luebeck`` the default council, so an import without ``--council`` adds to it;
 ``README.md`` (``readme``) says what is there. The same sources give the same bytes: the
-corpus is built in a new folder beside the target and swapped in whole, the importers'
-state files (``.import-state.json``, …) are left out. ``tests/test_shipped_corpus.py``
+corpus is built in a new folder beside the target and swapped in whole (not over files
+of an archivist's own, unless ``--force``), the importers' state files
+(``.import-state.json``, …) are left out. ``tests/test_shipped_corpus.py``
 proves that ``corpus/`` is exactly what this makes.
 """
 
@@ -30,14 +31,16 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from archive.corpus import iter_council_files, write_atomic
-from archive.councils import ARCHIVE_FILE, Council, council_layout, ensure_council
+from archive.councils import ARCHIVE_FILE, Council, ensure_council
 from archive.importers.allris_html import import_pages
 from archive.importers.allris_text import import_files
-from archive.importers.corpus_writer import ImportReport, Outcome
+from archive.importers.corpus_writer import JOURNAL_FILE, ImportReport, Outcome
+from archive.importers.corpus_writer import STATE_FILE as IMPORT_STATE
+from archive.importers.oparl_import import STATE_FILE as OPARL_STATE
 from archive.importers.oparl_import import import_oparl
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,6 +51,8 @@ KARLSRUHE_YEAR = "2026"
 """The Karlsruhe slice: the papers whose OParl ``date`` lies in this year (319 papers)."""
 HAMBURG_PAGES = ("vo020.html", "to020.html")
 DEFAULT_COUNCIL = "luebeck"
+STATE_FILES = frozenset({IMPORT_STATE, JOURNAL_FILE, OPARL_STATE})
+"""What an import into a corpus leaves beside the papers (ignored by git, never shipped)."""
 
 _HAMBURG_SOURCE = (
     "ALLRIS pages of the district assembly (sitzungsdienst-{host}.hamburg.de), from the "
@@ -146,25 +151,29 @@ def karlsruhe_slice(shared: Path, year: str = KARLSRUHE_YEAR) -> Iterator[str]:
                 yield line  # the marker also finds files' dates: the paper's own decides
 
 
-def import_luebeck(shared: Path, corpus: Path) -> ImportReport:
-    return import_files([shared / SEED], corpus)
+def import_luebeck(shared: Path, corpus: Path, council: str = "luebeck") -> ImportReport:
+    """``ratsarchiv import allris SEED --council luebeck``."""
+    return import_files([shared / SEED], corpus, council=council)
 
 
-def import_hamburg(shared: Path, corpus: Path, key: str) -> ImportReport:
-    return import_pages(hamburg_pages(shared, key), corpus)
+def import_hamburg(shared: Path, corpus: Path, council: str) -> ImportReport:
+    """``ratsarchiv import allris-html vo020.html to020.html --council hamburg-…``."""
+    return import_pages(hamburg_pages(shared, council), corpus, council=council)
 
 
-def import_karlsruhe(shared: Path, corpus: Path, scratch: Path) -> ImportReport:
-    papers = scratch / f"karlsruhe-{KARLSRUHE_YEAR}.jsonl"
-    with papers.open("w", encoding="utf-8") as out:
-        out.writelines(karlsruhe_slice(shared))
+def import_karlsruhe(
+    shared: Path, corpus: Path, papers: Path | None = None, council: str = "karlsruhe"
+) -> ImportReport:
+    """``ratsarchiv import oparl PAPERS --meetings --organizations --sponsors --council
+    karlsruhe``; ``papers`` is the dump itself unless given (a slice of it)."""
     data = shared / KARLSRUHE
     run = import_oparl(
-        str(papers),
+        str(papers or data / "papers.jsonl.gz"),
         corpus,
         organizations=data / "organizations.json",
         meetings=data / "meetings.jsonl.gz",
         sponsors=data / "paper-submitters.json",
+        council=council,
     )
     return run.report
 
@@ -172,39 +181,20 @@ def import_karlsruhe(shared: Path, corpus: Path, scratch: Path) -> ImportReport:
 # -- the build ----------------------------------------------------------------------------
 
 
-def _into_council(
-    corpus: Path, key: str, scratch: Path, run: Callable[[Path], ImportReport]
-) -> ImportReport:
-    """Import with ``run`` into a scratch corpus, then move its files into council ``key``
-    (the key is the folder's name, written in no file, so the bytes are the importer's)."""
-    own = scratch / f"import-{key}"
-    report = run(own)
-    layout = council_layout(corpus)
-    for path, _ in iter_council_files(own):
-        target = layout.path_for(key, path.parent.name, path.stem)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
-    return report
-
-
 def build(shared: Path, corpus: Path) -> dict[str, int]:
     """Write the shipped corpus into ``corpus`` (a new, empty folder); papers per council."""
     corpus.mkdir(parents=True, exist_ok=False)
     write_atomic(corpus / ARCHIVE_FILE, f"default_council: {DEFAULT_COUNCIL}\n")
     for council in COUNCILS:
-        ensure_council(corpus, council)
-    imports: dict[str, Callable[[Path, Path], ImportReport]] = {
-        "luebeck": lambda target, _: import_luebeck(shared, target),
-        "karlsruhe": lambda target, scratch: import_karlsruhe(shared, target, scratch),
-    }
+        ensure_council(corpus, council)  # the importers leave these descriptions alone
+    with tempfile.TemporaryDirectory(prefix="make-corpus-") as scratch:
+        papers = Path(scratch) / f"karlsruhe-{KARLSRUHE_YEAR}.jsonl"
+        with papers.open("w", encoding="utf-8") as out:
+            out.writelines(karlsruhe_slice(shared))
+        _check("karlsruhe", import_karlsruhe(shared, corpus, papers))
     for key in HAMBURG_FOLDERS:
-        imports[key] = lambda target, _, key=key: import_hamburg(shared, target, key)
-    with tempfile.TemporaryDirectory(prefix="make-corpus-") as tmp:
-        scratch = Path(tmp)
-        for council in COUNCILS:
-            do = imports[council.key]
-            report = _into_council(corpus, council.key, scratch, lambda t, do=do: do(t, scratch))
-            _check(council.key, report)
+        _check(key, import_hamburg(shared, corpus, key))
+    _check("luebeck", import_luebeck(shared, corpus))
     _drop_state_files(corpus)
     counts = papers_per_council(corpus)
     empty = [key for key in COUNCILS_BY_KEY if not counts.get(key)]
@@ -236,13 +226,30 @@ def papers_per_council(corpus: Path) -> dict[str, int]:
     return counts
 
 
-def replace_corpus(shared: Path, target: Path) -> dict[str, int]:
-    """Build beside ``target`` and swap the new corpus in; a failed build leaves it alone."""
+def corpus_files(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its ``/``-separated relative path, except what an import
+    into it leaves beside the papers (``STATE_FILES``, ignored by git)."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name not in STATE_FILES
+    }
+
+
+def replace_corpus(shared: Path, target: Path, *, force: bool = False) -> dict[str, int]:
+    """Build beside ``target`` and swap the new corpus in; a failed build leaves it alone,
+    and so does one that would lose files the build does not make (unless ``force``)."""
     target = target.resolve()
     work = Path(tempfile.mkdtemp(prefix=".make-corpus-", dir=target.parent))
     try:
         counts = build(shared, work / "corpus")
         if target.exists():
+            lost = sorted(set(corpus_files(target)) - set(corpus_files(work / "corpus")))
+            if lost and not force:
+                raise CorpusBuildError(
+                    f"{target}: {len(lost)} of its files are not in the shipped corpus "
+                    f"(like {lost[0]}); left alone (--force replaces it anyway)"
+                )
             os.replace(target, work / "old")
         os.replace(work / "corpus", target)
     finally:
@@ -309,16 +316,15 @@ def readme(counts: dict[str, int]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/make_corpus.py", description=__doc__)
-    parser.add_argument(
-        "--shared", type=Path, default=SHARED, help="the real data (../shared/data)"
-    )
-    parser.add_argument("--corpus", type=Path, default=REPO / "corpus", help="the folder to make")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the real data")
+    parser.add_argument("--corpus", type=Path, default=REPO / "corpus", help="where to make it")
+    parser.add_argument("--force", action="store_true", help="even if that loses other files")
     args = parser.parse_args(argv)
     if not args.shared.is_dir():
         print(f"error: {args.shared}: no such folder (the real data, see README)", file=sys.stderr)
         return 1
     try:
-        counts = replace_corpus(args.shared, args.corpus)
+        counts = replace_corpus(args.shared, args.corpus, force=args.force)
     except (CorpusBuildError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
