@@ -1,5 +1,5 @@
-# Ratsarchiv: `make run` serves the shipped corpus, `make test` runs every test,
-# `make test-fast` the edit-test loop.
+# Ratsarchiv: `make run` serves the shipped corpus (`make corpus` remakes it), `make test`
+# runs every test, `make test-fast` the edit-test loop.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ INDEX  ?= var/index
 PORT   ?= 8080
 FAST   := not karlsruhe and not browser and not slow
 
-.PHONY: run test test-fast lint format eval bench chromium clean
+.PHONY: run corpus test test-fast lint format eval bench chromium clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ $(VENV)/.installed-test: pyproject.toml
 run: $(VENV)/.installed-run
 	$(BIN)/ratsarchiv reindex --full --corpus $(CORPUS) --index $(INDEX)
 	$(BIN)/ratsarchiv serve --corpus $(CORPUS) --index $(INDEX) --host 127.0.0.1 --port $(PORT)
+
+## corpus: rebuild corpus/ from ../shared/data with the importers (tools/make_corpus.py)
+corpus: $(VENV)/.installed-run
+	$(BIN)/python tools/make_corpus.py --corpus $(CORPUS)
 
 ## test: set up (Python packages and Debian's Chromium) and run the whole suite
 test: $(VENV)/.installed-test chromium

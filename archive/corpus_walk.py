@@ -3,7 +3,8 @@
 Every command that reads a whole corpus walks it here: ``check``, ``facets``, ``show``,
 both kinds of ``reindex`` and the importers. The rule:
 
-* files and folders whose names start with ``_`` or ``.`` are not motions;
+* files and folders whose names start with ``_`` or ``.`` are not motions, and neither is
+  a ``README.md`` (what a folder holds, for people);
 * a symbolic link (to a folder or to a file) is followed when its target lies inside the
   corpus root, and refused when it points outside the corpus;
 * every folder is read once: a link back to a folder above it (a loop) or to a folder
@@ -16,8 +17,8 @@ One ``os.scandir`` per folder, one ``stat`` per motion file (its stamp) and a
 ``realpath`` only for links: an edit to one file of 12,000 must be searchable in
 under a second, and this walk is part of that.
 
->>> is_motion_name("vo-2024-12903-01.md"), is_motion_name("_vocabulary.yml")
-(True, False)
+>>> [is_motion_name(n) for n in ("vo-2024-12903-01.md", "_vocabulary.yml", "README.md")]
+[True, False, False]
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ UNREADABLE = "unreadable folder"
 """Kinds of the walk's warnings (``check`` counts warnings by kind)."""
 
 _HIDDEN = ("_", ".")
+_README = "readme.md"
 
 
 def is_motion_name(name: str) -> bool:
-    """A motion file's name: ``*.md``, not starting with ``_`` or ``.``."""
-    return name.endswith(".md") and not name.startswith(_HIDDEN)
+    """A motion file's name: ``*.md``, not starting with ``_`` or ``.``, not ``README.md``."""
+    return name.endswith(".md") and not name.startswith(_HIDDEN) and name.lower() != _README
 
 
 class CorpusFile(NamedTuple):

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from archive import frontmatter
+from archive.corpus_walk import is_motion_name
 from archive.errors import ConfigError, CorpusError
 
 COUNCIL_FILE = "_council.yml"
@@ -309,7 +310,7 @@ def council_layout(corpus: Path) -> CouncilLayout:
             continue
         description = Path(entry.path) / COUNCIL_FILE
         if not is_dir or not description.is_file():
-            legacy = legacy or is_dir or entry.name.endswith(".md")
+            legacy = legacy or is_dir or is_motion_name(entry.name)
             continue
         problem = key_problem(entry.name)
         if problem:

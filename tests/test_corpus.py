@@ -24,7 +24,7 @@ from archive.importers.normalise import merge_auszug, normalise_auszug
 from archive.motion import Consultation, Motion, Votes
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "corpus" / "2024" / "vo-2024-12903-01.md"
+SHIPPED = REPO / "corpus" / "luebeck" / "2024" / "vo-2024-12903-01.md"
 DATA = Path(__file__).parent / "data"
 
 

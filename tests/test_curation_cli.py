@@ -20,7 +20,7 @@ from archive.motion import Consultation, Motion, Votes
 from archive.vocabulary import FILE_NAME, Vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = REPO / "corpus" / "2024" / "vo-2024-12903-01.md"
+SEED = REPO / "corpus" / "luebeck" / "2024" / "vo-2024-12903-01.md"
 
 # Real sponsor spellings from Karlsruhe's motions (papers.jsonl.gz) and Lübeck's Bürgerschaft.
 SPELLINGS = {
@@ -44,9 +44,10 @@ def run(*args: str, env: dict[str, str] | None = None):
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """A copy of the shipped corpus (the Lübeck seed motion)."""
+    """A corpus of the shipped Lübeck seed alone, in the layout before councils."""
     target = tmp_path / "corpus"
-    shutil.copytree(REPO / "corpus", target)
+    (target / "2024").mkdir(parents=True)
+    shutil.copy(SEED, target / "2024")
     return target
 
 
@@ -272,7 +273,7 @@ def test_vocabulary_from_facets_advice_gives_one_facet_value_per_faction(
     from index.search import SearchIndex
 
     corpus, index = sponsors_corpus, tmp_path / "index"
-    shutil.copytree(REPO / "corpus" / "2024", corpus / "2024")  # the Lübeck seed
+    shutil.copytree(SEED.parent, corpus / "2024")  # the Lübeck seed
     reindex(corpus, index)
     with SearchIndex.open(index) as search_index:
         before = {v.value: v.count for v in search_index.search(SearchRequest()).facets["sponsor"]}

@@ -21,7 +21,7 @@ from archive.corpus import write_motion
 from archive.motion import Consultation, Motion
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_FILE = REPO / "corpus" / "2024" / "vo-2024-12903-01.md"
+SEED_FILE = REPO / "corpus" / "luebeck" / "2024" / "vo-2024-12903-01.md"
 
 # Good motions, each findable by one made-up word that no other file holds.
 GOOD_WORDS = {

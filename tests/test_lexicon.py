@@ -1,6 +1,6 @@
 """A young archive splits compounds too: the corpus lexicon merged with the base word list.
 
-Each test builds a real index with ``reindex`` in tmp_path (the shipped corpus, or a few
+Each test builds a real index with ``reindex`` in tmp_path (the shipped seed, or a few
 real Karlsruhe papers imported by the OParl importer) and searches it as the site does.
 """
 
@@ -41,9 +41,9 @@ def found(index_dir: Path, query: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The index of the shipped corpus (one motion)."""
+    """The index of the shipped seed alone (Lübeck's one motion)."""
     root = tmp_path_factory.mktemp("shipped")
-    shutil.copytree(REPO / "corpus", root / "corpus")
+    shutil.copytree(REPO / "corpus" / "luebeck", root / "corpus" / "luebeck")
     reindex(root / "corpus", root / "index", full=True)
     return root / "index"
 

@@ -15,7 +15,7 @@ from archive.quality import NO_RESULT, NO_TEXT, parent_references, quality_warni
 from archive.vocabulary import Vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_MOTION = REPO / "corpus" / "2024" / "vo-2024-12903-01.md"
+SEED_MOTION = REPO / "corpus" / "luebeck" / "2024" / "vo-2024-12903-01.md"
 
 
 def motion(reference: str, **fields) -> Motion:

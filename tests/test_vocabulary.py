@@ -11,7 +11,7 @@ from archive.errors import CorpusError
 from archive.outcomes import ABGELEHNT, BESCHLOSSEN, normalise_result
 from archive.vocabulary import FILE_NAME, Vocabulary
 
-SEED = Path(__file__).resolve().parents[1] / "corpus" / "2024" / "vo-2024-12903-01.md"
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "luebeck" / "2024" / "vo-2024-12903-01.md"
 
 LUEBECK_GREENS = (
     "BÜNDNIS 90 / DIE GRÜNEN",
