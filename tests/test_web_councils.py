@@ -184,6 +184,30 @@ def test_same_number_in_two_councils_is_two_papers(web_client):
     assert web_client.get(f"/luebeck/motions/{SHARED_SLUG}").status_code == 404
 
 
+def test_a_related_paper_of_another_council_links_there(web_client):
+    data = web_client.get(f"/api/hamburg-eimsbuettel/motions/{SHARED_SLUG}").get_json()
+    assert data["links"]["related"] == [
+        {
+            "reference": "22-2368",
+            "title": "Quartiersfonds für Altona-Nord aufstocken",
+            "council": ALTONA.key,
+            "council_name": ALTONA.name,
+            "url": f"/hamburg-altona/motions/{SHARED_SLUG}",
+        },
+        {
+            "reference": "22-9999",
+            "title": None,
+            "council": ALTONA.key,
+            "council_name": ALTONA.name,
+            "url": None,
+        },
+    ]
+    html = web_client.get(f"/hamburg-eimsbuettel/motions/{SHARED_SLUG}").get_data(as_text=True)
+    link = f'<a href="/hamburg-altona/motions/{SHARED_SLUG}">22-2368</a>'
+    assert f"{ALTONA.name}: {link}" in html
+    assert f'{ALTONA.name}: 22-9999 <span class="unknown">(nicht im Archiv)</span>' in html
+
+
 def test_old_motion_url_redirects_when_one_council_has_the_slug(web_client):
     response = web_client.get(f"/motions/{SEED_SLUG}?lang=en")
     assert response.status_code == 301

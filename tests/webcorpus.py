@@ -238,6 +238,7 @@ def hamburg_motions() -> list[Motion]:
                 _consultation(HAUPTAUSSCHUSS, "2024-09-19", "abgelehnt", Votes(8, 12, 1)),
             ],
             resolution="Am Eidelstedter Platz wird ein Zebrastreifen eingerichtet.",
+            related=["hamburg-altona:22-2368", "hamburg-altona:22-9999"],
             council=EIMSBUETTEL.key,
         ),
     ]
