@@ -109,6 +109,18 @@ def test_council_page_searches_within_the_council(web_client):
     assert facet_links and all("council=hamburg-altona" in link for link in facet_links)
 
 
+def test_a_search_at_the_councils_address_is_the_search_within_it(web_client):
+    response = web_client.get("/hamburg-altona/?q=Radweg&sort=oldest")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/?q=Radweg&council=hamburg-altona&sort=oldest"
+    found = web_client.get("/hamburg-altona/?q=Radweg", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "1 Treffer" in found and "Max-Brauer-Allee" in found
+    assert web_client.get("/hamburg-altona/?lang=de").status_code == 200
+    assert web_client.get("/nirgendwo/?q=Radweg").status_code == 404
+
+
 def test_council_page_lists_its_committees_with_counts(web_client):
     data = web_client.get("/api/hamburg-altona/").get_json()
     assert data["council"]["key"] == ALTONA.key
