@@ -244,9 +244,10 @@ class CouncilLayout:
         return self.default
 
     def folder(self, key: str) -> Path:
-        """The folder a council's files live in (the root for the default of a legacy corpus)."""
+        """The folder a council's files live in (the root for the default of a legacy corpus,
+        unless a folder of its key is there already)."""
         if key == self.default and key not in self.folders and self.legacy:
-            return self.corpus
+            return self.corpus / key if (self.corpus / key).is_dir() else self.corpus
         return self.corpus / key
 
     def path_for(self, council: str, year: str, slug: str) -> Path:

@@ -4,7 +4,8 @@
 setting, a missing name, a folder name that is no council key: errors). ``check_layout``
 adds the warnings: a kind outside ``archive.councils.KINDS``, a URL field that is no
 http(s) URL, a root ``_council.yml`` nobody reads, and a folder of the root that is
-neither a council nor a year (its papers silently count as the default council's).
+neither a council, nor the default council's, nor a year (its papers silently count as
+the default council's).
 ``governing_files`` says which of these files matter for the papers being checked.
 """
 
@@ -44,7 +45,12 @@ def check_layout(layout: CouncilLayout) -> list[CorpusError]:
     elif root.is_file():
         found += description_warnings(root)
     for name in _root_folders(layout.corpus):
-        if name in layout.folders or _YEAR.match(name) or name == _UNDATED:
+        if (
+            name in layout.folders
+            or name == layout.default
+            or _YEAR.match(name)
+            or name == _UNDATED
+        ):
             continue
         folder = layout.corpus / name
         if (folder / COUNCIL_FILE).exists():

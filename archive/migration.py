@@ -27,7 +27,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,8 +156,7 @@ def plan_migration(corpus: Path, key: str, name: str = "") -> MigrationPlan:
         plan.config = f"default_council: {key}\n"
     if old_layout:
         plan.description = _description(corpus, key, name, plan)
-    moving = {m.source for m in [*plan.moves, *plan.copies]}
-    plan.records = len(_rekeyed(_read_state(corpus), corpus, key, moving)[1])
+    plan.records = _stale_records(corpus, key, {m.source for m in [*plan.moves, *plan.copies]})
     return plan
 
 
@@ -256,10 +255,12 @@ def _rename(source: Path, destination: Path) -> None:
 
 
 # -- the import state (archive.importers.corpus_writer) ---------------------------------
+# Its records are keyed by the path relative to the corpus, in the state file and in the
+# journal of records since (which the next import folds in): both are re-keyed here.
 
 
-def _read_state(corpus: Path) -> dict[str, str]:
-    """The import state with its journal folded in, as ``CorpusWriter`` reads it."""
+def _records(corpus: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The state file's records and the journal's, as far as they can be read."""
     try:
         data = json.loads((corpus / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -268,44 +269,55 @@ def _read_state(corpus: Path) -> dict[str, str]:
     try:
         lines = (corpus / JOURNAL_FILE).read_text(encoding="utf-8").splitlines()
     except (OSError, ValueError):
-        lines = []
-    for line in lines:
-        try:
-            name, digest = json.loads(line)
-        except (ValueError, TypeError):
-            continue  # the line a kill cut short
-        state[str(name)] = str(digest)
-    return state
+        return state, []
+    return state, [record for record in map(_journal_record, lines) if record]
 
 
-def _rekeyed(
-    state: dict[str, str], corpus: Path, key: str, moving: Set[str] = frozenset()
-) -> tuple[dict[str, str], list[str]]:
-    """The state with every record of a moved file (or one in ``moving``) under its new
-    path, and the names of those records."""
-    moved = [
+def _journal_record(line: str) -> tuple[str, str] | None:
+    """A journal line's (name, digest); ``None`` for the line a kill cut short."""
+    try:
+        name, digest = json.loads(line)
+    except (ValueError, TypeError):
+        return None
+    return str(name), str(digest)
+
+
+def _moved_records(
+    names: Iterable[str], corpus: Path, key: str, moving: Set[str] = frozenset()
+) -> set[str]:
+    """The names of records whose file has moved under ``key`` (or is in ``moving``)."""
+    return {
         name
-        for name in state
+        for name in names
         if name in moving
         or (
             not name.startswith(f"{key}/")
             and not os.path.lexists(corpus / name)
             and os.path.lexists(corpus / key / name)
         )
-    ]
-    renamed = {
-        (f"{key}/{name}" if name in moved else name): digest for name, digest in state.items()
     }
-    return renamed, moved
+
+
+def _stale_records(corpus: Path, key: str, moving: Set[str] = frozenset()) -> int:
+    state, journal = _records(corpus)
+    return len(_moved_records([*state, *(name for name, _ in journal)], corpus, key, moving))
 
 
 def _rekey_state(corpus: Path, key: str) -> int:
-    """Re-key the import state on disk (the journal folded in); returns the records moved."""
-    journal = corpus / JOURNAL_FILE
-    state, moved = _rekeyed(_read_state(corpus), corpus, key)
-    if not moved and not journal.exists():
+    """Re-key the import state and its journal on disk; returns the records re-keyed."""
+    state, journal = _records(corpus)
+    moved = _moved_records([*state, *(name for name, _ in journal)], corpus, key)
+    if not moved:
         return 0
-    text = json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    write_atomic(corpus / STATE_FILE, text)
-    journal.unlink(missing_ok=True)
+
+    def new(name: str) -> str:
+        return f"{key}/{name}" if name in moved else name
+
+    if any(name in moved for name in state):
+        renamed = {new(name): digest for name, digest in state.items()}
+        text = json.dumps(renamed, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic(corpus / STATE_FILE, text)
+    if any(name in moved for name, _ in journal):
+        lines = [json.dumps([new(n), d], ensure_ascii=False) + "\n" for n, d in journal]
+        write_atomic(corpus / JOURNAL_FILE, "".join(lines))
     return len(moved)

@@ -1,9 +1,12 @@
-"""Scratch corpora for the speed benchmark: the imported Karlsruhe dump and its 2×/4× copies.
+"""Scratch corpora for the speed benchmark: the imported Karlsruhe dump, its 2×/4× copies
+and the mixed archive of several councils.
 
 Everything lives in a work directory outside the repository. A corpus is reused while its
 stamp (source file, paper count, importer code) still matches, so a second run skips the
 import. Scaled corpora hard-link the 1× files and add copies whose references carry a
 suffix (``2013/0295`` → ``2013/0295-x2``), so a 4× corpus has four distinct motions per paper.
+The mixed archive holds the 1× files (hard links) as council ``karlsruhe`` beside Lübeck's
+seed and the five Hamburg districts, each its own council, imported as ``make corpus`` does.
 """
 
 from __future__ import annotations
@@ -17,9 +20,19 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from archive.corpus import iter_motion_files, path_for, read_motion, render_motion
+from archive.corpus import (
+    iter_council_files,
+    iter_motion_files,
+    path_for,
+    read_motion,
+    render_motion,
+    write_atomic,
+)
+from archive.councils import ARCHIVE_FILE, council_layout, ensure_council
 from archive.errors import CorpusErrors
+from archive.importers.corpus_writer import Outcome
 from benchmarks.harness import Measured, bin_path, measure, write_json
+from tools import make_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "oparl-karlsruhe"
@@ -27,6 +40,8 @@ PAPERS = DATA / "papers.jsonl.gz"
 MEETINGS = DATA / "meetings.jsonl.gz"
 ORGANIZATIONS = DATA / "organizations.json"
 IMPORTER_CODE = ("archive/importers", "archive/commands/import_oparl.py", "archive/corpus.py")
+MIXED_CODE = (*IMPORTER_CODE, "archive/councils.py", "tools/make_corpus.py")
+MIXED_KARLSRUHE = "karlsruhe"
 
 
 def code_digest(paths: Iterable[str]) -> str:
@@ -145,6 +160,38 @@ def _copies(workdir: Path, base: Path, copy: int) -> Path:
     return out
 
 
+def mixed_corpus(workdir: Path, base: Path) -> Path:
+    """Karlsruhe (the 1× corpus's files, hard-linked into council ``karlsruhe``: the bytes
+    ``import oparl --council karlsruhe`` writes, as the key is in no file), Lübeck's seed and
+    the five Hamburg districts, each a council of its own (``tools/make_corpus.py``)."""
+    target = workdir / "corpus-mixed"
+    stamp = {"base": base_stamp(workdir), "code": code_digest(MIXED_CODE)}
+    stamp_file = workdir / "corpus-mixed.stamp.json"
+    if target.is_dir() and _stamp_ok(stamp_file, stamp):
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    stamp_file.unlink(missing_ok=True)
+    target.mkdir(parents=True)
+    write_atomic(target / ARCHIVE_FILE, f"default_council: {make_corpus.DEFAULT_COUNCIL}\n")
+    for council in make_corpus.COUNCILS:
+        ensure_council(target, council)
+    layout = council_layout(base)
+    karlsruhe = council_layout(target).folder(MIXED_KARLSRUHE)
+    for path, council in iter_council_files(base, layout):
+        dest = karlsruhe / path.relative_to(layout.folder(council))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, dest)
+    shared = DATA.parent
+    reports = [make_corpus.import_luebeck(shared, target)]
+    for key in make_corpus.HAMBURG_FOLDERS:
+        reports.append(make_corpus.import_hamburg(shared, target, key))
+    conflicts = [r.problems for r in reports if r.counts[Outcome.CONFLICT]]
+    if conflicts:
+        raise RuntimeError(f"mixed archive: an import conflicted: {conflicts}")
+    write_json(stamp_file, stamp)
+    return target
+
+
 def _link_tree(source: Path, target: Path) -> None:
     for path in iter_motion_files(source):
         dest = target / path.relative_to(source)
@@ -155,4 +202,5 @@ def _link_tree(source: Path, target: Path) -> None:
 def corpus_stats(corpus: Path) -> dict[str, float]:
     files = list(iter_motion_files(corpus))
     size = sum(p.stat().st_size for p in files)
-    return {"files": len(files), "mb": round(size / 1e6, 2)}
+    councils = len(council_layout(corpus).folders)
+    return {"files": len(files), "mb": round(size / 1e6, 2), "councils": councils}

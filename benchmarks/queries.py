@@ -7,13 +7,22 @@ list spans very common words (``Karlsruhe``: 10,903 papers) down to single-paper
 query syntax (``gremium:``, ``jahr:``, ``typ:``, quoted phrases); ``filters`` are the facet
 parameters of the URL (``committee=...``), as a click on a facet adds them.
 
+In the mixed archive (several councils) a click on a committee, faction or office sends
+that council's name (``committee=karlsruhe:Gemeinderat``, ``archive.councils.qualify``):
+``Query.clicked`` gives those parameters.
+
 >>> len(QUERIES) >= 50
 True
+>>> query = _q("Sanierung", "facet", committee="Ortschaftsrat Durlach", year="2025")
+>>> query.clicked("karlsruhe", frozenset({"committee"}))
+{'committee': 'karlsruhe:Ortschaftsrat Durlach', 'year': '2025'}
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from archive.councils import qualify
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,14 @@ class Query:
     text: str
     kind: str
     filters: dict[str, str] = field(default_factory=dict)
+
+    def clicked(self, council: str | None, per_council: frozenset[str]) -> dict[str, str]:
+        """The facet parameters a click sends where the names are ``council``'s: the values
+        of the ``per_council`` facets qualified (``council`` ``None``: all as they are)."""
+        return {
+            name: qualify(council, value) if council and name in per_council else value
+            for name, value in self.filters.items()
+        }
 
     @property
     def label(self) -> str:

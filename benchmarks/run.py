@@ -1,8 +1,9 @@
 """The speed benchmark on the real Karlsruhe council: ``python -m benchmarks.run`` (``make bench``).
 
 Imports the OParl dump into a scratch corpus (reused while up to date), then measures full
-rebuild, incremental update, cold start, search over HTTP and in-process, memory and scaling
-to 2× and 4× the archive, each beside a yardstick (plain Whoosh defaults for indexing, SQLite
+rebuild, incremental update, cold start, search over HTTP and in-process, memory, a mixed
+archive (Karlsruhe, Lübeck and the Hamburg districts as seven councils) and scaling to 2×
+and 4× the archive, each beside a yardstick (plain Whoosh defaults for indexing, SQLite
 FTS5 for search), and prints one table, also written as JSON under ``benchmarks/results/``.
 
     python -m benchmarks.run --small          # ~300 papers, well under a minute (tests)
@@ -21,6 +22,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,10 @@ ORDER = (
     "search_http_x1",
     "search_inproc_x1",
     "server_rss_x1",
+    "rebuild_mixed",
+    "search_http_mixed",
+    "search_inproc_mixed",
+    "server_rss_mixed",
     *[
         f"{kind}_x{f}"
         for f in (2, 4)
@@ -60,6 +66,24 @@ ORDER = (
     ],
 )
 PROBE = "Karlsruhe"
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Which archive a search row measures: ``key`` ends its row keys (``search_http_x2``)."""
+
+    key: str
+    title: str
+    factor: int = 1
+    council: str | None = None
+    """Karlsruhe's council when the archive has several (a click then sends its names)."""
+
+    @classmethod
+    def scaled(cls, factor: int) -> Archive:
+        return cls(f"x{factor}", f"{factor}×", factor)
+
+
+MIXED = Archive("mixed", "mixed archive", council=corpora.MIXED_KARLSRUHE)
 
 
 class Bench:
@@ -155,24 +179,26 @@ class Bench:
             values={"mb": peak, "baseline_mb": base.peak_rss_mb},
         )
 
-    def fts5(self, corpus: Path, factor: int) -> Path:
+    def fts5(self, corpus: Path, archive: Archive) -> Path:
         """The FTS5 reference database of a corpus (rebuilt when corpus or code changed)."""
-        db = self.workdir / f"fts5-x{factor}.sqlite"
-        stamp_file = self.workdir / f"fts5-x{factor}.stamp.json"
+        db = self.workdir / f"fts5-{archive.key}.sqlite"
+        stamp_file = self.workdir / f"fts5-{archive.key}.stamp.json"
         stamp = {
             "corpus": corpora.base_stamp(self.workdir),
-            "factor": factor,
+            "factor": archive.factor,
             "code": corpora.code_digest(["benchmarks/fts5_reference.py"]),
         }
+        if archive.council:
+            stamp["mixed"] = corpora.code_digest(corpora.MIXED_CODE)
         cached = json.loads(stamp_file.read_text()) if stamp_file.exists() else {}
         if db.exists() and cached.get("stamp") == stamp:
-            self.details[f"fts5_build_x{factor}"] = cached["build"]
+            self.details[f"fts5_build_{archive.key}"] = cached["build"]
             return db
         cmd = [sys.executable, "-m", "benchmarks.fts5_reference", "build", "--corpus", str(corpus)]
         run = measure([*cmd, "--db", str(db)]).check("FTS5 build")
         build = {**json.loads(run.stdout), "wall_seconds": run.seconds, "rss_mb": run.peak_rss_mb}
         write_json(stamp_file, {"stamp": stamp, "build": build})
-        self.details[f"fts5_build_x{factor}"] = build
+        self.details[f"fts5_build_{archive.key}"] = build
         return db
 
     def incremental(self, corpus: Path, index: Path, server: Server) -> None:
@@ -243,11 +269,13 @@ class Bench:
         cmd = [self.ratsarchiv, "serve", "--corpus", str(corpus), "--index", str(index)]
         return Server([*cmd, "--host", "127.0.0.1", "--port", "{port}"], health=health)
 
-    def search(self, corpus: Path, index: Path, db: Path, factor: int) -> None:
+    def search(self, corpus: Path, index: Path, db: Path, archive: Archive) -> None:
         """HTTP (full page) and in-process timings, Ratsarchiv and FTS5 interleaved.
 
         Each round starts fresh servers (and opens fresh in-process archives), warms them up
-        with ``WARMUP`` and then sends every query once, so no timing is a cache hit.
+        with ``WARMUP`` and then sends every query once, so no timing is a cache hit. In an
+        archive of several councils Ratsarchiv gets the facet parameters a click sends there
+        (``Query.clicked``); FTS5, which has no councils, gets them as they are.
         """
         from index.results import SearchRequest
         from index.search import SearchIndex
@@ -257,9 +285,16 @@ class Bench:
         local: dict[str, list[float]] = {"ratsarchiv": [], "fts5": []}
         per_query: dict[str, dict[str, list[float]]] = {}
         rss = peak = fts_rss = 0.0
+        council, per_council = archive.council, _per_council_facets()
         for _ in range(self.args.rounds):
             with self.server(corpus, index) as ours, Server([*fts_cmd, "--port", "{port}"]) as fts:
-                _timed(http, per_query, "http ", lambda q: _get(ours, _page(q)), "ratsarchiv")
+                _timed(
+                    http,
+                    per_query,
+                    "http ",
+                    lambda q: _get(ours, _page(q, q.clicked(council, per_council))),
+                    "ratsarchiv",
+                )
                 _timed(http, per_query, "http ", lambda q: _get(fts, _page(q)), "fts5")
                 rss, fts_rss = max(rss, ours.rss_mb()), max(fts_rss, fts.rss_mb())
                 peak = max(peak, ours.peak_rss_mb)
@@ -267,7 +302,7 @@ class Bench:
             totals: dict[str, dict[str, int]] = {}
 
             def ours_local(q: Query, search_index=search_index, totals=totals) -> None:
-                filters = {k: (v,) for k, v in q.filters.items()}
+                filters = {k: (v,) for k, v in q.clicked(council, per_council).items()}
                 result = search_index.search(SearchRequest(query=q.text, filters=filters))
                 totals.setdefault(q.label, {})["ratsarchiv"] = result.total
 
@@ -278,7 +313,7 @@ class Bench:
             _timed(local, per_query, "local ", ours_local, "ratsarchiv")
             _timed(local, per_query, "local ", fts_local, "fts5")
             search_index.close()
-        suffix = f"x{factor}"
+        suffix, factor = archive.key, archive.factor
         h, hf = summarize(http["ratsarchiv"]), summarize(http["fts5"])
         lr, lf = summarize(local["ratsarchiv"]), summarize(local["fts5"])
         self.details[f"search_{suffix}"] = {
@@ -295,7 +330,7 @@ class Bench:
         judged = factor in (1, 4)
         self.row(
             f"search_http_{suffix}",
-            f"Search {factor}× over HTTP, GET / full page, ms p50/p95/p99",
+            f"Search {archive.title} over HTTP, GET / full page, ms p50/p95/p99",
             ratsarchiv=_pcts(h),
             reference=f"FTS5 {_pcts(hf)}",
             ratio=f"{h['p95_ms'] / hf['p95_ms']:.2f}×",
@@ -305,7 +340,7 @@ class Bench:
         )
         self.row(
             f"search_inproc_{suffix}",
-            f"Search {factor}× in-process (SearchIndex.search vs FTS5), ms p50/p95/p99",
+            f"Search {archive.title} in-process (SearchIndex.search vs FTS5), ms p50/p95/p99",
             ratsarchiv=_pcts(lr),
             reference=f"FTS5 {_pcts(lf)}",
             ratio=f"{lr['p95_ms'] / lf['p95_ms']:.2f}×",
@@ -315,7 +350,7 @@ class Bench:
         )
         self.row(
             f"server_rss_{suffix}",
-            f"Server memory {factor}× (RSS after the queries; peak)",
+            f"Server memory {archive.title} (RSS after the queries; peak)",
             ratsarchiv=f"{rss:.0f} MB (peak {peak:.0f})",
             reference=f"FTS5 server {fts_rss:.0f} MB",
             ratio=f"{rss / fts_rss:.2f}×",
@@ -345,7 +380,7 @@ class Bench:
         except Exception as exc:
             self.failed("rebuild_seconds", "Full rebuild 1×", exc)
             raise
-        db = self.fts5(corpus, 1)
+        db = self.fts5(corpus, Archive.scaled(1))
         build = self.details["fts5_build_x1"]
         self.row(
             "fts5_build",
@@ -355,8 +390,12 @@ class Bench:
         )
         steps = (
             ("cold_start", lambda: self.cold_start(corpus, index)),
-            ("search_x1", lambda: self.search_at(corpus, index, db, 1, incremental=True)),
+            (
+                "search_x1",
+                lambda: self.search_at(corpus, index, db, Archive.scaled(1), incremental=True),
+            ),
             ("rebuild_throughput", lambda: self.baseline(corpus, stats)),
+            *([("search_http_mixed", lambda: self.mixed(corpus))] if args.mixed else []),
         )
         for key, step in steps:
             try:
@@ -399,9 +438,9 @@ class Bench:
         return sorted(self.rows, key=lambda r: (order.get(r["key"], len(order)), r["key"]))
 
     def search_at(
-        self, corpus: Path, index: Path, db: Path, factor: int, incremental: bool = False
+        self, corpus: Path, index: Path, db: Path, archive: Archive, incremental: bool = False
     ) -> None:
-        self.search(corpus, index, db, factor)
+        self.search(corpus, index, db, archive)
         if incremental:
             with self.server(corpus, index) as server:
                 self.incremental(corpus, index, server)
@@ -418,8 +457,25 @@ class Bench:
             ratsarchiv=f"{seconds:.1f} s ({stats['mb'] / seconds:.2f} MB/s, CPU {cpu:.0f} s)",
             values={"seconds": seconds, **stats},
         )
-        db = self.fts5(corpus, factor)
-        self.search_at(corpus, index, db, factor)
+        db = self.fts5(corpus, Archive.scaled(factor))
+        self.search_at(corpus, index, db, Archive.scaled(factor))
+
+    def mixed(self, base: Path) -> None:
+        """The mixed archive: Karlsruhe beside Lübeck and the Hamburg districts, searched
+        with the 1× queries and judged by the 1× targets."""
+        corpus = corpora.mixed_corpus(self.workdir, base)
+        stats = corpora.corpus_stats(corpus)
+        index = self.workdir / "index-mixed"
+        seconds = self.rebuild(corpus, index, "rebuild_mixed", stats)
+        cpu = self.details["rebuild_mixed"]["cpu_seconds"]
+        self.row(
+            "rebuild_mixed",
+            f"Full rebuild, mixed archive ({stats['councils']} councils, {stats['files']} files, "
+            f"{stats['mb']:.0f} MB)",
+            ratsarchiv=f"{seconds:.1f} s ({stats['mb'] / seconds:.2f} MB/s, CPU {cpu:.0f} s)",
+            values={"seconds": seconds, **stats},
+        )
+        self.search(corpus, index, self.fts5(corpus, MIXED), MIXED)
 
 
 def _write(path: Path, text: str) -> None:
@@ -459,9 +515,18 @@ def _searchable_while_reindexing(server: Server, cmd: list[str], token: str, nam
     return seen
 
 
-def _page(query: Query) -> str:
-    pairs = ([("q", query.text)] if query.text else []) + list(query.filters.items())
+def _page(query: Query, filters: dict[str, str] | None = None) -> str:
+    filters = query.filters if filters is None else filters
+    pairs = ([("q", query.text)] if query.text else []) + list(filters.items())
     return "/?" + urlencode(pairs) if pairs else "/"
+
+
+def _per_council_facets() -> frozenset[str]:
+    """The facets whose values the index keeps apart per council (``FacetSpec.per_council``:
+    committees, factions, offices); none for an index from before councils."""
+    from index.schema import FACETS
+
+    return frozenset(f.name for f in FACETS if getattr(f, "per_council", False))
 
 
 def _get(server: Server, path: str) -> None:
@@ -516,6 +581,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scales", default="1,2,4", help="corpus multiples, e.g. 1,2,4")
     parser.add_argument("--workdir", type=Path, help="scratch directory (outside the repo)")
     parser.add_argument("--skip-import", action="store_true", help="reuse the scratch corpus")
+    parser.add_argument(
+        "--no-mixed", dest="mixed", action="store_false", help="leave out the mixed archive"
+    )
     parser.add_argument("--rounds", type=int, help="timed passes over the query list")
     parser.add_argument("--reps", type=int, help="repetitions of incremental and cold start")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/)")

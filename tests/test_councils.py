@@ -209,3 +209,14 @@ def test_ensure_council_creates_a_description_once(tmp_path: Path) -> None:
     assert (created.name, again.short_name) == ("Bezirksversammlung Altona", "Altona")
     with pytest.raises(ConfigError, match="invalid council key 'api'"):
         ensure_council(corpus, Council("api", "API"))
+
+
+def test_a_new_corpus_keeps_its_default_council_in_one_folder(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first = council_layout(corpus).path_for("default", "2024", "a")
+    assert first == corpus / "default" / "2024" / "a.md"
+    paper(corpus / "default", "a.md")  # written there, without a _council.yml
+    layout = council_layout(corpus)
+    assert layout.path_for("default", "2025", "b") == corpus / "default" / "2025" / "b.md"
+    assert councils_of(corpus) == {"default/2024/a.md": "default"}

@@ -228,7 +228,8 @@ def test_facets_json_for_scripts(sponsors_corpus: Path) -> None:
 
 
 def test_facets_counts_broken_files_apart(sponsors_corpus: Path) -> None:
-    (sponsors_corpus / "2021" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    folder = next(sponsors_corpus.rglob("2021"))  # in the new corpus's default council
+    (folder / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     result = run("facets", "type", "--corpus", str(sponsors_corpus))
     assert result.exit_code == 0
     assert "(1 files left out: run 'ratsarchiv check')" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -121,4 +122,18 @@ def test_facets_lists_each_councils_values_apart(tmp_path: Path) -> None:
     assert data["committee"]["hamburg-nord"]["groups"][0]["values"] == [
         "Hauptausschuss",
         "Hauptausschuß",
+    ]
+
+
+def test_facets_of_one_council_use_its_own_vocabulary(tmp_path: Path) -> None:
+    corpus = archive(tmp_path)
+    shutil.rmtree(corpus / "hamburg-altona")
+    (corpus / "hamburg-nord" / "_vocabulary.yml").write_text(
+        "committees:\n  Hauptausschuss: [Hauptausschuß]\n", encoding="utf-8"
+    )
+    result = run(corpus, "facets", "committee")
+    assert result.output.splitlines()[:3] == [
+        "committee: 2 values in 2 files",
+        "  1  Hauptausschuss   (vocabulary)",
+        "  1  Hauptausschuß   → Hauptausschuss",
     ]

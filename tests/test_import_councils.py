@@ -11,6 +11,7 @@ byte of another council alone.
 from __future__ import annotations
 
 import json
+import shlex
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,6 +42,11 @@ def _data(shared_data: Path) -> None:
 
 def run(*args: object) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def imported(corpus: Path, kind: str, *sources: object, options: str = "") -> Result:
+    """``ratsarchiv import KIND SOURCES OPTIONS --corpus CORPUS`` (options split like a shell)."""
+    return run("import", kind, *sources, *shlex.split(options), "--corpus", corpus)
 
 
 def motions(corpus: Path) -> dict[str, Path]:
@@ -133,17 +139,8 @@ def test_the_command_line_of_the_issue_makes_two_councils(tmp_path: Path) -> Non
 
 def test_council_name_replaces_the_name_of_the_page(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    result = run(
-        "import",
-        "allris-html",
-        PAGE,
-        "--council",
-        "altona",
-        "--council-name",
-        "Bezirk Altona (Hamburg)",
-        "--corpus",
-        corpus,
-    )
+    options = "--council altona --council-name 'Bezirk Altona (Hamburg)'"
+    result = imported(corpus, "allris-html", PAGE, options=options)
     assert result.exit_code == 0, result.output
     council = council_layout(corpus).council("altona")
     assert (council.name, council.short_name) == ("Bezirk Altona (Hamburg)", "Altona")
@@ -151,17 +148,8 @@ def test_council_name_replaces_the_name_of_the_page(tmp_path: Path) -> None:
 
 def test_the_seed_text_goes_into_the_council_it_is_given(tmp_path: Path, seed_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    result = run(
-        "import",
-        "allris",
-        seed_path,
-        "--council",
-        "luebeck",
-        "--council-name",
-        "Hansestadt Lübeck",
-        "--corpus",
-        corpus,
-    )
+    options = "--council luebeck --council-name 'Hansestadt Lübeck'"
+    result = imported(corpus, "allris", seed_path, options=options)
     assert result.exit_code == 0, result.output
     assert "in council luebeck" in result.stdout
     assert set(motions(corpus)) == {"luebeck/vo-2024-12903-01"}
@@ -175,17 +163,8 @@ def test_an_existing_council_file_is_never_rewritten(tmp_path: Path) -> None:
     description.parent.mkdir(parents=True)
     description.write_text("name: Altona\nstate: Hamburg\n", encoding="utf-8")
     before = snapshot(description.parent)
-    result = run(
-        "import",
-        "allris-html",
-        PAGE,
-        "--council",
-        "hamburg-altona",
-        "--council-name",
-        "Anders",
-        "--corpus",
-        corpus,
-    )
+    options = "--council hamburg-altona --council-name Anders"
+    result = imported(corpus, "allris-html", PAGE, options=options)
     assert result.exit_code == 0, result.output
     assert description.read_text(encoding="utf-8") == "name: Altona\nstate: Hamburg\n"
     assert snapshot(description.parent)[description] == before[description]
@@ -223,17 +202,9 @@ def test_importing_into_one_council_never_touches_another(tmp_path: Path) -> Non
     edited.write_text(edited.read_text(encoding="utf-8").replace("Metrobuslinie", "Buslinie"))
     before = snapshot(corpus / "hamburg-eimsbuettel")
     pages = [ALTONA / "vo020.html", ALTONA / "to020.html", EIMSBUETTEL / "vo020.html"]
-    for force in ((), ("--force",)):
-        result = run(
-            "import",
-            "allris-html",
-            *pages,
-            *force,
-            "--council",
-            "hamburg-altona",
-            "--corpus",
-            corpus,
-        )
+    for force in ("", "--force"):
+        options = f"{force} --council hamburg-altona"
+        result = imported(corpus, "allris-html", *pages, options=options)
         assert "0 conflicts" in result.stdout, result.output
     assert snapshot(corpus / "hamburg-eimsbuettel") == before
     assert set(motions(corpus)) == {
@@ -263,12 +234,7 @@ def test_without_council_a_corpus_from_before_councils_stays_as_it_is(tmp_path: 
     assert (corpus / "2026" / "22-2362.md").is_file()
     assert sorted(p.name for p in corpus.iterdir()) == [".import-state.json", "2025", "2026"]
     # a second council beside it keeps the root's papers in the default council
-    assert (
-        run(
-            "import", "allris-html", PAGE, "--council", "hamburg-altona", "--corpus", corpus
-        ).exit_code
-        == 0
-    )
+    assert imported(corpus, "allris-html", PAGE, options="--council hamburg-altona").exit_code == 0
     assert set(motions(corpus)) == {"default/22-2362", "hamburg-altona/22-2362"}
 
 
@@ -409,9 +375,7 @@ def test_a_system_with_several_bodies_refuses_one_council_key(
     two_bodies: TwoBodies, tmp_path: Path
 ):
     corpus = tmp_path / "corpus"
-    result = run(
-        "import", "oparl", f"{two_bodies.base}/system", "--council", "karlsruhe", "--corpus", corpus
-    )
+    result = imported(corpus, "oparl", f"{two_bodies.base}/system", options="--council karlsruhe")
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
     assert "has 2 bodies (Karlsruhe, OR-Durlach)" in line and "--body" in line
@@ -420,17 +384,8 @@ def test_a_system_with_several_bodies_refuses_one_council_key(
 
 def test_a_chosen_body_goes_into_the_council_given(two_bodies: TwoBodies, tmp_path: Path):
     corpus = tmp_path / "corpus"
-    result = run(
-        "import",
-        "oparl",
-        f"{two_bodies.base}/system",
-        "--body",
-        "OR-Durlach",
-        "--council",
-        "karlsruhe-durlach",
-        "--corpus",
-        corpus,
-    )
+    options = "--body OR-Durlach --council karlsruhe-durlach"
+    result = imported(corpus, "oparl", f"{two_bodies.base}/system", options=options)
     assert result.exit_code == 0, result.output
     assert "6 created" in result.stdout and "in council karlsruhe-durlach" in result.stdout
     assert {uid.split("/")[0] for uid in motions(corpus)} == {"karlsruhe-durlach"}
@@ -444,19 +399,8 @@ def test_a_dump_goes_into_one_council_and_can_be_narrowed_to_a_body(tmp_path: Pa
     papers[3] = {**papers[3], "body": f"{KARLSRUHE}/bodies/0002"}
     dump = write_jsonl(tmp_path / "papers.jsonl", papers)
     corpus = tmp_path / "corpus"
-    result = run(
-        "import",
-        "oparl",
-        dump,
-        "--council",
-        "karlsruhe",
-        "--body",
-        "0001",
-        "--council-name",
-        "Stadt Karlsruhe",
-        "--corpus",
-        corpus,
-    )
+    options = "--council karlsruhe --body 0001 --council-name 'Stadt Karlsruhe'"
+    result = imported(corpus, "oparl", dump, options=options)
     assert result.exit_code == 0, result.output
     assert "3 created" in result.stdout and "1 of other bodies left out" in result.stdout
     council = council_layout(corpus).council("karlsruhe")

@@ -165,11 +165,10 @@ def run_check(*args: str):
 
 def test_check_prints_warnings_and_fails_only_when_strict(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    write_motion(read_motion(SEED_MOTION), corpus)
+    path = write_motion(read_motion(SEED_MOTION), corpus)
     (corpus / "_vocabulary.yml").write_text("sponsors:\n  SPD & FW:\n", encoding="utf-8")
     result = run_check("--corpus", str(corpus))
     assert result.exit_code == 0, result.output
-    path = corpus / "2024" / "vo-2024-12903-01.md"
     line = lines_of(path, "- Linke & GAL")[0]
     assert result.output == (
         f"{path}:{line}: sponsors: 'Linke & GAL' is not in the vocabulary (warning)\n"

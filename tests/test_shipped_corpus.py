@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.corpus import iter_council_files
 from archive.councils import council_layout
 from tools.make_corpus import COUNCILS, KARLSRUHE_YEAR, build, corpus_files
 
@@ -50,3 +51,12 @@ def test_karlsruhe_is_one_year_of_papers_and_the_whole_fits_in_ten_mb() -> None:
     assert len(papers) >= 200
     assert {path.parent.name for path in papers} == {KARLSRUHE_YEAR}  # the folder: its date
     assert sum(len(data) for data in corpus_files(SHIPPED).values()) < 10_000_000
+
+
+def test_the_readme_counts_what_is_shipped() -> None:
+    readme = (SHIPPED.parent / "README.md").read_text(encoding="utf-8")
+    papers = list(iter_council_files(SHIPPED))
+    karlsruhe = sum(1 for _, council in papers if council == "karlsruhe")
+    assert f"{len(papers)} real papers of seven councils" in " ".join(readme.split())
+    assert f"its {karlsruhe} papers of {KARLSRUHE_YEAR}" in " ".join(readme.split())
+    assert len(COUNCILS) == 7

@@ -109,6 +109,18 @@ def test_council_page_searches_within_the_council(web_client):
     assert facet_links and all("council=hamburg-altona" in link for link in facet_links)
 
 
+def test_a_search_at_the_councils_address_is_the_search_within_it(web_client):
+    response = web_client.get("/hamburg-altona/?q=Radweg&sort=oldest")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/?q=Radweg&council=hamburg-altona&sort=oldest"
+    found = web_client.get("/hamburg-altona/?q=Radweg", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "1 Treffer" in found and "Max-Brauer-Allee" in found
+    assert web_client.get("/hamburg-altona/?lang=de").status_code == 200
+    assert web_client.get("/nirgendwo/?q=Radweg").status_code == 404
+
+
 def test_council_page_lists_its_committees_with_counts(web_client):
     data = web_client.get("/api/hamburg-altona/").get_json()
     assert data["council"]["key"] == ALTONA.key
@@ -182,6 +194,30 @@ def test_same_number_in_two_councils_is_two_papers(web_client):
     assert altona["title"] != eims["title"]
     assert altona["url"] != eims["url"]
     assert web_client.get(f"/luebeck/motions/{SHARED_SLUG}").status_code == 404
+
+
+def test_a_related_paper_of_another_council_links_there(web_client):
+    data = web_client.get(f"/api/hamburg-eimsbuettel/motions/{SHARED_SLUG}").get_json()
+    assert data["links"]["related"] == [
+        {
+            "reference": "22-2368",
+            "title": "Quartiersfonds für Altona-Nord aufstocken",
+            "council": ALTONA.key,
+            "council_name": ALTONA.name,
+            "url": f"/hamburg-altona/motions/{SHARED_SLUG}",
+        },
+        {
+            "reference": "22-9999",
+            "title": None,
+            "council": ALTONA.key,
+            "council_name": ALTONA.name,
+            "url": None,
+        },
+    ]
+    html = web_client.get(f"/hamburg-eimsbuettel/motions/{SHARED_SLUG}").get_data(as_text=True)
+    link = f'<a href="/hamburg-altona/motions/{SHARED_SLUG}">22-2368</a>'
+    assert f"{ALTONA.name}: {link}" in html
+    assert f'{ALTONA.name}: 22-9999 <span class="unknown">(nicht im Archiv)</span>' in html
 
 
 def test_old_motion_url_redirects_when_one_council_has_the_slug(web_client):

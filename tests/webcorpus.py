@@ -203,44 +203,43 @@ def motions() -> list[Motion]:
     return [replace(m, council=LUEBECK.key) for m in items]
 
 
+def _district_paper(council: Council, reference: str, title: str, sponsor: str, date: str,
+                    consultation: Consultation, resolution: str, **kw) -> Motion:  # fmt: skip
+    """An Antrag of a Hamburg district assembly with one consultation."""
+    return Motion(
+        reference=reference,
+        title=title,
+        type="Antrag",
+        sponsors=[sponsor],
+        date=date,
+        consultations=[consultation],
+        resolution=resolution,
+        council=council.key,
+        **kw,
+    )
+
+
 def hamburg_motions() -> list[Motion]:
     """The two districts' papers: ``22-2368`` in both, a Hauptausschuss in both, Quartiere."""
     return [
-        Motion(
-            reference="22-2368",
-            title="Quartiersfonds für Altona-Nord aufstocken",
-            type="Antrag",
-            sponsors=["GRÜNE"],
-            date="2024-10-08",
-            consultations=[
-                _consultation(HAUPTAUSSCHUSS, "2024-10-17", "beschlossen", Votes(11, 4, 0)),
-            ],
-            resolution="Der Quartiersfonds Altona-Nord wird um 50.000 Euro aufgestockt.",
-            council=ALTONA.key,
+        _district_paper(
+            ALTONA, "22-2368", "Quartiersfonds für Altona-Nord aufstocken", "GRÜNE", "2024-10-08",
+            _consultation(HAUPTAUSSCHUSS, "2024-10-17", "beschlossen", Votes(11, 4, 0)),
+            "Der Quartiersfonds Altona-Nord wird um 50.000 Euro aufgestockt.",
         ),
-        Motion(
-            reference="22-2401",
-            title="Radweg an der Max-Brauer-Allee sanieren",
-            type="Antrag",
-            sponsors=["CDU"],
-            date="2024-11-20",
-            consultations=[_consultation("Mobilitätsausschuss", "2024-11-28", "vertagt")],
-            resolution="Das Bezirksamt setzt sich für die Sanierung des Radwegs ein.",
-            council=ALTONA.key,
+        _district_paper(
+            ALTONA, "22-2401", "Radweg an der Max-Brauer-Allee sanieren", "CDU", "2024-11-20",
+            _consultation("Mobilitätsausschuss", "2024-11-28", "vertagt"),
+            "Das Bezirksamt setzt sich für die Sanierung des Radwegs ein.",
         ),
-        Motion(
-            reference="22-2368",
-            title="Schulweg am Eidelstedter Platz sicherer machen",
-            type="Antrag",
-            sponsors=["SPD"],
-            date="2024-09-12",
-            consultations=[
-                _consultation(HAUPTAUSSCHUSS, "2024-09-19", "abgelehnt", Votes(8, 12, 1)),
-            ],
-            resolution="Am Eidelstedter Platz wird ein Zebrastreifen eingerichtet.",
-            council=EIMSBUETTEL.key,
+        _district_paper(
+            EIMSBUETTEL, "22-2368", "Schulweg am Eidelstedter Platz sicherer machen", "SPD",
+            "2024-09-12",
+            _consultation(HAUPTAUSSCHUSS, "2024-09-19", "abgelehnt", Votes(8, 12, 1)),
+            "Am Eidelstedter Platz wird ein Zebrastreifen eingerichtet.",
+            related=["hamburg-altona:22-2368", "hamburg-altona:22-9999"],
         ),
-    ]
+    ]  # fmt: skip
 
 
 def build_corpus(corpus: Path) -> Path:

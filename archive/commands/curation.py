@@ -170,7 +170,7 @@ def facets(name: str | None, as_json: bool, corpus: Path, council: str = "") -> 
     reports: dict[str, dict[str, FacetReport]] = {}
     for key in keys:
         motions = by_council[key] if key else [m for ms in by_council.values() for m in ms]
-        named = vocabulary.for_council(key)
+        named = vocabulary.for_council(key or next(iter(by_council), ""))
         for facet in names:
             report = facet_report(motions, facet, named)
             report.council = key

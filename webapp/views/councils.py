@@ -1,23 +1,25 @@
 """A council's start page ``/<council>/``, its JSON twin ``/api/<council>/`` and its feed.
 
 The page describes the council (name, kind, state, website, source and terms), searches
-within it (the box and every facet link keep the council filter), and shows its newest
-papers and its committees with their counts. ``/<council>/feed.atom`` is the Atom feed
+within it (the box and every facet link keep the council filter; ``/<council>/?q=Schule``
+redirects to the search ``/?council=<council>&q=Schule``), and shows its newest papers and
+its committees with their counts. ``/<council>/feed.atom`` is the Atom feed
 of its papers (the same as ``/feed.atom?council=<council>``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from index.results import CouncilSummary, SearchRequest
 from webapp.backend import search_index
 from webapp.councils import council_dict, council_summary
 from webapp.i18n import t
+from webapp.params import parse_search, search_args, with_args
 from webapp.rendering import web_url
 from webapp.views import alternate
 from webapp.views.exports import search_feed
@@ -79,6 +81,12 @@ def bare(council: str) -> Response:
 
 @bp.get("/<council>/")
 def page(council: str) -> Response:
+    asked = parse_search(request.args)
+    if asked.query or asked.filters or asked.sort or asked.page != 1:  # a search within it
+        within = replace(
+            asked, filters={**asked.filters, "council": (council_summary(council).key,)}
+        )
+        return redirect(with_args(url_for("search.page"), search_args(within, page=asked.page)))
     context = council_context(council)
     twin = url_for("councils.api", council=context.summary.key)
     return alternate(render_template("council.html", page=context, json_url=twin), twin)

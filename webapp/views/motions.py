@@ -21,7 +21,7 @@ from archive.publicity import public_view
 from archive.references import parent_reference
 from index.results import Hit
 from webapp.backend import search_index
-from webapp.councils import council_label, council_name
+from webapp.councils import council_name
 from webapp.rendering import markdown_html, web_url
 from webapp.views import alternate
 
@@ -128,7 +128,7 @@ def motion_context(council: str, slug: str) -> MotionPage:
         foreign = other_council != council
         shown = Link(reference)
         if foreign:
-            shown.council, shown.council_name = other_council, council_label(other_council)
+            shown.council, shown.council_name = other_council, council_name(other_council)
         other = opened.resolve(council, entry)
         if other is not None and other.public:
             shown.reference, shown.title = other.reference, other.title
