@@ -435,3 +435,22 @@ def test_one_dump_under_two_councils_is_two_sets_of_papers(tmp_path: Path) -> No
     for key in ("a", "b"):
         again = imported(corpus, "oparl", dump, options=f"--council {key}")
         assert "0 created, 0 updated, 5 unchanged" in again.stdout, again.output
+
+
+def test_an_oparl_state_from_before_councils_keeps_its_references(tmp_path: Path) -> None:
+    """A corpus of the layout before councils with its old ``.oparl-state.json`` (papers as
+    id → reference): a new run reads it as the default council's and changes nothing."""
+    dump = write_jsonl(tmp_path / "papers.jsonl", sample_papers()[-5:])
+    corpus = tmp_path / "corpus"
+    (corpus / "2019").mkdir(parents=True)  # years in the root: the layout before councils
+    assert "5 created" in imported(corpus, "oparl", dump).stdout
+    state_file = corpus / ".oparl-state.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    old = {"sources": {}, "papers": state["papers"]["default"], "pending": {}}
+    state_file.write_text(json.dumps(old), encoding="utf-8")
+    before = {p: v for p, v in snapshot(corpus).items() if p.suffix == ".md"}
+    again = imported(corpus, "oparl", dump)
+    assert "0 created, 0 updated, 5 unchanged" in again.stdout, again.output
+    assert {p: v for p, v in snapshot(corpus).items() if p.suffix == ".md"} == before
+    assert (corpus / "2020" / "2019-1012-ag-394.md").is_file()  # the second 2019/1012
+    assert not (corpus / "default").exists()
