@@ -115,8 +115,13 @@ def governing_files(
 def _root_folders(corpus: Path) -> list[str]:
     try:
         with os.scandir(corpus) as entries:
-            return sorted(
-                e.name for e in entries if not e.name.startswith(("_", ".")) and e.is_dir()
-            )
+            return sorted(e.name for e in entries if not e.name.startswith(("_", ".")) and _dir(e))
     except OSError:
         return []
+
+
+def _dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop, say: the corpus walk reports it
+        return False
