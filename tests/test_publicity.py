@@ -69,7 +69,7 @@ def test_the_index_counts_only_public_items(site) -> None:
     data = client.get(f"/api/search?committee={COMMITTEE}").get_json()
     expected = sorted(f"VO/2024/{n}" for n, item in motions if item in PUBLIC)
     assert sorted(hit["reference"] for hit in data["hits"]) == expected
-    shown = {v["value"]: v["count"] for v in data["facets"]["committee"]}
+    shown = {v["name"]: v["count"] for v in data["facets"]["committee"]}
     assert shown[COMMITTEE] == len(PUBLIC)
     listed = json.dumps(client.get("/api/search?q=Flimmerbeirat").get_json()["hits"])
     assert all(f'"VO/2024/{n}"' not in listed for n, item in motions if item in NON_PUBLIC)
