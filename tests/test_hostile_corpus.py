@@ -209,6 +209,7 @@ def test_incremental_reindex_keeps_last_good_version_of_a_file_broken_later(
     tmp_path: Path,
 ) -> None:
     corpus = tmp_path / "corpus"
+    (corpus / "2024").mkdir(parents=True)  # the layout before councils
     for motion in _good_motions():
         write_motion(motion, corpus)
     index = tmp_path / "index"
