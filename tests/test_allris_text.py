@@ -26,7 +26,8 @@ from archive.outcomes import normalise_result, vote_class
 DATA = Path(__file__).parent / "data"
 AMENDMENT = DATA / "auszug-interfraktionell-aenderungsantrag.txt"
 UNANIMOUS = DATA / "auszug-einstimmig-personen.txt"
-SEED_FILE = Path("2024") / "vo-2024-12903-01.md"
+SEED_FILE = Path("default") / "2024" / "vo-2024-12903-01.md"
+"""Where the seed goes in a new corpus without --council: the default council's folder."""
 
 GRID = """Abstimmungsergebnis
 
@@ -409,6 +410,7 @@ def test_import_command_creates_then_leaves_unchanged(seed_path: Path, tmp_path:
     assert f"created {tmp_path / SEED_FILE}" in result.stdout
     assert result.stdout.rstrip().endswith(
         "imported 1 file: 1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped"
+        " in council default"
     )
     before = (tmp_path / SEED_FILE).read_bytes()
     again = invoke("import", "allris", str(seed_path), "--corpus", str(tmp_path))

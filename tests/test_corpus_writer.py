@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 
 from archive.corpus import read_motion, render_motion
+from archive.councils import COUNCIL_FILE, Council, ensure_council
 from archive.errors import ConfigError
 from archive.importers.allris_text import read_auszug_file
 from archive.importers.corpus_writer import STATE_FILE, CorpusWriter, ImportReport, Outcome
 from archive.importers.normalise import merge_auszug, normalise_auszug
 from archive.motion import Consultation, Motion, Votes
 
-SEED_FILE = Path("2024") / "vo-2024-12903-01.md"
+SEED_FILE = Path("default") / "2024" / "vo-2024-12903-01.md"
+"""Where the seed goes in a new corpus without --council: the default council's folder."""
+LEGACY_FILE = Path("2024") / "vo-2024-12903-01.md"
+"""Where it is in a corpus from before councils (the default council's files in the root)."""
 
 
 @pytest.fixture
@@ -72,7 +76,7 @@ def test_create_then_unchanged(seed_motion: Motion, tmp_path: Path) -> None:
         assert writer.save(seed_motion, merge_auszug) == (Outcome.UNCHANGED, tmp_path / SEED_FILE)
     text = (tmp_path / SEED_FILE).read_text(encoding="utf-8")
     assert text == render_motion(seed_motion)
-    assert list(state(tmp_path)) == ["2024/vo-2024-12903-01.md"]
+    assert list(state(tmp_path)) == ["default/2024/vo-2024-12903-01.md"]
 
 
 def test_new_files_are_readable_by_others(seed_motion: Motion, tmp_path: Path) -> None:
@@ -82,7 +86,7 @@ def test_new_files_are_readable_by_others(seed_motion: Motion, tmp_path: Path) -
     os.umask(umask)
     mode = stat.S_IMODE((tmp_path / SEED_FILE).stat().st_mode)
     assert mode == 0o666 & ~umask
-    assert [p.name for p in (tmp_path / "2024").iterdir()] == ["vo-2024-12903-01.md"]
+    assert [p.name for p in (tmp_path / SEED_FILE.parent).iterdir()] == ["vo-2024-12903-01.md"]
 
 
 def test_merge_adds_consultation_and_finds_the_file_in_a_new_writer(
@@ -219,7 +223,7 @@ def test_edited_file_conflicts_and_stays_untouched(seed_motion: Motion, tmp_path
 
 
 def test_file_without_state_record_counts_as_edited(seed_motion: Motion, tmp_path: Path) -> None:
-    target = tmp_path / SEED_FILE
+    target = tmp_path / LEGACY_FILE  # a corpus from before councils
     target.parent.mkdir()
     handmade = render_motion(replace(seed_motion, clerk="Archiv"))
     target.write_text(handmade, encoding="utf-8")
@@ -231,12 +235,13 @@ def test_file_without_state_record_counts_as_edited(seed_motion: Motion, tmp_pat
 def test_file_without_state_record_but_identical_is_unchanged(
     seed_motion: Motion, tmp_path: Path
 ) -> None:
-    target = tmp_path / SEED_FILE
+    target = tmp_path / LEGACY_FILE  # a corpus from before councils
     target.parent.mkdir()
     target.write_text(render_motion(seed_motion), encoding="utf-8")
     with CorpusWriter(tmp_path) as writer:
         assert writer.save(seed_motion)[0] is Outcome.UNCHANGED
-    assert list(state(tmp_path)) == [SEED_FILE.as_posix()]
+    assert list(state(tmp_path)) == [LEGACY_FILE.as_posix()]
+    assert not (tmp_path / "default").exists() and not (tmp_path / COUNCIL_FILE).exists()
 
 
 def test_damaged_state_file_makes_differing_files_conflict(
@@ -312,7 +317,10 @@ def test_unusable_corpus_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_unwritable_folder_is_skipped_with_the_reason(seed_motion: Motion, tmp_path: Path) -> None:
-    (tmp_path / "2024").write_text("a file where the year folder should be", encoding="utf-8")
+    ensure_council(tmp_path, Council("default", "Standardkommune"))
+    (tmp_path / SEED_FILE.parent).write_text(
+        "a file where the year folder should be", encoding="utf-8"
+    )
     with CorpusWriter(tmp_path) as writer:
         assert writer.save(seed_motion) == (Outcome.SKIPPED, None)
         assert writer.last_reason.startswith(f"cannot write {tmp_path / SEED_FILE}: ")

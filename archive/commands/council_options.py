@@ -19,6 +19,6 @@ def council_options(func: Any) -> Any:
         "--council",
         "council",
         metavar="KEY",
-        help="Key of the council to import into (like hamburg-altona), created on first use; "
+        help="Key of the council to import into, like luebeck (created on first use); "
         "default: the corpus's default council.",
     )(func)

@@ -251,8 +251,8 @@ class CorpusWriter:
             if any(path.is_relative_to(folder) for path in held):
                 raise ConfigError(
                     f"{folder} holds papers of the default council {self.layout.default!r} "
-                    f"(it has no {COUNCIL_FILE}); choose another council key, or run "
-                    "ratsarchiv migrate first"
+                    f"(it has no {COUNCIL_FILE}); choose another council key, or add a "
+                    f"{COUNCIL_FILE} there if they are that council's papers"
                 )
         described = ensure_council(self.corpus, council)
         self.layout = council_layout(self.corpus)
