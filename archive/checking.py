@@ -137,13 +137,8 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
                 identity = (council, reference_of(path))
                 if identity in owners:
                     owners[identity].append(path)
-        governing = governing_files(layout, paths, set(council_of.values()))
-        vocabulary, vocabulary_errors = Vocabulary.load_checked(layout.corpus)
-        found = [*check_layout(layout), *vocabulary_errors]
-        found = [p for p in found if Path(p.path) in governing]
-        report.errors += [p for p in found if not isinstance(p, CorpusWarning)]
-        report.warnings += [p for p in found if isinstance(p, CorpusWarning)]
-        if any(p in vocabulary_errors for p in found):
+        vocabulary, broken = _check_archive_files(report, layout, paths, set(council_of.values()))
+        if broken:
             readable = []  # a broken vocabulary: its warnings would be wrong
     for (_, reference), group in owners.items():
         report.errors.extend(_duplicates(reference, group, checked))
@@ -152,6 +147,20 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     if layout is not None:
         report.councils = _per_council(report, files, council_of, layout)
     return report
+
+
+def _check_archive_files(
+    report: CheckReport, layout: CouncilLayout, paths: list[Path], councils: set[str]
+) -> tuple[Vocabulary, bool]:
+    """Add the problems of the archive's files that govern the papers checked (of
+    ``councils``, under ``paths``); returns the vocabulary and whether it is broken."""
+    governing = governing_files(layout, paths, councils)
+    vocabulary, vocabulary_errors = Vocabulary.load_checked(layout.corpus)
+    found = [*check_layout(layout), *vocabulary_errors]
+    found = [p for p in found if Path(p.path) in governing]
+    report.errors += [p for p in found if not isinstance(p, CorpusWarning)]
+    report.warnings += [p for p in found if isinstance(p, CorpusWarning)]
+    return vocabulary, any(p in vocabulary_errors for p in found)
 
 
 def _per_council(

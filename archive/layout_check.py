@@ -3,10 +3,10 @@
 ``archive.councils`` reads them and lists what it cannot use (an unknown field or
 setting, a missing name, a folder name that is no council key: errors). ``check_layout``
 adds the warnings: a kind outside ``archive.councils.KINDS``, a URL field that is no
-http(s) URL, a root ``_council.yml`` nobody reads, and a folder of the root that is
-neither a council, nor the default council's, nor a year (its papers silently count as
-the default council's).
-``governing_files`` says which of these files matter for the papers being checked.
+http(s) URL, a root ``_council.yml`` or a folder's ``_vocabulary.yml`` nobody reads, and
+a folder of the root that is neither a council, nor the default council's, nor a year
+(its papers silently count as the default council's). ``governing_files`` says which of
+these files matter for the papers being checked.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ def check_layout(layout: CouncilLayout) -> list[CorpusError]:
     elif root.is_file():
         found += description_warnings(root)
     for name in _root_folders(layout.corpus):
+        vocabulary = layout.corpus / name / FILE_NAME
+        if name not in layout.folders and vocabulary.is_file():
+            message = f"not read: {name!r} is no council folder (it has no {COUNCIL_FILE})"
+            found.append(CorpusWarning(vocabulary, message, None, UNUSED_FILE))
         if (
             name in layout.folders
             or name == layout.default
@@ -115,8 +119,13 @@ def governing_files(
 def _root_folders(corpus: Path) -> list[str]:
     try:
         with os.scandir(corpus) as entries:
-            return sorted(
-                e.name for e in entries if not e.name.startswith(("_", ".")) and e.is_dir()
-            )
+            return sorted(e.name for e in entries if not e.name.startswith(("_", ".")) and _dir(e))
     except OSError:
         return []
+
+
+def _dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop, say: the corpus walk reports it
+        return False

@@ -174,7 +174,14 @@ def _files_below(corpus: Path, top: str) -> list[str]:
     """Every file (and link) under ``<corpus>/<top>``, relative to the corpus, in order;
     temp files of writes in progress are left alone."""
     found = []
-    for folder, dirs, files in os.walk(corpus / top):
+
+    def unreadable(exc: OSError) -> None:
+        raise ConfigError(
+            f"cannot read {exc.filename}: {exc.strerror}; nothing was moved, "
+            "fix it and run the migration again"
+        )
+
+    for folder, dirs, files in os.walk(corpus / top, onerror=unreadable):
         dirs.sort()
         links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
         dirs[:] = [d for d in dirs if d not in links]
@@ -237,7 +244,10 @@ def apply_migration(plan: MigrationPlan, say: Callable[[str], None]) -> Migratio
         (corpus / move.source).unlink()
         say(f"removed {corpus / move.source} (the same bytes are at {corpus / move.target})")
     for folder in _empty_folders(plan):
-        folder.rmdir()
+        try:
+            folder.rmdir()
+        except OSError:
+            continue  # something appeared in it: it stays
     records = _rekey_state(corpus, key)
     if records:
         say(f"re-keyed {plural(records, 'record')} of {corpus / STATE_FILE}")

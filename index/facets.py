@@ -253,34 +253,41 @@ def order_values(
         names = sorted(merged, reverse=True)
     else:
         names = sorted(merged, key=lambda v: (-merged[v], v.casefold()))
-    values = [(v, merged[v], v in chosen) for v in names]
-    return labelled(spec, values, councils or {}, parts or {})
+    return labelled(spec, names, merged, set(chosen), councils or {}, parts or {})
 
 
 def labelled(
     spec: FacetSpec,
-    values: list[tuple[str, int, bool]],
+    names: list[str],
+    counts: Mapping[str, int],
+    chosen: set[str],
     councils: Mapping[str, Council],
     parts: Mapping[str, tuple[str, str]],
 ) -> list[FacetValue]:
-    """(value, count, selected) as ``FacetValue``s with their council, name and label."""
+    """The values ``names`` (in order) as ``FacetValue``s with count, council, name, label."""
     if spec.name == COUNCIL:
         out = []
-        for value, count, chosen in values:
+        for value in names:
             council = councils.get(value) or Council(value, value)
-            out.append(FacetValue(value, count, chosen, value, council.name, council.label))
+            out.append(
+                FacetValue(
+                    value, counts[value], value in chosen, value, council.name, council.label
+                )
+            )
         return out
     if not spec.per_council:
-        return [FacetValue(v, count, chosen, "", v, v) for v, count, chosen in values]
-    split = [parts.get(v) or unqualify(v) for v, _, _ in values]
-    several = len({council for council, _ in split}) > 1
+        return [FacetValue(v, counts[v], v in chosen, "", v, v) for v in names]
+    split = [parts.get(v) or unqualify(v) for v in names]
+    if len({key for key, _ in split}) <= 1:  # one council: the names alone
+        return [
+            FacetValue(v, counts[v], v in chosen, key, name, name)
+            for v, (key, name) in zip(names, split, strict=True)
+        ]
     out = []
-    for (value, count, chosen), (key, name) in zip(values, split, strict=True):
-        label = name
-        if several and key:
-            council = councils.get(key)
-            label = f"{name} ({council.label if council else key})"
-        out.append(FacetValue(value, count, chosen, key, name, label))
+    for value, (key, name) in zip(names, split, strict=True):
+        council = councils.get(key)
+        label = f"{name} ({council.label if council else key})" if key else name
+        out.append(FacetValue(value, counts[value], value in chosen, key, name, label))
     return out
 
 

@@ -137,10 +137,13 @@ def council_meta(layout: CouncilLayout) -> dict[str, dict[str, str]]:
 
 def read_councils(gen: Path) -> dict[str, Council]:
     """The councils' descriptions recorded with a generation (key → ``Council``)."""
-    councils = {}
-    for key, data in (read_meta(gen).get("councils") or {}).items():
+    recorded = read_meta(gen).get("councils")
+    councils: dict[str, Council] = {}
+    for key, data in recorded.items() if isinstance(recorded, dict) else ():
+        if not isinstance(data, dict):
+            continue
         values = {k: str(v) for k, v in data.items() if k in _COUNCIL_FIELDS}
-        councils[key] = Council(**{**values, "key": key})
+        councils[key] = Council(**{"name": key, **values, "key": key})
     return councils
 
 

@@ -66,7 +66,7 @@ class Hit:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class FacetValue:
     """One value of a facet with its count.
 

@@ -207,3 +207,15 @@ def test_a_folder_that_is_no_council_is_a_warning(tmp_path: Path) -> None:
         "default council's (default); add entwuerfe/_council.yml to make it a council (warning)"
     ) in result.output.splitlines()
     assert "  default: 1 file, 0 problems, 1 warning" in result.output.splitlines()
+
+
+def test_a_vocabulary_outside_a_council_folder_is_not_read_and_says_so(tmp_path: Path) -> None:
+    corpus = archive(tmp_path)
+    add(corpus, "2024", paper("VO/2024/1"))  # a legacy year folder beside the councils
+    stray = corpus / "2024" / "_vocabulary.yml"
+    stray.write_text("committees:\n  Hauptausschuss: [HA]\n", encoding="utf-8")
+    result = check(corpus)
+    assert (
+        f"{stray}:1: not read: '2024' is no council folder (it has no _council.yml) (warning)"
+        in (result.output.splitlines())
+    )

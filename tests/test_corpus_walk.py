@@ -49,10 +49,15 @@ def reindex(corpus: Path, index: Path, *options: str) -> Result:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """A corpus with one ordinary motion in ``2023/``."""
+    """A corpus with one ordinary motion in ``2023/`` (the layout before councils)."""
     corpus = tmp_path / "corpus"
-    write_motion(motion(100, "Spielplatz im Westpark", 2023), corpus)
+    write_in_year_folder(motion(100, "Spielplatz im Westpark", 2023), corpus)
     return corpus
+
+
+def write_in_year_folder(m: Motion, folder: Path) -> Path:
+    """``write_motion`` into ``<folder>/<year>/``, as a corpus from before councils has it."""
+    return write_motion(m, folder, folder / m.year / f"{m.slug}.md")
 
 
 def test_a_linked_folder_inside_the_corpus_is_read_by_every_reindex(
@@ -60,7 +65,7 @@ def test_a_linked_folder_inside_the_corpus_is_read_by_every_reindex(
 ) -> None:
     index = tmp_path / "index"
     assert reindex(corpus, index).exit_code == 0
-    write_motion(motion(501, "Fahrradstraße am Schlossgarten"), corpus / "_ablage")
+    write_in_year_folder(motion(501, "Fahrradstraße am Schlossgarten"), corpus / "_ablage")
     (corpus / "2024").symlink_to(Path("_ablage") / "2024")
 
     update = reindex(corpus, index)  # incremental

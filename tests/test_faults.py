@@ -188,7 +188,7 @@ def answers(search_index, expected_total: int) -> None:
     assert result.total > 0
     assert search_index.count() == expected_total
     for hit in result.hits:
-        assert search_index.motion(hit.slug) is not None
+        assert search_index.motion(hit.council, hit.slug) is not None
 
 
 def index_leftovers(index: Path) -> list[str]:

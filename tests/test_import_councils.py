@@ -301,6 +301,8 @@ class TwoBodies:
             }
         self.objects = json.loads(json.dumps(self.objects).replace(KARLSRUHE, self.base))
         self.requests: list[str] = []
+        self.full = False
+        """Whether paper lists ignore ``modified_since`` (answer every paper)."""
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -311,7 +313,7 @@ class TwoBodies:
                 server.requests.append(self.path)
                 path, _, query = self.path.partition("?")
                 found = server.objects.get(path)
-                if found is not None and "modified_since" in query:
+                if found is not None and "modified_since" in query and not server.full:
                     found = {**found, "data": []}  # nothing changed since
                 data = json.dumps(found or {"error": "not found"}).encode("utf-8")
                 self.send_response(200 if found is not None else 404)
@@ -369,6 +371,13 @@ def test_each_body_of_a_system_is_a_council_of_its_own(two_bodies: TwoBodies, tm
     assert again.exit_code == 0, again.output
     assert "0 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped" in again.stdout
     assert sum("modified_since" in r for r in two_bodies.requests) == 2  # each body's list
+    two_bodies.full = True  # every paper again: the links across councils stay as they are
+    try:
+        full = run("import", "oparl", system, "--corpus", corpus)
+    finally:
+        two_bodies.full = False
+    assert "0 created, 0 updated, 14 unchanged, 0 conflicts" in full.stdout, full.output
+    assert "links added" not in full.stdout
 
 
 def test_a_system_with_several_bodies_refuses_one_council_key(
@@ -406,3 +415,42 @@ def test_a_dump_goes_into_one_council_and_can_be_narrowed_to_a_body(tmp_path: Pa
     council = council_layout(corpus).council("karlsruhe")
     assert (council.name, council.oparl_body) == ("Stadt Karlsruhe", f"{KARLSRUHE}/bodies/0001")
     assert len(motions(corpus)) == 3
+
+
+def test_one_dump_under_two_councils_is_two_sets_of_papers(tmp_path: Path) -> None:
+    """The same OParl papers imported twice under two keys: each council has them all, with
+    their own references and links; neither import renames or rewrites the other's files."""
+    papers = sample_papers()[-5:]  # 2019/1012 twice, 2020/1246 with its two amendments
+    dump = write_jsonl(tmp_path / "papers.jsonl", papers)
+    corpus = tmp_path / "corpus"
+    assert "5 created" in imported(corpus, "oparl", dump, options="--council a").stdout
+    before = snapshot(corpus / "a")
+    result = imported(corpus, "oparl", dump, options="--council b")
+    assert "5 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped in council b" in result.stdout
+    assert snapshot(corpus / "a") == before
+    found = {uid: read_motion(path, uid.split("/")[0]) for uid, path in motions(corpus).items()}
+    for key in ("a", "b"):
+        assert found[f"{key}/2019-1012-ag-394"].reference == "2019/1012 ag/394"
+        assert found[f"{key}/2020-1246"].related == ["2020/1246/1", "2020/1246/2"]
+    for key in ("a", "b"):
+        again = imported(corpus, "oparl", dump, options=f"--council {key}")
+        assert "0 created, 0 updated, 5 unchanged" in again.stdout, again.output
+
+
+def test_an_oparl_state_from_before_councils_keeps_its_references(tmp_path: Path) -> None:
+    """A corpus of the layout before councils with its old ``.oparl-state.json`` (papers as
+    id → reference): a new run reads it as the default council's and changes nothing."""
+    dump = write_jsonl(tmp_path / "papers.jsonl", sample_papers()[-5:])
+    corpus = tmp_path / "corpus"
+    (corpus / "2019").mkdir(parents=True)  # years in the root: the layout before councils
+    assert "5 created" in imported(corpus, "oparl", dump).stdout
+    state_file = corpus / ".oparl-state.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    old = {"sources": {}, "papers": state["papers"]["default"], "pending": {}}
+    state_file.write_text(json.dumps(old), encoding="utf-8")
+    before = {p: v for p, v in snapshot(corpus).items() if p.suffix == ".md"}
+    again = imported(corpus, "oparl", dump)
+    assert "0 created, 0 updated, 5 unchanged" in again.stdout, again.output
+    assert {p: v for p, v in snapshot(corpus).items() if p.suffix == ".md"} == before
+    assert (corpus / "2020" / "2019-1012-ag-394.md").is_file()  # the second 2019/1012
+    assert not (corpus / "default").exists()

@@ -281,3 +281,19 @@ def test_killed_halfway_a_second_run_completes_it(tmp_path: Path) -> None:
     assert third.stdout == f"nothing to move: {corpus} has no files outside council folders\n"
     checked = CliRunner().invoke(main, ["check", "--corpus", str(corpus)])
     assert checked.output.startswith("checked 1500 files: 0 problems"), checked.output[:500]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_an_unreadable_folder_stops_the_plan_before_anything_moves(tmp_path: Path) -> None:
+    corpus = legacy_corpus(tmp_path / "corpus")
+    locked = corpus / "2024" / "entwuerfe"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        before = snapshot(corpus / "2023")
+        result = migrate(corpus, "--council", "luebeck", "--apply")
+        assert result.exit_code == 1
+        assert result.output.startswith(f"error: cannot read {locked}: Permission denied")
+        assert snapshot(corpus / "2023") == before
+    finally:
+        locked.chmod(0o755)

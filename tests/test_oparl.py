@@ -25,7 +25,8 @@ from archive.checking import check_corpus
 from archive.cli import main
 from archive.corpus import iter_motion_files, read_motion
 from archive.importers.oparl import OParlContext, PaperSkipped, map_paper, motion_type
-from archive.importers.oparl_import import STATE_FILE, build_context, import_oparl
+from archive.importers.oparl_import import build_context, import_oparl
+from archive.importers.oparl_state import STATE_FILE
 from archive.motion import MOTION_TYPES, Motion
 from archive.outcomes import OFFEN, is_known_result, normalise_result
 

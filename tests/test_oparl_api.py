@@ -27,8 +27,9 @@ from archive.checking import check_corpus
 from archive.cli import main
 from archive.corpus import iter_motion_files, read_motion
 from archive.errors import SourceError
-from archive.importers.oparl_import import STATE_FILE, import_oparl
+from archive.importers.oparl_import import import_oparl
 from archive.importers.oparl_source import OParlClient, load_dump
+from archive.importers.oparl_state import STATE_FILE
 
 ORIGIN = "https://web1.karlsruhe.de/oparl"
 PAGE_SIZE = 20

@@ -126,7 +126,6 @@ COUNCILS: tuple[Council, ...] = (
         terms="The user's own extract of public council documents",
     ),
 )
-COUNCILS_BY_KEY = {council.key: council for council in COUNCILS}
 
 
 class CorpusBuildError(Exception):
@@ -197,7 +196,7 @@ def build(shared: Path, corpus: Path) -> dict[str, int]:
     _check("luebeck", import_luebeck(shared, corpus))
     _drop_state_files(corpus)
     counts = papers_per_council(corpus)
-    empty = [key for key in COUNCILS_BY_KEY if not counts.get(key)]
+    empty = [council.key for council in COUNCILS if not counts.get(council.key)]
     if empty:
         raise CorpusBuildError(f"no papers imported for {', '.join(empty)}")
     write_atomic(corpus / "README.md", readme(counts))

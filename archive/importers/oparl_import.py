@@ -4,17 +4,9 @@ A run reads the organizations and meetings first (small), then streams the paper
 one at a time through ``map_paper`` into the ``CorpusWriter``; memory stays bounded
 by the largest paper, not by the number of papers.
 
-``<corpus>/.oparl-state.json`` remembers between runs:
-
-- ``sources``: per paper list URL (one per body), when the last complete run started;
-  the next run asks the server only for papers modified since then (``modified_since``);
-- ``papers``: OParl paper id → the reference its file carries, and ``councils``: paper
-  id → its council (a state from before councils has none: the default council). They
-  keep two papers of one council that share a reference apart (the second gets
-  ``<reference> <kind>/<number>``) and resolve links to papers imported in earlier
-  runs (``KEY:REFERENCE`` when the linked paper is another body's, in another council);
-- ``pending``: papers whose linked papers were not (yet) imported; when a later
-  paper of the same or a later run fills a gap, the link is added to the file.
+``<corpus>/.oparl-state.json`` (``archive.importers.oparl_state``) remembers between
+runs when each body's papers were last read, which reference each paper's file carries
+in its council, and the links still to be added.
 """
 
 from __future__ import annotations
@@ -26,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from archive.corpus import read_motion, write_atomic
-from archive.councils import check_key, council_layout, qualify
+from archive.corpus import read_motion
+from archive.councils import check_key, council_layout
 from archive.errors import ConfigError, CorpusErrors, RatsarchivError, SourceError
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.oparl import (
@@ -36,7 +28,6 @@ from archive.importers.oparl import (
     PaperSkipped,
     load_submitters,
     map_paper,
-    numeric_id,
 )
 from archive.importers.oparl_bodies import BodyPlan, Target, plan_source
 from archive.importers.oparl_source import (
@@ -46,8 +37,7 @@ from archive.importers.oparl_source import (
     iter_dump,
     load_dump,
 )
-
-STATE_FILE = ".oparl-state.json"
+from archive.importers.oparl_state import OParlState
 
 PaperProgress = Callable[[int, ImportReport, "int | None"], None]
 """Called after each paper with the count so far, the report and the total (if known)."""
@@ -90,73 +80,6 @@ def _modified_after(paper: dict[str, Any], since: str) -> bool:
     if modified.tzinfo is None:
         modified = modified.replace(tzinfo=datetime.UTC)
     return modified >= datetime.datetime.fromisoformat(since)
-
-
-class _State:
-    """``.oparl-state.json``: sources, paper references (and councils), pending links."""
-
-    def __init__(self, corpus: Path, default: str) -> None:
-        self.path = corpus / STATE_FILE
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        data = data if isinstance(data, dict) else {}
-        self.sources: dict[str, dict[str, str]] = dict(data.get("sources") or {})
-        self.papers: dict[str, str] = dict(data.get("papers") or {})
-        self.councils: dict[str, str] = dict(data.get("councils") or {})
-        """OParl paper id → the council its file is in (missing: the default council)."""
-        self.pending: dict[str, dict[str, Any]] = dict(data.get("pending") or {})
-        self.default = default
-        self.owners = {(self.council(p), ref): p for p, ref in self.papers.items()}
-
-    def council(self, paper_id: str) -> str:
-        return self.councils.get(paper_id, self.default)
-
-    def reference_for(self, paper_id: str, reference: str, council: str) -> str:
-        """The reference for a paper's file, kept apart from another paper's of its council."""
-        known = self.papers.get(paper_id)
-        if (
-            known
-            and self.council(paper_id) == council
-            and (known == reference or known.startswith(f"{reference} "))
-        ):
-            return known
-        owner = self.owners.get((council, reference))
-        if owner is None or owner == paper_id:
-            return reference
-        kind = paper_id.rstrip("/").rsplit("/", 2)[-2] if paper_id.count("/") > 1 else "id"
-        return f"{reference} {kind}/{numeric_id(paper_id)}"
-
-    def remember(self, paper_id: str, reference: str, council: str) -> None:
-        self.papers[paper_id] = reference
-        self.councils[paper_id] = council
-        self.owners[(council, reference)] = paper_id
-
-    def related(self, ids: list[str], council: str) -> list[str]:
-        """``related`` entries of a paper of ``council`` for the imported ones of ``ids``
-        (``KEY:REFERENCE`` for a paper of another council)."""
-        entries = []
-        for other in ids:
-            if other in self.papers:
-                owner, reference = self.council(other), self.papers[other]
-                entries.append(reference if owner == council else qualify(owner, reference))
-        return entries
-
-    def save(self) -> None:
-        data = {
-            "sources": self.sources,
-            "papers": self.papers,
-            "councils": self.councils,
-            "pending": self.pending,
-        }
-        try:
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot write {self.path}: {exc.strerror}; every file written is complete, "
-                "run the import again when this is fixed"
-            ) from None
 
 
 def build_context(
@@ -229,7 +152,7 @@ def import_oparl(
     if council:
         check_key(council)  # before anything is fetched or written
     target = Target(Path(corpus), council, council_name, tuple(bodies))
-    state = _State(corpus, council_layout(corpus).default)
+    state = OParlState(corpus, council_layout(corpus).default)
     started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
     def since_for(papers: str) -> str:
@@ -277,7 +200,7 @@ def import_oparl(
     return run
 
 
-def _since(state: _State, source: str, papers: str, since: str | None, is_url: bool) -> str:
+def _since(state: OParlState, source: str, papers: str, since: str | None, is_url: bool) -> str:
     """``modified_since`` for a body's papers: ``--since``, else when the last complete run
     of that paper list started (a state from before councils kept it under the source)."""
     if since:
@@ -320,7 +243,7 @@ def _import_one(
     record: Record,
     plan: BodyPlan,
     ctx: OParlContext,
-    state: _State,
+    state: OParlState,
     writer: CorpusWriter,
     run: OParlRun,
 ) -> str:
@@ -335,7 +258,7 @@ def _import_one(
     try:
         mapped = map_paper(paper, ctx)
     except PaperSkipped as exc:
-        if paper.get("deleted") and paper_id not in state.papers:
+        if paper.get("deleted") and not state.known(paper_id, plan.key):
             run.deleted += 1  # a tombstone of a paper we never had: nothing to do
             return "deleted"
         if paper.get("deleted"):
@@ -348,7 +271,7 @@ def _import_one(
         return "fetch"
     council = plan.key
     reference = state.reference_for(paper_id, mapped.motion.reference, council)
-    related = state.related(mapped.related_ids, council)
+    related = state.related(mapped.related_ids, council, across=True)
     motion = replace(mapped.motion, reference=reference, related=related, council=council)
     try:
         writer.use_council(plan.description(paper))
@@ -361,44 +284,44 @@ def _import_one(
     if outcome is Outcome.SKIPPED:
         return "skipped"
     state.remember(paper_id, reference, council)
-    missing = [i for i in mapped.related_ids if i not in state.papers]
+    missing = [i for i in mapped.related_ids if not state.known(i, council)]
+    pending = state.pending_key(council, paper_id)
     if missing and path is not None:
-        state.pending[paper_id] = {
+        state.pending[pending] = {
             "path": path.relative_to(writer.corpus).as_posix(),
             "related": mapped.related_ids,
             "written": related,
         }
     else:
-        state.pending.pop(paper_id, None)
+        state.pending.pop(pending, None)
     return "saved"
 
 
-def _complete_links(state: _State, writer: CorpusWriter, report: ImportReport) -> int:
+def _complete_links(state: OParlState, writer: CorpusWriter, report: ImportReport) -> int:
     """Add links to papers imported after the papers that point to them."""
     added = 0
-    for paper_id, entry in list(state.pending.items()):
+    for key, entry in list(state.pending.items()):
+        council, _, paper_id = key.partition(" ")
         ids = entry.get("related") or []
-        council = state.council(paper_id)
-        resolved = state.related(ids, council)
+        resolved = state.related(ids, council, across=True)
         if resolved == entry.get("written"):
             continue
         relpath = str(entry.get("path", ""))
-        path = writer.corpus / relpath
         try:
-            motion = read_motion(path, writer.layout.council_of(relpath))
+            motion = read_motion(writer.corpus / relpath, writer.layout.council_of(relpath))
         except CorpusErrors:
-            state.pending.pop(paper_id, None)  # moved or broken: the archivist's file now
+            state.pending.pop(key, None)  # moved or broken: the archivist's file now
             continue
         if motion.council != council:
-            state.pending.pop(paper_id, None)  # moved to another council by an archivist
+            state.pending.pop(key, None)  # moved into another council by an archivist
             continue
         outcome, _ = writer.save(replace(motion, related=resolved))
         if outcome is Outcome.CONFLICT:
             report.problems.append(f"{paper_id}: links not added: {writer.last_reason}")
             continue
         added += outcome is Outcome.UPDATED
-        if all(i in state.papers for i in ids):
-            state.pending.pop(paper_id, None)
+        if all(state.known(i, council) for i in ids):
+            state.pending.pop(key, None)
         else:
             entry["written"] = resolved
     return added
