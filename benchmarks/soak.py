@@ -8,7 +8,7 @@
    ``--clients`` threads (default 8) send searches with varied queries and facets to
    ``/`` and ``/api/search`` for ``--duration`` seconds (default 60) and open the motion
    page of every hit they get.
-   Any 5xx, failed connection or hit whose ``/motions/<slug>`` is missing counts
+   Any 5xx, failed connection or hit whose page (its ``url``) is missing counts
    against the run; latencies are reported as p50/p95/p99.
 2. **faults**: SIGKILLs ``reindex --full``, ``reindex`` and each importer ``--kills``
    times (default 20) at seeded random moments, checks after every kill that no corpus
@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from benchmarks.harness import Server, bin_path, summarize
 
@@ -172,27 +172,27 @@ def _hammer(
                 with lock:
                     report.failures.append(f"{path}: {type(exc).__name__}: {exc}")
                 continue
-            slugs: list[str] = []
+            pages: list[str] = []
             if status == 200 and path.startswith("/api/"):
-                slugs = [hit["slug"] for hit in json.loads(body)["hits"]]
+                pages = [hit["url"] for hit in json.loads(body)["hits"]]
             with lock:
                 report.latencies.append(seconds)
                 report.statuses[status] += 1
                 if status >= 500:
                     report.failures.append(f"{path}: HTTP {status}")
-            for slug in slugs:  # every hit must be a page
+            for page in pages:  # every hit must be a page
                 try:
-                    status, _, seconds = client.get(f"/motions/{quote(slug)}")
+                    status, _, seconds = client.get(page)
                 except (OSError, http.client.HTTPException) as exc:
                     with lock:
-                        report.failures.append(f"/motions/{slug}: {type(exc).__name__}")
+                        report.failures.append(f"{page}: {type(exc).__name__}")
                     continue
                 with lock:
                     report.latencies.append(seconds)
                     report.statuses[status] += 1
                     report.motions_checked += 1
                     if status != 200:
-                        report.wrong.append(f"{path}: hit {slug} → HTTP {status}")
+                        report.wrong.append(f"{path}: hit {page} → HTTP {status}")
 
 
 def _rebuild_forever(corpus: Path, index: Path, stop: threading.Event, report: LoadReport) -> None:

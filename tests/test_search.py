@@ -360,12 +360,12 @@ def test_refresh_picks_up_updates_and_full_swaps(built: tuple[Path, Path], tmp_p
     search_index = SearchIndex.open(index)
     request = SearchRequest("Seilbahn")
     assert search_index.search(request).total == 0
-    write_motion(motion("VO/2025/1", "Seilbahn zum Turmberg", "2025-01-01"), corpus)
+    written = write_motion(motion("VO/2025/1", "Seilbahn zum Turmberg", "2025-01-01"), corpus)
     reindex(corpus, index)
     assert search_index.search(SearchRequest("Seilbahn")).total == 0  # not refreshed yet
     search_index.refresh()
     assert search_index.search(SearchRequest("Seilbahn")).total == 1
-    (corpus / "2025" / "vo-2025-1.md").unlink()
+    written.unlink()
     reindex(corpus, index, full=True)
     assert (
         search_index.search(SearchRequest("Quartiere")).total > 0
