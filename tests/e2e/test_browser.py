@@ -159,7 +159,8 @@ def test_error_pages_are_friendly(page, site):
 
 
 def test_done_when_on_the_shipped_corpus(browser, tmp_path):
-    """Search ``Quartier`` on the shipped corpus, narrow to the committee, open the seed: 7 : 8."""
+    """Search ``Quartier`` on the shipped corpus (several councils), narrow to Lübeck and
+    then to the committee, open the seed: 7 : 8."""
     index_dir = build_index(SHIPPED_CORPUS, tmp_path / "index")
     with served(index_dir, SHIPPED_CORPUS) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
@@ -168,6 +169,8 @@ def test_done_when_on_the_shipped_corpus(browser, tmp_path):
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         search(page, url, "Quartier")
         assert page.locator(".hit").count() >= 1
+        page.locator(".facets").get_by_role("link", name=re.compile("Lübeck")).first.click()
+        page.wait_for_url(re.compile("council=luebeck"))
         page.locator(".facets").get_by_role("link", name=re.compile(SOZIALES)).first.click()
         page.wait_for_url(re.compile("committee="))
         page.get_by_role("link", name=re.compile("Quartiere stärken")).first.click()
