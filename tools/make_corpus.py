@@ -40,8 +40,8 @@ from archive.importers.allris_html import import_pages
 from archive.importers.allris_text import import_files
 from archive.importers.corpus_writer import JOURNAL_FILE, ImportReport, Outcome
 from archive.importers.corpus_writer import STATE_FILE as IMPORT_STATE
-from archive.importers.oparl_state import STATE_FILE as OPARL_STATE
 from archive.importers.oparl_import import import_oparl
+from archive.importers.oparl_state import STATE_FILE as OPARL_STATE
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RATSARCHIV_SHARED_DATA") or REPO.parent / "shared" / "data")
