@@ -252,7 +252,7 @@ def remove_stale_temp_files(corpus: Path) -> list[Path]:
     in its name (written by an older version) goes once it is an hour old.
     """
     removed = []
-    for file in walk_corpus(corpus, wanted=_is_temp_name).files:
+    for file in walk_corpus(corpus, wanted=_is_temp_name, file_texts=True).files:
         path = Path(file.path)
         match = _TEMP_NAME.match(path.name)
         try:
