@@ -23,8 +23,9 @@ from archive.files import FILES_SUFFIX
 from archive.frontmatter import Path_
 from archive.motion import Motion
 
-FILE_WARNING = "file"
-"""Kind of the warnings of this module."""
+ORPHAN = "orphan file"
+UNEXPECTED_TEXT = "unexpected file text"
+"""Kinds of this module's warnings (``check`` counts warnings by kind)."""
 
 
 def check_files(motions: Iterable[tuple[Path, Motion]]) -> list[CorpusError]:
@@ -68,7 +69,7 @@ def _check_motion(path: Path, motion: Motion) -> list[CorpusError]:
                     path,
                     f"{label}: text is {record.text}, but there is a text file {text}",
                     line("text"),
-                    FILE_WARNING,
+                    UNEXPECTED_TEXT,
                 )
             )
         if copy.is_file():
@@ -135,7 +136,7 @@ def _orphans(path: Path, expected: set[str]) -> list[CorpusError]:
             folder / name,
             f"orphan: no record in {path.name}'s files points to it",
             None,
-            FILE_WARNING,
+            ORPHAN,
         )
         for name in names
         if name not in expected and not name.startswith((".", "_"))
@@ -153,7 +154,7 @@ def _orphaned_folders(folder: Path) -> list[CorpusError]:
             folder / name,
             f"orphan: there is no paper {motion_path_of(folder / name).name} for these files",
             None,
-            FILE_WARNING,
+            ORPHAN,
         )
         for name in names
         if not name.startswith((".", "_")) and not motion_path_of(folder / name).exists()
