@@ -83,6 +83,15 @@ class _Checker:
             return True
         return value
 
+    def items(self, value: Any, key: str) -> list[Any]:
+        """The entries of the top-level list ``key`` (none, and an error, if it is not one)."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error((key,), f"{key}: expected a list")
+            return []
+        return value
+
     def count(self, value: Any, where: Path_, name: str) -> int | None:
         """A whole number ≥ 0, or ``None`` (null: not recorded)."""
         if value is not None and (
@@ -163,13 +172,8 @@ def validate(
 
 
 def _consultations(check: _Checker, value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        check.error(("consultations",), "consultations: expected a list")
-        return []
     result = []
-    for i, item in enumerate(value):
+    for i, item in enumerate(check.items(value, "consultations")):
         where: Path_ = ("consultations", i)
         raw = check.mapping(item, where, CONSULTATION_KEYS)
         c: dict[str, Any] = {k: check.string(raw.get(k), (*where, k)) for k in CONSULTATION_STRINGS}
@@ -194,12 +198,7 @@ def _votes(check: _Checker, value: Any, where: Path_) -> dict[str, int | None]:
 
 def _files(check: _Checker, value: Any) -> list[dict[str, Any]]:
     """The ``files:`` records (``archive.files``)."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        check.error(("files",), "files: expected a list")
-        return []
-    return [_file(check, item, ("files", i)) for i, item in enumerate(value)]
+    return [_file(check, item, ("files", i)) for i, item in enumerate(check.items(value, "files"))]
 
 
 def _file(check: _Checker, item: Any, where: Path_) -> dict[str, Any]:
