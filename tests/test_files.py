@@ -168,3 +168,15 @@ def test_the_writer_saves_a_motion_with_its_files(tmp_path: Path) -> None:
         assert outcome is Outcome.CREATED and path is not None
         assert writer.save(motion)[0] is Outcome.UNCHANGED
     assert read_motion(path).files == [LAGEPLAN]
+
+
+def test_a_killed_write_of_a_text_leaves_nothing_behind(tmp_path: Path) -> None:
+    path = text_path(tmp_path / "default" / "2024" / "vo-1.md", 1, LAGEPLAN)
+    with CorpusWriter(tmp_path) as writer:
+        writer.save_text(path, PAGES)
+    half = path.parent / f".{path.name}.99999999.k1ll.tmp"  # a dead writer's temp file
+    half.write_text("Seite 1: Der La", encoding="utf-8")
+    with CorpusWriter(tmp_path) as writer:  # the next run clears it up
+        assert writer.save_text(path, PAGES) is Outcome.UNCHANGED
+    assert not half.exists()
+    assert read_pages(path) == PAGES
