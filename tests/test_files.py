@@ -180,3 +180,10 @@ def test_a_killed_write_of_a_text_leaves_nothing_behind(tmp_path: Path) -> None:
         assert writer.save_text(path, PAGES) is Outcome.UNCHANGED
     assert not half.exists()
     assert read_pages(path) == PAGES
+
+
+def test_the_json_shape_keeps_the_files() -> None:
+    """The index stores a paper as its ``to_dict`` and reads it back with ``from_dict``."""
+    motion = paper(LAGEPLAN, SCAN)
+    assert Motion.from_dict(motion.to_dict()) == motion
+    assert motion.to_dict()["files"][0]["ocr_pages"] == [2, 3]
