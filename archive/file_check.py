@@ -3,7 +3,8 @@
 Errors: a record whose status says it has a text (``layer``, ``ocr``) with no text file;
 a text that is not UTF-8 or whose page count is not the record's ``pages``; a kept copy of
 the original whose size or SHA-256 is not the record's. Warnings: a text file beside a
-record that says it has none, and orphans — files in ``<slug>.files/`` no record points to,
+record that says it has none, a file whose text could not be read (``failed``, ``none``:
+so an archivist finds them), and orphans — files in ``<slug>.files/`` no record points to,
 and a ``<slug>.files/`` folder without its ``<slug>.md``. Each is reported on the record's
 line in the motion file (or on the orphan itself).
 """
@@ -12,19 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus import read_text
 from archive.errors import CorpusError, CorpusWarning
 from archive.file_text import copy_path, files_folder, motion_path_of, read_pages, text_path
-from archive.files import FILES_SUFFIX
+from archive.files import FAILED, FILES_SUFFIX, NONE, FileRecord
 from archive.frontmatter import Path_
 from archive.motion import Motion
 
 ORPHAN = "orphan file"
 UNEXPECTED_TEXT = "unexpected file text"
+WITHOUT_TEXT = "file without text"
 """Kinds of this module's warnings (``check`` counts warnings by kind)."""
 
 
@@ -47,34 +49,36 @@ def _check_motion(path: Path, motion: Motion) -> list[CorpusError]:
     problems: list[CorpusError] = []
     expected: set[str] = set()
     for i, record in enumerate(motion.files):
-        position = i + 1
-        label = f"file {position} ({record.name})"
 
         def line(*key: str | int, i: int = i) -> int | None:
             return lines.get(("files", i, *key)) or lines.get(("files", i))
 
-        text, copy = text_path(path, position, record), copy_path(path, position, record)
+        text, copy = text_path(path, i + 1, record), copy_path(path, i + 1, record)
         expected.update((text.name, copy.name))
-        if record.has_text and not text.is_file():
-            problems.append(
-                CorpusError(
-                    path, f"{label}: its text {text} is missing (text: {record.text})", line()
-                )
-            )
-        elif record.has_text:
-            problems.extend(_check_text(path, text, record.pages, label, line("pages")))
-        elif text.is_file():
-            problems.append(
-                CorpusWarning(
-                    path,
-                    f"{label}: text is {record.text}, but there is a text file {text}",
-                    line("text"),
-                    UNEXPECTED_TEXT,
-                )
-            )
-        if copy.is_file():
-            problems.extend(_check_copy(path, copy, record.size, record.sha256, label, line))
+        problems.extend(_check_record(path, i + 1, record, line))
     problems.extend(_orphans(path, expected))
+    return problems
+
+
+def _check_record(
+    path: Path, position: int, record: FileRecord, line: Callable[..., int | None]
+) -> list[CorpusError]:
+    label = f"file {position} ({record.name})"
+    text, copy = text_path(path, position, record), copy_path(path, position, record)
+    problems: list[CorpusError] = []
+    if record.has_text and not text.is_file():
+        message = f"{label}: its text {text} is missing (text: {record.text})"
+        problems.append(CorpusError(path, message, line()))
+    elif record.has_text:
+        problems.extend(_check_text(path, text, record.pages, label, line("pages")))
+    elif text.is_file():
+        message = f"{label}: text is {record.text}, but there is a text file {text}"
+        problems.append(CorpusWarning(path, message, line("text"), UNEXPECTED_TEXT))
+    if record.text in (FAILED, NONE):
+        why = f"reading it failed: {record.reason}" if record.text == FAILED else "no text found"
+        problems.append(CorpusWarning(path, f"{label}: {why}", line("text"), WITHOUT_TEXT))
+    if copy.is_file():
+        problems.extend(_check_copy(path, copy, record.size, record.sha256, label, line))
     return problems
 
 
@@ -98,7 +102,12 @@ def _check_text(
 
 
 def _check_copy(
-    path: Path, copy: Path, size: int | None, sha256: str, label: str, line
+    path: Path,
+    copy: Path,
+    size: int | None,
+    sha256: str,
+    label: str,
+    line: Callable[..., int | None],
 ) -> list[CorpusError]:
     try:
         actual_size = copy.stat().st_size

@@ -76,8 +76,23 @@ def problems(corpus: Path) -> tuple[list[str], list[str]]:
 
 
 def test_a_paper_with_complete_files_is_clean(corpus: Path) -> None:
-    save(corpus, record(), record(name="Scan.pdf", text="failed", reason="encrypted", pages=None))
+    save(corpus, record(), record(name="Noch nicht gelesen.pdf", text="pending", pages=None))
     assert problems(corpus) == ([], [])
+
+
+def test_files_without_text_are_listed_for_the_archivist(corpus: Path) -> None:
+    scan = record(name="Scan.pdf", text="failed", reason="encrypted PDF", pages=None)
+    path = save(corpus, record(), scan, record(name="Bild.pdf", text="none"))
+    errors, warnings = problems(corpus)
+    assert errors == []
+    assert warnings == [
+        f"{path}:{line_of(path, 'text: failed')}: file 2 (Scan.pdf): reading it failed: "
+        "encrypted PDF",
+        f"{path}:{line_of(path, 'text: none')}: file 3 (Bild.pdf): no text found",
+    ]
+    result = CliRunner().invoke(main, ["check", "--corpus", str(corpus)])
+    assert result.exit_code == 0
+    assert "warnings: 2 file without text" in result.output
 
 
 def test_a_missing_text_is_an_error_on_the_records_line(corpus: Path) -> None:
@@ -140,7 +155,8 @@ def test_a_text_beside_a_file_said_to_have_none(corpus: Path) -> None:
     _, warnings = problems(corpus)
     assert warnings == [
         f"{path}:{line_of(path, 'text: none')}: file 1 (Anlage 1 Lageplan.pdf): text is none, "
-        f"but there is a text file {text_path(path, 1, record())}"
+        f"but there is a text file {text_path(path, 1, record())}",
+        f"{path}:{line_of(path, 'text: none')}: file 1 (Anlage 1 Lageplan.pdf): no text found",
     ]
 
 
