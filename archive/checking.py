@@ -26,6 +26,7 @@ from archive.corpus import iter_council_files, read_motion, reference_of
 from archive.corpus_walk import walk_corpus, within_corpus
 from archive.councils import CouncilLayout, council_layout
 from archive.errors import ConfigError, CorpusError, CorpusErrors, CorpusWarning
+from archive.file_check import check_files
 from archive.layout_check import check_layout, governing_files
 from archive.motion import slug_for
 from archive.quality import check_quality
@@ -129,6 +130,8 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
             continue
         owners.setdefault((motion.council, motion.reference), []).append(path)
         readable.append((path, motion))
+    for problem in check_files(readable):
+        (report.warnings if isinstance(problem, CorpusWarning) else report.errors).append(problem)
     checked = {p.resolve() for p in files}
     vocabulary = Vocabulary()
     if layout is not None:

@@ -6,7 +6,8 @@ wrote and rendering it again gives the same bytes. ``write_motion`` is atomic.
 
 Layout: ``<corpus>/<council>/<year>/<slug>.md`` (``archive.councils``; a corpus from
 before councils keeps ``<corpus>/<year>/<slug>.md``); files and folders whose names start
-with ``_`` or ``.`` are not motions (``_vocabulary.yml``, ``_council.yml``, import state);
+with ``_`` or ``.`` are not motions (``_vocabulary.yml``, ``_council.yml``, import state),
+nor is anything in a paper's ``<slug>.files/`` folder (its files' texts, ``archive.file_text``);
 which files a corpus holds, and how links are followed, is ``archive.corpus_walk``'s rule.
 """
 
@@ -252,7 +253,7 @@ def remove_stale_temp_files(corpus: Path) -> list[Path]:
     in its name (written by an older version) goes once it is an hour old.
     """
     removed = []
-    for file in walk_corpus(corpus, wanted=_is_temp_name).files:
+    for file in walk_corpus(corpus, wanted=_is_temp_name, file_texts=True).files:
         path = Path(file.path)
         match = _TEMP_NAME.match(path.name)
         try:

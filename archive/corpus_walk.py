@@ -5,6 +5,8 @@ both kinds of ``reindex`` and the importers. The rule:
 
 * files and folders whose names start with ``_`` or ``.`` are not motions, and neither is
   a ``README.md`` (what a folder holds, for people);
+* a paper's ``<slug>.files/`` folder (its files' texts and copies, ``archive.file_text``)
+  holds no motions and is not entered, unless a walk asks for them (``file_texts``);
 * a symbolic link (to a folder or to a file) is followed when its target lies inside the
   corpus root, and refused when it points outside the corpus;
 * every folder is read once: a link back to a folder above it (a loop) or to a folder
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from archive.errors import ConfigError, CorpusWarning
+from archive.files import FILES_SUFFIX
 
 NOT_FOLLOWED = "link not followed"
 UNREADABLE = "unreadable folder"
@@ -67,8 +70,10 @@ def walk_corpus(
     *,
     root: Path | str | None = None,
     wanted: Callable[[str], bool] = is_motion_name,
+    file_texts: bool = False,
 ) -> CorpusWalk:
-    """Every file under ``folder`` whose name is ``wanted`` (default: motion files).
+    """Every file under ``folder`` whose name is ``wanted`` (default: motion files); with
+    ``file_texts``, the papers' ``<slug>.files/`` folders are walked too.
 
     Links are followed while they stay inside ``root`` (default: ``folder``; give the
     corpus when walking one of its folders). Raises ``ConfigError`` when ``folder`` is
@@ -80,6 +85,9 @@ def walk_corpus(
     inside = os.path.realpath(root if root is not None else top)
     walk = CorpusWalk()
     read: dict[str, str] = {}  # real path of every folder read → the path it was read as
+
+    def skipped(name: str) -> bool:
+        return name.startswith(_HIDDEN) or (not file_texts and name.endswith(FILES_SUFFIX))
 
     def refuse(path: str, message: str, kind: str = NOT_FOLLOWED) -> None:
         walk.refused.append(CorpusWarning(path, message, None, kind))
@@ -100,7 +108,7 @@ def walk_corpus(
                 if not name.startswith(_HIDDEN) or wanted(name):
                     follow(entry, real, rel)
             elif entry.is_dir(follow_symlinks=False):
-                if not name.startswith(_HIDDEN):
+                if not skipped(name):
                     folder_at(entry.path, f"{real}{os.sep}{name}", f"{rel}{name}/")
             elif wanted(name):
                 add(entry, rel)
@@ -116,7 +124,7 @@ def walk_corpus(
         if not _within(target, inside):
             refuse(entry.path, f"link to {target}, outside the corpus {inside}; not followed")
         elif os.path.isdir(target):
-            if entry.name.startswith(_HIDDEN):
+            if skipped(entry.name):
                 return
             if _within(real, target):
                 refuse(entry.path, f"link to {target}, a folder above it (a loop); not followed")

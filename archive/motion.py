@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.files import FileRecord
+
 MOTION_TYPES = (
     "Antrag",
     "Änderungsantrag",
@@ -118,6 +120,8 @@ class Motion:
     consultations: list[Consultation] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     source: Source = field(default_factory=Source)
+    files: list[FileRecord] = field(default_factory=list)
+    """The paper's documents (``archive.files``); their texts are stored beside the file."""
     resolution: str = ""
     questions: list[str] = field(default_factory=list)
     reasons: str = ""
@@ -159,8 +163,9 @@ class Motion:
         return self.date[:4] if self.date else ""
 
     def metadata(self) -> dict[str, Any]:
-        """The front-matter fields, in their fixed order."""
-        return {
+        """The front-matter fields, in their fixed order (``files`` only when there are
+        any, so a paper without files reads as before files existed)."""
+        data = {
             "reference": self.reference,
             "title": self.title,
             "type": self.type,
@@ -174,6 +179,9 @@ class Motion:
             "related": list(self.related),
             "source": self.source.to_dict(),
         }
+        if self.files:
+            data["files"] = [f.to_dict() for f in self.files]
+        return data
 
     def to_dict(self) -> dict[str, Any]:
         """All fields of the model (the JSON shape of the API)."""
@@ -217,6 +225,7 @@ class Motion:
             consultations=consultations,
             related=list(data.get("related") or []),
             source=Source(**(data.get("source") or {})),
+            files=[FileRecord.from_dict(f) for f in data.get("files") or []],
             resolution=data.get("resolution") or "",
             questions=list(data.get("questions") or []),
             reasons=data.get("reasons") or "",

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.errors import CorpusError
+from archive.files import FAILED, OCR, PENDING, TEXT_STATUSES
 from archive.frontmatter import Path_
 from archive.motion import MOTION_TYPES, Votes, slug_for
 from archive.outcomes import contradiction, is_known_result
@@ -19,14 +20,20 @@ from archive.outcomes import contradiction, is_known_result
 REQUIRED = ("reference", "title")
 STRING_FIELDS = ("reference", "title", "type", "lead", "clerk", "date")
 LIST_FIELDS = ("sponsors", "involved", "related")
-KNOWN_KEYS = (*STRING_FIELDS, *LIST_FIELDS, "public", "consultations", "source")
+KNOWN_KEYS = (*STRING_FIELDS, *LIST_FIELDS, "public", "consultations", "source", "files")
 CONSULTATION_STRINGS = ("committee", "meeting", "date", "agenda_item", "result", "note")
 CONSULTATION_KEYS = (*CONSULTATION_STRINGS, "public", "votes")
 SOURCE_KEYS = ("system", "url", "id", "retrieved")
 VOTE_KEYS = ("yes", "no", "abstain")
+FILE_STRINGS = ("name", "url", "media_type", "sha256", "text", "reason", "fetched")
+FILE_KEYS = ("name", "url", "media_type", "size", "sha256", "pages", "text", "ocr_pages")
+FILE_KEYS = (*FILE_KEYS, "reason", "fetched")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REFERENCE = re.compile(r"^[\w./\- ]+$")
+_MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class _Checker:
@@ -74,6 +81,27 @@ class _Checker:
         if not isinstance(value, bool):
             self.error(where, f"{where[-1]}: expected true or false, found {value!r}")
             return True
+        return value
+
+    def items(self, value: Any, key: str) -> list[Any]:
+        """The entries of the top-level list ``key`` (none, and an error, if it is not one)."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error((key,), f"{key}: expected a list")
+            return []
+        return value
+
+    def count(self, value: Any, where: Path_, name: str) -> int | None:
+        """A whole number ≥ 0, or ``None`` (null: not recorded)."""
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            self.error(
+                where,
+                f"{name}: {value!r} is not a count (a whole number ≥ 0, or null when not recorded)",
+            )
+            return None
         return value
 
     def date(self, value: str, where: Path_) -> None:
@@ -139,17 +167,13 @@ def validate(
     clean["consultations"] = _consultations(check, data.get("consultations"))
     source = check.mapping(data.get("source"), ("source",), SOURCE_KEYS)
     clean["source"] = {k: check.string(source.get(k), ("source", k)) for k in SOURCE_KEYS}
+    clean["files"] = _files(check, data.get("files"))
     return clean, check.errors
 
 
 def _consultations(check: _Checker, value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        check.error(("consultations",), "consultations: expected a list")
-        return []
     result = []
-    for i, item in enumerate(value):
+    for i, item in enumerate(check.items(value, "consultations")):
         where: Path_ = ("consultations", i)
         raw = check.mapping(item, where, CONSULTATION_KEYS)
         c: dict[str, Any] = {k: check.string(raw.get(k), (*where, k)) for k in CONSULTATION_STRINGS}
@@ -169,17 +193,79 @@ def _consultations(check: _Checker, value: Any) -> list[dict[str, Any]]:
 
 def _votes(check: _Checker, value: Any, where: Path_) -> dict[str, int | None]:
     raw = check.mapping(value, where, VOTE_KEYS)
-    votes: dict[str, int | None] = {}
-    for key in VOTE_KEYS:
-        count = raw.get(key)
-        if count is not None and (
-            isinstance(count, bool) or not isinstance(count, int) or count < 0
-        ):
+    return {key: check.count(raw.get(key), (*where, key), f"votes.{key}") for key in VOTE_KEYS}
+
+
+def _files(check: _Checker, value: Any) -> list[dict[str, Any]]:
+    """The ``files:`` records (``archive.files``)."""
+    return [_file(check, item, ("files", i)) for i, item in enumerate(check.items(value, "files"))]
+
+
+def _file(check: _Checker, item: Any, where: Path_) -> dict[str, Any]:
+    number = f"file {int(where[-1]) + 1}"
+    raw = check.mapping(item, where, FILE_KEYS)
+    f: dict[str, Any] = {k: check.string(raw.get(k), (*where, k)) for k in FILE_STRINGS}
+    if not f["name"].strip():
+        check.error(where, f"{number}: missing name")
+    elif _CONTROL.search(f["name"]):
+        check.error((*where, "name"), f"{number}: name contains a line break or control character")
+    if f["media_type"] and not _MEDIA_TYPE.match(f["media_type"]):
+        check.error(
+            (*where, "media_type"),
+            f"{number}: media_type {f['media_type']!r} is not a type like application/pdf",
+        )
+    if f["sha256"] and not _SHA256.match(f["sha256"]):
+        check.error((*where, "sha256"), f"{number}: sha256 must be 64 hex digits 0-9a-f (or empty)")
+    f["size"] = check.count(raw.get("size"), (*where, "size"), f"{number}: size")
+    f["pages"] = check.count(raw.get("pages"), (*where, "pages"), f"{number}: pages")
+    f["text"] = f["text"] or PENDING
+    if f["text"] not in TEXT_STATUSES:
+        check.error(
+            (*where, "text"),
+            f"{number}: unknown text status {f['text']!r} (known: {', '.join(TEXT_STATUSES)})",
+        )
+    if f["text"] == FAILED and not f["reason"].strip():
+        check.error((*where, "text"), f"{number}: text is failed but no reason says why")
+    f["ocr_pages"] = _ocr_pages(check, raw.get("ocr_pages"), (*where, "ocr_pages"), f, number)
+    _timestamp(check, f["fetched"], (*where, "fetched"), number)
+    return f
+
+
+def _ocr_pages(
+    check: _Checker, value: Any, where: Path_, record: dict[str, Any], number: str
+) -> list[int]:
+    if value is None or value == []:
+        return []
+    if not isinstance(value, list):
+        check.error(where, f"{number}: ocr_pages: expected a list of page numbers")
+        return []
+    if record["text"] != OCR:
+        check.error(where, f"{number}: ocr_pages is given, but text is not ocr")
+    pages = record["pages"]
+    kept = []
+    for i, page in enumerate(value):
+        if isinstance(page, bool) or not isinstance(page, int) or page < 1:
             check.error(
-                (*where, key),
-                f"votes.{key}: {count!r} is not a count (a whole number "
-                "≥ 0, or null when not recorded)",
+                (*where, i), f"{number}: ocr_pages: {page!r} is not a page number (1, 2, …)"
             )
-            count = None
-        votes[key] = count
-    return votes
+        elif pages is not None and page > pages:
+            check.error((*where, i), f"{number}: ocr_pages: page {page} > pages ({pages})")
+        else:
+            kept.append(page)
+    return kept
+
+
+def _timestamp(check: _Checker, value: str, where: Path_, number: str) -> None:
+    """``fetched``: a date, or a date and time with its zone (``2024-05-07T09:30:00Z``)."""
+    if not value:
+        return
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or (len(value) > 10 and moment.tzinfo is None):
+        check.error(
+            where,
+            f"{number}: fetched {value!r} is not a time like 2024-05-07T09:30:00Z "
+            "(or a date like 2024-05-07)",
+        )

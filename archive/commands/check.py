@@ -20,7 +20,9 @@ def check(paths: tuple[Path, ...], corpus: Path, strict: bool = False) -> None:
 
     Prints every problem as path:line: message and exits 1 if there is any.
     Checks the archive's _archive.yml, _council.yml and _vocabulary.yml files
-    too, and counts per council when the files belong to several. Warnings
+    too, and the papers' file records and stored texts (missing, wrong page
+    count or sha256, orphans), and counts per council when the files belong to
+    several. Warnings
     (values outside the vocabulary, missing results, related papers not in the
     archive, ...) do not fail the check unless --strict is given.
     """

@@ -20,6 +20,10 @@ what the importer would write — counts as edited. Records made since the state
 was last written are appended to ``<corpus>/.import-state.log`` as they happen, so a
 killed import loses none; the next run folds them in.
 
+A paper's file texts (``archive.file_text``) are saved with ``save_text`` under the same
+rule and the same state: a text an archivist corrected by hand is a conflict, never
+overwritten (unless ``force``).
+
 >>> report = ImportReport()
 >>> report.add(Outcome.CREATED, council="hamburg-altona")
 >>> report.summary()
@@ -50,6 +54,7 @@ from archive.corpus import (
 from archive.corpus_walk import within_corpus
 from archive.councils import COUNCIL_FILE, Council, CouncilLayout, council_layout, ensure_council
 from archive.errors import ConfigError, CorpusError, CorpusErrors
+from archive.file_text import edited_since_import, render_pages
 from archive.motion import Motion
 from archive.publicity import public_view
 from archive.validation import validate
@@ -319,3 +324,36 @@ class CorpusWriter:
         self._record(target, data)
         self._references[(council, merged.reference)] = target
         return (Outcome.CREATED if current is None else Outcome.UPDATED), target
+
+    # --- file texts (archive.file_text) -------------------------------------------------
+
+    def save_text(self, path: Path, pages: list[str]) -> Outcome:
+        """Store a file's text, page by page, at ``path`` (``archive.file_text.text_path``).
+
+        Unchanged text is left alone; a text edited since the last import is a conflict
+        (``last_reason`` says so) unless ``force``; every write is atomic and recorded.
+        """
+        self.last_reason = None
+        if not within_corpus(path.parent, self.corpus):
+            self.last_reason = f"{path.parent} is not inside the corpus; nothing written"
+            return Outcome.SKIPPED
+        text = render_pages(pages)
+        data = text.encode("utf-8")
+        existed = path.exists()
+        name = path.relative_to(self.corpus).as_posix()
+        if existed and not self.force and edited_since_import(path, self._state.get(name), text):
+            self.last_reason = (
+                f"{path} was corrected since the last import; left alone (--force overwrites)"
+            )
+            return Outcome.CONFLICT
+        try:
+            unchanged = existed and path.read_bytes() == data
+            if not unchanged:
+                write_atomic(path, text)
+        except OSError as exc:
+            self.last_reason = f"cannot write {path}: {exc.strerror}"
+            return Outcome.SKIPPED
+        self._record(path, data)
+        if unchanged:
+            return Outcome.UNCHANGED
+        return Outcome.UPDATED if existed else Outcome.CREATED
