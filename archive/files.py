@@ -53,6 +53,14 @@ class FileRecord:
     ocr_pages: list[int] = field(default_factory=list)
     reason: str = ""
     fetched: str = ""
+    public: bool = True
+    """``False``: the council marks it not public; it is never fetched, indexed or shown."""
+    modified: str = ""
+    """When the source says the file last changed (OParl ``fileModified``)."""
+    etag: str = ""
+    last_modified: str = ""
+    """The HTTP validators of the last fetch (``ETag``, ``Last-Modified``), for conditional
+    requests: an unchanged file is not downloaded again."""
 
     @property
     def has_text(self) -> bool:
@@ -60,7 +68,7 @@ class FileRecord:
         return self.text in WITH_TEXT
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "url": self.url,
             "media_type": self.media_type,
@@ -72,6 +80,16 @@ class FileRecord:
             "reason": self.reason,
             "fetched": self.fetched,
         }
+        # the keys below are written only when set, so the common record stays short
+        if not self.public:
+            data["public"] = False
+        optional = {
+            "modified": self.modified,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+        }
+        data.update({key: value for key, value in optional.items() if value})
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FileRecord:
@@ -87,6 +105,10 @@ class FileRecord:
             ocr_pages=list(data.get("ocr_pages") or []),
             reason=data.get("reason") or "",
             fetched=data.get("fetched") or "",
+            public=data.get("public", True) is not False,
+            modified=data.get("modified") or "",
+            etag=data.get("etag") or "",
+            last_modified=data.get("last_modified") or "",
         )
 
 

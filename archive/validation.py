@@ -26,8 +26,9 @@ CONSULTATION_KEYS = (*CONSULTATION_STRINGS, "public", "votes")
 SOURCE_KEYS = ("system", "url", "id", "retrieved")
 VOTE_KEYS = ("yes", "no", "abstain")
 FILE_STRINGS = ("name", "url", "media_type", "sha256", "text", "reason", "fetched")
+FILE_STRINGS = (*FILE_STRINGS, "modified", "etag", "last_modified")
 FILE_KEYS = ("name", "url", "media_type", "size", "sha256", "pages", "text", "ocr_pages")
-FILE_KEYS = (*FILE_KEYS, "reason", "fetched")
+FILE_KEYS = (*FILE_KEYS, "reason", "fetched", "public", *FILE_STRINGS[7:])
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REFERENCE = re.compile(r"^[\w./\- ]+$")
@@ -219,6 +220,7 @@ def _file(check: _Checker, item: Any, where: Path_) -> dict[str, Any]:
     f["size"] = check.count(raw.get("size"), (*where, "size"), f"{number}: size")
     f["pages"] = check.count(raw.get("pages"), (*where, "pages"), f"{number}: pages")
     f["text"] = f["text"] or PENDING
+    f["public"] = check.boolean(raw.get("public", True), (*where, "public"))
     if f["text"] not in TEXT_STATUSES:
         check.error(
             (*where, "text"),
@@ -228,6 +230,7 @@ def _file(check: _Checker, item: Any, where: Path_) -> dict[str, Any]:
         check.error((*where, "text"), f"{number}: text is failed but no reason says why")
     f["ocr_pages"] = _ocr_pages(check, raw.get("ocr_pages"), (*where, "ocr_pages"), f, number)
     _timestamp(check, f["fetched"], (*where, "fetched"), number)
+    _timestamp(check, f["modified"], (*where, "modified"), number)
     return f
 
 

@@ -324,3 +324,28 @@ def test_unwritable_folder_is_skipped_with_the_reason(seed_motion: Motion, tmp_p
     with CorpusWriter(tmp_path) as writer:
         assert writer.save(seed_motion) == (Outcome.SKIPPED, None)
         assert writer.last_reason.startswith(f"cannot write {tmp_path / SEED_FILE}: ")
+
+
+def test_file_records_are_updated_and_an_archivists_edit_survives(
+    seed_motion: Motion, tmp_path: Path
+) -> None:
+    from archive.files import FileRecord
+
+    with CorpusWriter(tmp_path) as writer:
+        _, path = writer.save(seed_motion)
+    assert path is not None
+    record = FileRecord(name="Anlage 1.pdf", url="https://ris.example/1.pdf", text="layer")
+    with CorpusWriter(tmp_path) as writer:
+        assert writer.update_files(path, [record]) is Outcome.UPDATED
+        assert writer.update_files(path, [record]) is Outcome.UNCHANGED
+    assert read_motion(path).files == [record]
+    with CorpusWriter(tmp_path) as writer:  # the importer's own update is no edit
+        assert writer.save(replace(seed_motion, files=[record]))[0] is Outcome.UNCHANGED
+
+    path.write_text(path.read_text().replace(seed_motion.title, "Von Hand korrigiert"))
+    with CorpusWriter(tmp_path) as writer:
+        writer.update_files(path, [replace(record, pages=3)])
+        outcome, _ = writer.save(replace(seed_motion, files=[record]))
+    motion = read_motion(path)
+    assert (motion.title, motion.files[0].pages) == ("Von Hand korrigiert", 3)
+    assert outcome is Outcome.CONFLICT  # still the archivist's edit

@@ -55,6 +55,7 @@ from archive.corpus_walk import within_corpus
 from archive.councils import COUNCIL_FILE, Council, CouncilLayout, council_layout, ensure_council
 from archive.errors import ConfigError, CorpusError, CorpusErrors
 from archive.file_text import edited_since_import, render_pages
+from archive.files import FileRecord
 from archive.motion import Motion
 from archive.publicity import public_view
 from archive.validation import validate
@@ -325,7 +326,39 @@ class CorpusWriter:
         self._references[(council, merged.reference)] = target
         return (Outcome.CREATED if current is None else Outcome.UPDATED), target
 
-    # --- file texts (archive.file_text) -------------------------------------------------
+    # --- file records and texts (archive.files, archive.file_text) -------------------------
+
+    def update_files(self, path: Path, records: list[FileRecord]) -> Outcome:
+        """Replace the ``files:`` records of the motion at ``path`` (fetching and extraction
+        report here, file by file, so a killed run keeps what was done).
+
+        Records are the importers' own, so they are written even into a motion an archivist
+        edited since the last import: its other fields are kept as they are (the file is
+        parsed and rendered again), and it keeps counting as edited, so a re-import still
+        reports the conflict. ``last_reason`` says why when nothing could be written.
+        """
+        self.last_reason = None
+        try:
+            current = path.read_bytes()
+            council = self.layout.council_at(path)
+            motion = parse_motion(current.decode("utf-8"), path, council)
+        except (OSError, UnicodeDecodeError, CorpusError, CorpusErrors) as exc:
+            self.last_reason = f"cannot update the files of {path}: {exc}"
+            return Outcome.SKIPPED
+        updated = replace(motion, files=list(records))
+        text = render_motion(updated)
+        data = text.encode("utf-8")
+        if data == current:
+            return Outcome.UNCHANGED
+        edited = not self.force and self._edited(path, current)
+        try:
+            write_atomic(path, text)
+        except OSError as exc:
+            self.last_reason = f"cannot write {path}: {exc.strerror}"
+            return Outcome.SKIPPED
+        if not edited:
+            self._record(path, data)
+        return Outcome.UPDATED
 
     def save_text(self, path: Path, pages: list[str]) -> Outcome:
         """Store a file's text, page by page, at ``path`` (``archive.file_text.text_path``).

@@ -1,0 +1,12 @@
+"""``ratsarchiv files fetch|extract``: work on the files of papers already in the corpus
+(docs/files.md), for example a corpus imported before files were fetched."""
+
+import click
+
+
+@click.group("files")
+def files_group() -> None:
+    """Fetch the papers' files and read their text (text layer, OCR for scans)."""
+
+
+# the subcommands register below, one line each
