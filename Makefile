@@ -8,7 +8,7 @@ INDEX  ?= var/index
 PORT   ?= 8080
 FAST   := not karlsruhe and not browser and not slow
 
-.PHONY: run corpus test test-fast lint format eval bench chromium clean
+.PHONY: run corpus test test-fast lint format eval bench chromium tesseract clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ corpus: $(VENV)/.installed-run
 	$(BIN)/python tools/make_corpus.py --corpus $(CORPUS)
 
 ## test: set up (Python packages and Debian's Chromium) and run the whole suite
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium tesseract
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -46,6 +46,15 @@ chromium:
 	  echo "installing Debian's chromium (apt-get) for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## tesseract: Debian's Tesseract with its German model, and poppler's tools (apt-get; needs
+## root): OCR of scanned files, and pdftotext as the benchmark's reference
+tesseract:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu \
+	   && command -v pdftotext >/dev/null 2>&1; } || { \
+	  echo "installing Debian's tesseract-ocr, tesseract-ocr-deu and poppler-utils (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    tesseract-ocr tesseract-ocr-deu poppler-utils >/dev/null; }
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,11 +64,11 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 ## eval: search quality (MRR@10) on the Karlsruhe papers
-eval: $(VENV)/.installed-test
+eval: $(VENV)/.installed-test tesseract
 	$(BIN)/python -m benchmarks.eval_quality
 
 ## bench: speed on the whole Karlsruhe archive
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test tesseract
 	$(BIN)/python -m benchmarks.run
 
 clean:

@@ -1,0 +1,179 @@
+"""``extract_file``: the text of one file, page by page, whatever the file turns out to be.
+
+A PDF's text layer is read page by page; pages without one (or with a garbage layer) are
+read by OCR. Every page goes through the conservative cleaner of
+``archive.importers.pdftext`` (line-end hyphens, running headers). Nothing here raises for
+a bad file: a truncated, encrypted, oversized or mislabelled file gives ``FAILED`` with a
+one-line reason, and the paper keeps its other files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.extraction import sniff
+from archive.files import FAILED, LAYER, NONE, OCR
+from archive.importers import pdftext
+
+
+@dataclass(frozen=True)
+class ExtractionLimits:
+    """What one file may cost before it is given up as ``FAILED``."""
+
+    max_pages: int = 2000
+    """Pages read of a longer file (the rest is reported as a warning)."""
+    memory_bytes: int = 2 * 1024**3
+    """Address space of the PDF worker: a huge image or deep nesting ends there."""
+    cpu_seconds: int = 120
+    wall_seconds: float = 300.0
+    """Wall time of the PDF worker (parsing and rendering, not OCR)."""
+    ocr_dpi: int = 300
+    max_pixels: int = 60_000_000
+    """A page is rendered at ``ocr_dpi`` unless that exceeds this many pixels."""
+    max_text_bytes: int = 20 * 1024**2
+
+
+@dataclass
+class Extraction:
+    """The text of one file, and how it was read (``archive.files`` text statuses)."""
+
+    status: str
+    pages: list[str] = field(default_factory=list)
+    page_count: int | None = None
+    ocr_pages: list[int] = field(default_factory=list)
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _failed(reason: str, page_count: int | None = None) -> Extraction:
+    return Extraction(FAILED, page_count=page_count, reason=reason)
+
+
+def extract_file(
+    path: Path,
+    media_type: str = "",
+    *,
+    ocr: bool = True,
+    limits: ExtractionLimits | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Extraction:
+    """The text of the file at ``path``; never raises for what the file holds."""
+    limits = limits or ExtractionLimits()
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        return _failed(f"cannot read the file: {exc.strerror}")
+    kind = sniff.sniff(head)
+    if kind == sniff.PDF:
+        return _extract_pdf(path, ocr=ocr, limits=limits, jobs=jobs, progress=progress)
+    claimed = f"served as {media_type} but is" if media_type else "is"
+    if kind == sniff.TEXT and (media_type.startswith("text/") or not media_type):
+        return _extract_text(path, limits)
+    if not head:
+        return _failed("the file is empty")
+    return _failed(f"not a PDF: {claimed} {sniff.DESCRIPTIONS[kind]}")
+
+
+def _extract_text(path: Path, limits: ExtractionLimits) -> Extraction:
+    raw = path.read_bytes()[: limits.max_text_bytes]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", "replace")
+    pages = [pdftext.clean(page) for page in text.split("\f")]
+    if not any(page.strip() for page in pages):
+        return Extraction(NONE, page_count=len(pages), reason="the file holds no text")
+    return Extraction(LAYER, pages, len(pages))
+
+
+def _limit(limits: ExtractionLimits) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+
+    return apply
+
+
+def _run_worker(path: Path, outdir: str, ocr: bool, limits: ExtractionLimits) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "archive.extraction.worker",
+        str(path),
+        outdir,
+        str(limits.max_pages),
+        str(limits.ocr_dpi),
+        str(limits.max_pixels),
+        "1" if ocr else "0",
+    ]
+    environment = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            timeout=limits.wall_seconds,
+            preexec_fn=_limit(limits),  # rlimits only; set before exec
+            env=environment,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"reading the PDF took over {limits.wall_seconds:.0f} s"}
+    if done.returncode != 0:
+        if done.returncode in (-9, -24, 137, 152):  # SIGKILL, SIGXCPU
+            return {"error": "reading the PDF went over its CPU or memory limit"}
+        if b"MemoryError" in done.stderr or done.returncode == -6:
+            return {"error": "reading the PDF went over its memory limit"}
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return {"error": f"the PDF could not be read ({last[-1] if last else done.returncode})"}
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        return {"error": "the PDF reader gave no result"}
+
+
+def _extract_pdf(
+    path: Path,
+    *,
+    ocr: bool,
+    limits: ExtractionLimits,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> Extraction:
+    with tempfile.TemporaryDirectory(prefix="ratsarchiv-pages-") as outdir:
+        read = _run_worker(path, outdir, ocr, limits)
+        if "error" in read:
+            return _failed(read["error"])
+        pages: list[str] = read["pages"]
+        needs_ocr: list[int] = read["needs_ocr"]
+        warnings: list[str] = list(read.get("warnings") or [])
+        ocr_pages: list[int] = []
+        if ocr and needs_ocr:
+            from archive.extraction.ocr import ocr_images
+
+            images = {int(page): image for page, image in read["images"].items()}
+            recognised = ocr_images(images, jobs=jobs, progress=progress)
+            warnings += list(recognised.errors.values())
+            for page, text in recognised.texts.items():
+                if text.strip():
+                    pages[page - 1] = text
+                    ocr_pages.append(page)
+    cleaned = [pdftext.clean(page) for page in pages]
+    count = read["page_count"]
+    if not any(page.strip() for page in cleaned):
+        if needs_ocr and not ocr:
+            reason = "no text layer; OCR skipped (--no-ocr)"
+        else:
+            reason = "no text found" + (" (not even by OCR)" if needs_ocr else "")
+        return Extraction(NONE, page_count=count, reason=reason, warnings=warnings)
+    status = OCR if ocr_pages else LAYER
+    return Extraction(status, cleaned, count, sorted(ocr_pages), warnings=warnings)

@@ -1,0 +1,92 @@
+"""The PDF worker: parses one PDF in a process of its own, under limits.
+
+``python -m archive.extraction.worker PDF OUTDIR MAX_PAGES DPI MAX_PIXELS OCR`` reads the
+text layer of every page (PDFium, through pypdfium2), and renders the pages whose layer is
+empty or garbage to grayscale PNGs in ``OUTDIR`` for OCR. It prints one JSON object:
+``{"pages": [...], "page_count": N, "needs_ocr": [1-based pages], "images": {page: png}}``,
+or ``{"error": "reason"}``. The parent (``archive.extraction.extract``) sets its memory,
+CPU and wall-time limits, so a PDF bomb ends this process, not the importer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from archive.extraction.garbage import layer_is_garbage, too_little_text
+
+SOFT_HYPHEN_MARK = "\x02"
+"""PDFium writes a line-end hyphen it joined as U+0002 (and drops the line end)."""
+
+
+def page_text(page: Any) -> str:
+    """A page's text layer (``page``: a pypdfium2 PdfPage), hyphens joined, ``\\n`` lines."""
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_bounded()
+    finally:
+        textpage.close()
+    return text.replace(SOFT_HYPHEN_MARK, "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> float:
+    """The render scale for ``dpi``, lowered so the page stays within ``max_pixels``."""
+    scale = dpi / 72
+    pixels = width_pt * scale * height_pt * scale
+    if pixels > max_pixels:
+        scale *= math.sqrt(max_pixels / pixels)
+    return scale
+
+
+def read(pdf: Path, outdir: Path, max_pages: int, dpi: int, max_pixels: int, ocr: bool) -> dict:
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            return {"error": "encrypted PDF (needs a password)"}
+        return {"error": f"not a readable PDF ({exc})"}
+    count = len(document)
+    pages, needs_ocr, images, warnings = [], [], {}, []
+    if count > max_pages:
+        warnings.append(f"{count} pages; only the first {max_pages} were read")
+    for number in range(1, min(count, max_pages) + 1):
+        page = document[number - 1]
+        try:
+            text = page_text(page)
+        except pdfium.PdfiumError:
+            text = ""
+        if too_little_text(text) or layer_is_garbage(text):
+            needs_ocr.append(number)
+            if ocr:
+                width, height = page.get_size()
+                scale = render_scale(width, height, dpi, max_pixels)
+                image = page.render(scale=scale, grayscale=True).to_pil()
+                target = outdir / f"page-{number}.png"
+                image.save(target)
+                images[number] = str(target)
+        pages.append(text)
+        page.close()
+    document.close()
+    return {
+        "pages": pages,
+        "page_count": count,
+        "needs_ocr": needs_ocr,
+        "images": images,
+        "warnings": warnings,
+    }
+
+
+def main(argv: list[str]) -> None:
+    pdf, outdir, max_pages, dpi, max_pixels, ocr = argv
+    result = read(Path(pdf), Path(outdir), int(max_pages), int(dpi), int(max_pixels), ocr == "1")
+    sys.stdout.write(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
