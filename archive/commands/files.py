@@ -3,10 +3,12 @@
 
 import click
 
+from archive.commands.files_extract import extract
+
 
 @click.group("files")
 def files_group() -> None:
     """Fetch the papers' files and read their text (text layer, OCR for scans)."""
 
 
-# the subcommands register below, one line each
+files_group.add_command(extract)

@@ -5,6 +5,7 @@ a few times a second; in a log (not a terminal) it writes a line every
 ``every`` items, so a cron job's log shows that the import moves.
 
 >>> import io
+>>> from archive.importers.corpus_writer import ImportReport
 >>> out = io.StringIO()
 >>> counter = ProgressBar("papers", total=2, stream=out, every=1)
 >>> counter(1, ImportReport()); counter.close()
@@ -16,9 +17,17 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from archive.importers.corpus_writer import ImportReport
+
+class Summarised(Protocol):
+    """What a progress line shows: an import's or a files run's report."""
+
+    def summary(self) -> str: ...
+
+
+ETA_AFTER = 3.0
+"""Seconds before an ETA is shown: the first items say little about the rate."""
 
 
 class ProgressBar:
@@ -41,13 +50,26 @@ class ProgressBar:
         self.live = bool(getattr(self.stream, "isatty", lambda: False)())
         self._shown = 0.0
         self._last = ""
+        self._started = time.monotonic()
 
-    def line(self, done: int, report: ImportReport) -> str:
+    def line(self, done: int, report: Summarised) -> str:
         count = f"{done}/{self.total}" if self.total else str(done)
         share = f" ({100 * done // self.total}%)" if self.total else ""
-        return f"{count} {self.noun}{share}: {report.summary()}"
+        return f"{count} {self.noun}{share}{self._eta(done)}: {report.summary()}"
 
-    def __call__(self, done: int, report: ImportReport, total: int | None = None) -> None:
+    def _eta(self, done: int) -> str:
+        """`` ETA 4 min``: the time left at the rate so far (after a few seconds)."""
+        elapsed = time.monotonic() - self._started
+        if not self.total or not done or done >= self.total or elapsed < ETA_AFTER:
+            return ""
+        left = elapsed / done * (self.total - done)
+        if left < 90:
+            return f", ETA {left:.0f} s"
+        if left < 5400:
+            return f", ETA {left / 60:.0f} min"
+        return f", ETA {left / 3600:.1f} h"
+
+    def __call__(self, done: int, report: Summarised, total: int | None = None) -> None:
         if total is not None:
             self.total = total
         if self.live:
