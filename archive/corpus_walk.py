@@ -15,7 +15,8 @@ both kinds of ``reindex`` and the importers. The rule:
   read — comes back as ``CorpusWarning``\\s with the link's path, which ``check`` shows
   and ``reindex`` lists; the files behind them are not read.
 
-One ``os.scandir`` per folder, one ``stat`` per motion file (its stamp) and a
+One ``os.scandir`` per folder, one ``stat`` per motion file (its stamp; a paper with
+file texts adds their stamps, ``texts_stamp``) and a
 ``realpath`` only for links: an edit to one file of 12,000 must be searchable in
 under a second, and this walk is part of that.
 
@@ -102,6 +103,7 @@ def walk_corpus(
                 path, f"cannot read this folder: {exc.strerror}; its files are left out", UNREADABLE
             )
             return
+        texts = {e.name for e in entries if e.name.endswith(FILES_SUFFIX)}
         for entry in entries:
             name = entry.name
             if entry.is_symlink():
@@ -111,7 +113,7 @@ def walk_corpus(
                 if not skipped(name):
                     folder_at(entry.path, f"{real}{os.sep}{name}", f"{rel}{name}/")
             elif wanted(name):
-                add(entry, rel)
+                add(entry, rel, name.removesuffix(".md") + FILES_SUFFIX in texts)
 
     def folder_at(path: str, real: str, rel: str) -> None:
         if real in read:
@@ -135,16 +137,32 @@ def walk_corpus(
         elif wanted(entry.name):
             add(entry, rel)
 
-    def add(entry: os.DirEntry[str], rel: str) -> None:
+    def add(entry: os.DirEntry[str], rel: str, with_texts: bool = False) -> None:
         try:
             info = entry.stat()
             stamp = f"{info.st_mtime_ns}:{info.st_size}"
         except OSError:
             stamp = ""  # reading it will say why
+        if stamp and with_texts:
+            stamp += texts_stamp(entry.path)
         walk.files.append(CorpusFile(rel + entry.name, entry.path, stamp))
 
     visit(top, os.path.realpath(top), "")
     return walk
+
+
+def texts_stamp(motion_path: str | Path) -> str:
+    """The stamps of the file texts beside a paper (``<slug>.files/*.txt``), to join its
+    own: a corrected file text changes the paper's stamp, so ``reindex`` reads it again.
+    ``""`` when the paper has no such folder."""
+    folder = os.fspath(motion_path).removesuffix(".md") + FILES_SUFFIX
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted((e for e in found if e.name.endswith(".txt")), key=lambda e: e.name)
+            stamps = [f"{e.name}={e.stat().st_mtime_ns}:{e.stat().st_size}" for e in entries]
+    except OSError:
+        return ""
+    return "+" + ",".join(stamps)
 
 
 def within_corpus(path: Path | str, corpus: Path | str) -> bool:

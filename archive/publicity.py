@@ -4,6 +4,9 @@
 * A consultation is not public when it says ``public: false`` or when its agenda item is
   numbered ``N …`` (ALLRIS numbers the items of the non-public part N, the public ones Ö);
   ``public_view`` drops those before anything is indexed, shown or written by an importer.
+* A file marked ``public: false`` is never fetched, read, indexed or shown: in the view
+  the index stores it is a blank record (``public_files``), so the files after it keep
+  their positions (their texts and links are named by position).
 * A source page whose Status or Drucksache-Art reads "nichtöffentlich" (or "nicht
   öffentlich") is not public: importers refuse it.
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from archive.files import NONE, FileRecord
 from archive.motion import Consultation, Motion
 
 _NON_PUBLIC_ITEM = re.compile(r"^N(?![^\W\d_])", re.IGNORECASE)
@@ -54,3 +58,9 @@ def public_view(motion: Motion) -> Motion:
     if len(kept) == len(motion.consultations):
         return motion
     return replace(motion, consultations=kept)
+
+
+def public_files(records: list[FileRecord]) -> list[FileRecord]:
+    """The records with every non-public one blanked to nothing but its place in the list
+    (no name, no URL, no text), so the files after it keep their positions."""
+    return [r if r.public else FileRecord(name="", text=NONE, public=False) for r in records]

@@ -15,19 +15,23 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from archive.corpus import parse_motion, read_text
+from archive.corpus_walk import texts_stamp
 from archive.errors import CorpusError, CorpusErrors
+from archive.file_text import files_folder, read_pages, text_path
+from archive.files import TEXT_SUFFIX, FileRecord
 from archive.motion import Motion, Votes
 from archive.outcomes import normalise_result
-from archive.publicity import public_view
+from archive.publicity import public_files, public_view
 from archive.vocabulary import Vocabulary
 from index.fields import text_column
 from index.schema import (
     FACETS,
+    FILE_BREAK,
     MAX_FIELD_CHARS,
     OPENING_CHARS,
     REF_BASE,
@@ -65,7 +69,11 @@ def hit_data(motion: Motion) -> dict[str, Any]:
 
 
 def to_document(
-    motion: Motion, path: str, digest: str, vocabulary: Vocabulary | None = None
+    motion: Motion,
+    path: str,
+    digest: str,
+    vocabulary: Vocabulary | None = None,
+    files: list[tuple[int, FileRecord, str]] = (),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """The index document of a public motion (consultations already filtered).
 
@@ -83,6 +91,7 @@ def to_document(
         "reasons": markdown_to_text(motion.reasons, MAX_FIELD_CHARS),
         "body": markdown_to_text(motion.body, MAX_FIELD_CHARS),
         "sponsors": "\n".join(dict.fromkeys([*motion.sponsors, *named.sponsors])),
+        "files": FILE_BREAK.join(text for _, _, text in files)[:MAX_FIELD_CHARS],
     }
     doc: dict[str, Any] = {
         "uid": motion.uid,
@@ -95,7 +104,10 @@ def to_document(
         SPELL_FIELD: " ".join(
             [motion.title, texts["resolution"], texts["questions"], texts["reasons"]]
         ),
-        "hit": json.dumps({**hit_data(motion), "opening": _opening(texts)}, ensure_ascii=False),
+        "hit": json.dumps(
+            {**hit_data(motion), "opening": _opening(texts), "files": _file_names(files)},
+            ensure_ascii=False,
+        ),
         "motion": json.dumps(motion.to_dict(), ensure_ascii=False).encode("utf-8"),
     }
     for text in TEXT_FIELDS:
@@ -111,6 +123,11 @@ def to_document(
     if not doc[REF_BASE]:
         del doc[REF_BASE]
     return doc
+
+
+def _file_names(files: list[tuple[int, FileRecord, str]]) -> list[list[Any]]:
+    """[position, name, url] of the indexed files, in the order of their texts."""
+    return [[position, record.name, record.url] for position, record, _ in files]
 
 
 def _opening(texts: dict[str, str]) -> str:
@@ -134,6 +151,25 @@ class File:
     text: str
     digest: str
     council: str = ""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The texts of its files (``<slug>.files/<name>.txt``), by file name."""
+
+
+def read_file_texts(path: Path, skipped: list[str]) -> dict[str, str]:
+    """The file texts stored beside the paper at ``path``, by name (unreadable ones are
+    reported and left out: the paper is still indexed)."""
+    folder = files_folder(path)
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.name.endswith(TEXT_SUFFIX))
+    except OSError:
+        return {}
+    texts = {}
+    for name in names:
+        try:
+            texts[name] = "\f".join(read_pages(folder / name))
+        except CorpusError as exc:
+            skipped.append(f"{exc} (the paper is indexed without it)")
+    return texts
 
 
 def read(
@@ -156,9 +192,13 @@ def read(
         return None
     if callable(salt):
         salt = salt(text, council)
+    texts = read_file_texts(path, skipped)
     keyed = f"{text}{salt}\x00{council}"
-    digest = hashlib.blake2b(keyed.encode("utf-8"), digest_size=16).hexdigest()
-    return File(path.relative_to(corpus).as_posix(), path, text, digest, council)
+    hasher = hashlib.blake2b(keyed.encode("utf-8"), digest_size=16)
+    for name, content in texts.items():
+        hasher.update(f"\x00{name}\x00{content}".encode())
+    relpath = path.relative_to(corpus).as_posix()
+    return File(relpath, path, text, hasher.hexdigest(), council, texts)
 
 
 def parse(file: File, skipped: list[str]) -> Motion | None:
@@ -178,11 +218,23 @@ def stamp(path: Path) -> str:
         info = path.stat()
     except OSError:
         return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
+    return f"{info.st_mtime_ns}:{info.st_size}{texts_stamp(path)}"
+
+
+def indexed_files(motion: Motion, file: File) -> list[tuple[int, FileRecord, str]]:
+    """(position, record, text) of each public file of ``motion`` whose text is stored."""
+    found = []
+    for position, record in enumerate(motion.files, 1):
+        if record.public and record.has_text:
+            text = file.texts.get(text_path(file.path, position, record).name)
+            if text and text.strip():
+                found.append((position, record, text))
+    return found
 
 
 def document(motion: Motion, file: File, vocabulary: Vocabulary) -> dict[str, Any]:
-    doc = to_document(public_view(motion), file.relpath, file.digest, vocabulary)
+    shown = replace(public_view(motion), files=public_files(motion.files))
+    doc = to_document(shown, file.relpath, file.digest, vocabulary, indexed_files(motion, file))
     doc["stamp"] = stamp(file.path).encode("ascii")
     return doc
 

@@ -14,6 +14,10 @@ from archive.councils import Council
 from archive.language import DEFAULT, Language
 from index.notices import Notice, notice_text
 
+FILE_BREAK = "\x1e"
+"""Joins the texts of a paper's files in the ``files`` text field (pages inside a text are
+separated by form feeds), so a snippet's offset tells its file and page (``file_match``)."""
+
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 10
 MAX_PAGE = 1000
@@ -42,6 +46,34 @@ class SearchRequest:
 
 
 @dataclass
+class FileMatch:
+    """The file and page a hit's snippet was found in (``position`` counts from 1 in the
+    paper's ``files``; ``url`` is the file's source, ``""`` when unknown)."""
+
+    position: int
+    name: str
+    url: str
+    page: int
+
+
+def file_match(text: str, start: int, files: list[list[Any]]) -> FileMatch | None:
+    """The file and page at character ``start`` of a ``files`` field's ``text`` (the files'
+    texts joined by ``FILE_BREAK``, pages by form feeds), ``files`` its [position, name,
+    url] in the same order.
+
+    >>> file_match("a\fb\x1ec\fd\fe", 9, [[1, "A.pdf", ""], [3, "C.pdf", "https://x/c"]])
+    FileMatch(position=3, name='C.pdf', url='https://x/c', page=3)
+    """
+    before = text[:start]
+    number = before.count(FILE_BREAK)
+    if number >= len(files):
+        return None
+    page = before.count("\f", before.rfind(FILE_BREAK) + 1) + 1
+    position, name, url = files[number]
+    return FileMatch(int(position), str(name), str(url), page)
+
+
+@dataclass
 class Hit:
     """One motion in a result list; ``*_html`` values are escaped HTML with ``<mark>``."""
 
@@ -61,6 +93,8 @@ class Hit:
     vote_class: str
     snippet_html: str
     score: float = 0.0
+    file_match: FileMatch | None = None
+    """Where the snippet comes from when it is a file's text: that file and page."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -43,12 +43,13 @@ from index.analysis import Lexicon, fold, text_analyzer
 # SequencedText and TextColumn also stay importable from here because the TOC of an index
 # built before index.fields existed names them so (read when it is opened without a schema).
 from index.fields import SequencedText, TextColumn, stem_hash, text_column
-from index.results import SORTS
+from index.results import FILE_BREAK, SORTS
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bumped whenever documents change shape or their words are indexed differently (7: compound
 parts from the base word list; 8: councils — the ``uid`` key, the council facet, committees,
-factions and offices qualified by council); an index of another version is rebuilt in full."""
+factions and offices qualified by council; 9: the texts of the papers' files); an index of
+another version is rebuilt in full."""
 
 MAX_FIELD_CHARS = 200_000
 """Characters of one text field that are indexed (and stored for snippets).
@@ -85,6 +86,7 @@ TEXT_FIELDS: tuple[TextField, ...] = (
     TextField("reasons", 1.0, snippet=True),
     TextField("body", 0.8, snippet=True, chars=False),
     TextField("sponsors", 2.0),
+    TextField("files", 0.6, snippet=True, chars=False),
 )
 TEXT_FIELDS_BY_NAME = {f.name: f for f in TEXT_FIELDS}
 SNIPPET_FIELDS = tuple(f.name for f in TEXT_FIELDS if f.snippet)
@@ -259,6 +261,7 @@ def fold_value(text: str) -> str:
 __all__ = [
     "FACETS",
     "FACETS_BY_NAME",
+    "FILE_BREAK",
     "QUERY_PREFIXES",
     "SORTS",
     "TEXT_FIELDS",

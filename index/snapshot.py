@@ -30,7 +30,7 @@ from index.facets import Columns, column_reader
 from index.generations import META, read_councils
 from index.matching import Matcher
 from index.query import Context, ParsedQuery, compile_query
-from index.results import Hit
+from index.results import Hit, file_match
 from index.schema import SNIPPET_FIELDS, TEXT_FIELDS, text_column
 from index.snippets import find_spans, load_spans, mark_all, snippet
 
@@ -186,21 +186,25 @@ class Snapshot:
         for docnum in docnums:
             data = json.loads(self.reader.stored_fields(docnum)["hit"])
             opening = data.pop("opening", "")
+            files = data.pop("files", [])
             found = spans.get(docnum, {})
             for name, stems in plain.items():
                 wanted = [t for t in stems if self.matcher.has(name, t, docnum)]
                 if wanted:
                     found[name] = find_spans(self.text(name, docnum), wanted, self.analyzed)
             texts = {name: self.text(name, docnum) for name in SNIPPET_FIELDS if found.get(name)}
+            best = snippet(texts, found, SNIPPET_FIELDS) if texts else None
+            where = None
+            if best is not None and best.field == "files":
+                where = file_match(texts["files"], best.start, files)
             hits.append(
                 Hit(
                     **data,
                     council_name=self.council_name(data["council"]),
                     title_html=mark_all(data["title"], found.get("title")),
-                    snippet_html=snippet(texts, found, SNIPPET_FIELDS)
-                    if texts
-                    else (escape(opening, quote=False)),
+                    snippet_html=best.html if best else escape(opening, quote=False),
                     score=round(float(scores.get(docnum, 0.0)), 4),
+                    file_match=where,
                 )
             )
         return hits

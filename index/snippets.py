@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 
 from whoosh.analysis import Token
 from whoosh.highlight import FIRST, BasicFragmentScorer, PinpointFragmenter, top_fragments
@@ -201,7 +202,16 @@ def mark_all(text: str, spans: list[tuple[int, int, str]] | None) -> str:
     return _marked(text, _tokens(spans or []))
 
 
-def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
+class Snippet(NamedTuple):
+    """A snippet's HTML, and where its first fragment starts (field, character), so a hit
+    in a paper's files can name the file and page; ``field`` is ``""`` for an opening."""
+
+    html: str
+    field: str = ""
+    start: int = 0
+
+
+def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> Snippet:
     """The best one or two fragments with matches across ``fields``; else the opening lines."""
     candidates = []
     for order, fieldname in enumerate(fields):
@@ -210,7 +220,8 @@ def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
         if not tokens:
             continue
         for fragment in _FRAGMENTER.fragment_matches(text, tokens):
-            candidates.append((_SCORER(fragment), -order, -fragment.startchar, fragment))
+            _within_page(fragment)
+            candidates.append((_SCORER(fragment), -order, -fragment.startchar, fragment, fieldname))
     if candidates:
         best = sorted(candidates, key=lambda c: c[:3], reverse=True)[:2]
         fragments = top_fragments([c[3] for c in best], 2, _SCORER, FIRST)
@@ -220,8 +231,31 @@ def snippet(texts: dict[str, str], spans: Spans, fields: Iterable[str]) -> str:
         first = fragments[0]
         prefix = "… " if first.startchar > 0 else ""
         suffix = " …" if fragments[-1].endchar < len(fragments[-1].text) else ""
-        return f"{prefix}{html}{suffix}"
-    return opening(texts, fields)
+        origin = next(c[4] for c in best if c[3] is first)
+        start = first.matches[0].startchar if first.matches else first.startchar
+        html = html.translate(_BREAKS)
+        return Snippet(f"{prefix}{html}{suffix}", origin, start)
+    return Snippet(opening(texts, fields))
+
+
+_BREAKS = str.maketrans({"\f": " ", "\x1e": " "})
+"""Page and file breaks inside a fragment read as spaces."""
+_BREAK = re.compile("[\f\x1e]")
+
+
+def _within_page(fragment) -> None:  # type: ignore[no-untyped-def]
+    """Cut a fragment of a file's text to the page of its first match (pages are
+    separated by form feeds, files by ``\\x1e``): a snippet shows one page only."""
+    text, matches = fragment.text, fragment.matches
+    if not matches or not _BREAK.search(text, fragment.startchar, fragment.endchar):
+        return
+    first = matches[0].startchar
+    before = max(text.rfind("\f", 0, first), text.rfind("\x1e", 0, first))
+    after = _BREAK.search(text, first)
+    start = max(fragment.startchar, before + 1)
+    end = min(fragment.endchar, after.start() if after else fragment.endchar)
+    fragment.matches = [t for t in matches if start <= t.startchar and t.endchar <= end]
+    fragment.startchar, fragment.endchar = start, end
 
 
 def opening(texts: dict[str, str], fields: Iterable[str]) -> str:
