@@ -2,9 +2,11 @@
 
 Before every request (and every redirect hop) the host is resolved and refused when any
 of its addresses is loopback, private, link-local, reserved, multicast, unspecified or a
-cloud metadata address (that one even with ``allow_private``), so that a council's file URL cannot make Ratsarchiv read its own
-machine or intranet. Remaining gap: DNS rebinding, a name that resolves to a public
-address for this check and to a private one when the connection is made a moment later.
+cloud metadata address (that one even with ``allow_private``), so that a council's file
+URL cannot make Ratsarchiv read its own machine or intranet. An allowed origin (the
+source's own ``scheme://host:port``) passes unresolved. Remaining gap: DNS rebinding, a
+name resolving to a public address for this check and to a private one when the
+connection is made a moment later (the connection is not pinned to the checked address).
 
 >>> refusal("127.0.0.1"), refusal("::ffff:10.0.0.1"), refusal("93.184.216.34")
 ('a loopback address', 'a private address', None)

@@ -1,0 +1,283 @@
+"""``Fetcher``: one file from a URL to a path, safely and politely.
+
+Every hop (the first request and each redirect, followed by hand) passes the address
+guard first; requests to one host start at least ``delay`` seconds apart; 429, 5xx and
+timeouts are retried with backoff (urllib3's ``Retry``, honouring ``Retry-After``). The
+body streams into a ``.part`` file beside ``dest``, counted, hashed and checked against
+``FetchLimits`` as it comes, and is renamed onto ``dest`` only when complete.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry
+
+from archive.errors import FetchError
+from archive.fetching.address_guard import check_url
+from archive.fetching.partfile import PartFile, WrongKind, remove_partial
+
+__all__ = ["USER_AGENT", "FetchLimits", "FetchPolicy", "Fetched", "Fetcher", "remove_partial"]
+
+try:
+    _VERSION = version("ratsarchiv")
+except PackageNotFoundError:  # pragma: no cover - running from a checkout
+    _VERSION = "dev"
+USER_AGENT = f"Ratsarchiv/{_VERSION} (archive of council papers; file fetcher)"
+"""Consistent with the OParl importer's ``Ratsarchiv/<version> (…; OParl importer)``."""
+RETRY_STATUSES = frozenset({429, *range(500, 600)})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+CHUNK = 1 << 16
+"""At most this many bytes per read; a read returns what has arrived, so a slow server
+is checked against the deadline between reads."""
+MIB = 1024**2
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How much and how long one file may take."""
+
+    max_bytes: int = 200 * MIB
+    timeout: float = 30.0
+    deadline: float = 600.0
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Which addresses may be fetched from besides public ones."""
+
+    allow_private: bool = False
+    allowed_origins: frozenset[str] = frozenset()
+
+
+@dataclass
+class Fetched:
+    """What a fetch got: a new file at ``dest`` or ``not_modified``, and its validators."""
+
+    not_modified: bool
+    url: str
+    size: int | None = None
+    sha256: str = ""
+    media_type: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+
+class Fetcher:
+    """Fetches files with limits, the address guard and a per-host delay (thread-safe).
+
+    >>> with Fetcher(delay=1.0) as fetcher:
+    ...     fetcher.session.headers["User-Agent"].startswith("Ratsarchiv/")
+    True
+    """
+
+    def __init__(
+        self,
+        limits: FetchLimits = FetchLimits(),
+        policy: FetchPolicy = FetchPolicy(),
+        *,
+        delay: float = 0.0,
+        user_agent: str = USER_AGENT,
+        retries: int = 2,
+        backoff: float = 1.0,
+    ) -> None:
+        self.limits = limits
+        self.policy = policy
+        self.delay = delay
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Accept-Encoding"] = "identity"  # the file's own bytes, hashed
+        retry = Retry(
+            total=retries,
+            redirect=False,
+            backoff_factor=backoff,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods={"GET"},
+            raise_on_status=False,  # the last answer is reported with its status
+            raise_on_redirect=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._lock = threading.Lock()
+        self._next_start: dict[str, float] = {}
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def fetch(
+        self, url: str, dest: Path, *, etag: str = "", last_modified: str = "", expect: str = "pdf"
+    ) -> Fetched:
+        """Fetch ``url`` into ``dest``; ``FetchError`` (URL and reason) when that fails.
+
+        ``etag``/``last_modified`` make the request conditional: a 304 gives
+        ``Fetched(not_modified=True)`` and leaves ``dest`` as it is. ``expect="pdf"``
+        refuses a body whose first bytes are not a PDF; ``expect=""`` takes any file.
+        """
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
+        response = self._follow(url, headers)
+        with response:
+            final = response.url
+            if response.status_code == 304:
+                return Fetched(
+                    True,
+                    final,
+                    etag=response.headers.get("ETag", etag),
+                    last_modified=response.headers.get("Last-Modified", last_modified),
+                )
+            if response.status_code != 200:
+                reason = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
+                raise FetchError(final, reason)
+            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            declared = _content_length(response)
+            if declared is not None and declared > self.limits.max_bytes:
+                raise FetchError(
+                    final,
+                    f"refused: Content-Length {declared} bytes is over the limit of "
+                    f"{_size(self.limits.max_bytes)}",
+                )
+            part = PartFile(Path(dest), expect)
+            try:
+                self._stream(response, part, final, started, declared)
+                part.commit()
+            except WrongKind as wrong:
+                part.discard()
+                served = media_type or "no content type"
+                raise FetchError(final, f"served as {served} but is {wrong.describe()}") from None
+            except BaseException:
+                part.discard()
+                raise
+            return Fetched(
+                False,
+                final,
+                size=part.size,
+                sha256=part.sha256.hexdigest(),
+                media_type=media_type,
+                etag=response.headers.get("ETag", ""),
+                last_modified=response.headers.get("Last-Modified", ""),
+            )
+
+    def _follow(self, url: str, headers: dict[str, str]) -> requests.Response:
+        """The first answer that is not a redirect, every hop guarded."""
+        seen = {url}
+        for _hop in range(self.limits.max_redirects + 1):
+            response = self._get(url, headers)
+            location = response.headers.get("Location")
+            if response.status_code not in REDIRECTS or not location:
+                return response
+            response.close()
+            target = urljoin(url, location)
+            if target in seen:
+                raise FetchError(url, f"redirect loop: {target} redirects back to itself")
+            seen.add(target)
+            url = target
+        raise FetchError(url, f"more than {self.limits.max_redirects} redirects")
+
+    def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
+        check_url(
+            url,
+            allow_private=self.policy.allow_private,
+            allowed_origins=self.policy.allowed_origins,
+        )
+        self._wait(urlsplit(url).hostname or "")
+        read_timeout = min(self.limits.timeout, self.limits.deadline)
+        try:
+            return self.session.get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(self.limits.timeout, read_timeout),
+            )
+        except requests.RequestException as exc:
+            raise FetchError(url, _failure(exc, read_timeout)) from None
+
+    def _wait(self, host: str) -> None:
+        """Hold this request until ``delay`` after the last start of one to ``host``."""
+        if not self.delay:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start.get(host, 0.0))
+            self._next_start[host] = start + self.delay
+        if start > now:
+            time.sleep(start - now)
+
+    def _stream(
+        self,
+        response: requests.Response,
+        part: PartFile,
+        url: str,
+        started: float,
+        declared: int | None,
+    ) -> None:
+        limits = self.limits
+        raw = response.raw
+        try:
+            while chunk := raw.read1(CHUNK, decode_content=True):
+                part.write(chunk)
+                if part.size > limits.max_bytes:
+                    raise FetchError(url, f"refused: more than {_size(limits.max_bytes)}")
+                if time.monotonic() - started > limits.deadline:
+                    raise FetchError(
+                        url,
+                        f"cut off: not complete after {limits.deadline:g} s "
+                        f"({part.size} bytes so far)",
+                    )
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+                problem = f"no data for {min(limits.timeout, limits.deadline):g} s"
+            else:
+                problem = "the connection broke"
+            raise FetchError(url, f"{problem} after {part.size} bytes") from None
+        encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+        if declared is not None and not encoded and part.size != declared:
+            raise FetchError(url, f"the connection closed after {part.size} of {declared} bytes")
+
+
+def _content_length(response: requests.Response) -> int | None:
+    try:
+        length = int(response.headers.get("Content-Length", ""))
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _size(count: int) -> str:
+    return f"{count / MIB:g} MiB" if count >= MIB else f"{count} bytes"
+
+
+def _failure(exc: requests.RequestException, read_timeout: float) -> str:
+    """What went wrong, in one line: no answer in time, no connection, or else."""
+    reason = exc.args[0].reason if exc.args and isinstance(exc.args[0], Exception) else None
+    if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3.exceptions.TimeoutError):
+        return f"no answer within {read_timeout:g} s"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection failed"
+    return f"request failed ({type(exc).__name__})"
