@@ -38,7 +38,7 @@ def refusal(address: str) -> str | None:
         ip = ip.ipv4_mapped
     if ip in METADATA:
         return METADATA_REASON
-    for kind in ("loopback", "unspecified", "link_local", "multicast", "private", "reserved"):
+    for kind in ("loopback", "unspecified", "link_local", "multicast", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return f"a{'n' * (kind == 'unspecified')} {kind.replace('_', '-')} address"
     if not ip.is_global:
