@@ -53,7 +53,7 @@ def test_a_name_resolving_to_loopback_is_refused() -> None:
 
 
 def test_metadata_is_refused_even_when_private_addresses_are_allowed() -> None:
-    with pytest.raises(FetchError, match="169.254.169.254 is a cloud metadata address"):
+    with pytest.raises(FetchError, match=r"169\.254\.169\.254 is a cloud metadata address"):
         check_url("http://169.254.169.254/latest/meta-data/", allow_private=True)
 
 
