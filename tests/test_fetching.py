@@ -86,7 +86,12 @@ def test_the_second_fetch_with_the_validators_is_not_modified(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("body", "what"),
-    [(HTML, "an HTML page"), (ZIP, "a ZIP archive (or an Office document)")],
+    [
+        (HTML, "an HTML page"),
+        (ZIP, "a ZIP archive (or an Office document)"),
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "of no known file type"),
+    ],
 )
 def test_a_non_pdf_served_as_pdf_is_refused(
     source: FileServer, tmp_path: Path, body: bytes, what: str
@@ -174,7 +179,10 @@ def test_a_redirect_loop_is_refused(source: FileServer, tmp_path: Path) -> None:
     source.route("/b", redirect("/a"))
     with fetcher_for(source) as f, pytest.raises(FetchError) as caught:
         f.fetch(source.url("a"), tmp_path / "a.pdf")
-    assert caught.value.reason == f"redirect loop: {source.url('a')} redirects back to itself"
+    assert (
+        caught.value.reason
+        == f"redirect loop: {source.url('b')} redirects back to {source.url('a')}"
+    )
     assert source.hits["/a"] == source.hits["/b"] == 1
 
 
@@ -183,7 +191,8 @@ def test_too_many_redirects_are_refused(source: FileServer, tmp_path: Path) -> N
         source.route(f"/{hop}", redirect(f"/{hop + 1}"))
     with fetcher_for(source, max_redirects=5) as f, pytest.raises(FetchError) as caught:
         f.fetch(source.url("0"), tmp_path / "a.pdf")
-    assert caught.value.reason == "more than 5 redirects"
+    assert caught.value.url == source.url("0")
+    assert caught.value.reason == f"more than 5 redirects (last to {source.url('6')})"
     assert source.hits["/5"] == 1 and source.hits["/6"] == 0
 
 

@@ -40,6 +40,8 @@ CHUNK = 1 << 16
 """At most this many bytes per read; a read returns what has arrived, so a slow server
 is checked against the deadline between reads."""
 MIB = 1024**2
+MAX_RETRY_AFTER = 120.0
+"""Seconds at most that a ``Retry-After`` holds a fetch before it is asked again."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class Fetcher:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self.session.headers["Accept-Encoding"] = "identity"  # the file's own bytes, hashed
-        retry = Retry(
+        retry = _Retry(
             total=retries,
             redirect=False,
             backoff_factor=backoff,
@@ -141,51 +143,22 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
-        response = self._follow(url, headers)
-        with response:
-            final = response.url
+        with self._follow(url, headers) as response:
             if response.status_code == 304:
                 return Fetched(
                     True,
-                    final,
+                    response.url,
                     etag=response.headers.get("ETag", etag),
                     last_modified=response.headers.get("Last-Modified", last_modified),
                 )
             if response.status_code != 200:
                 reason = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
-                raise FetchError(final, reason)
-            media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            declared = _content_length(response)
-            if declared is not None and declared > self.limits.max_bytes:
-                raise FetchError(
-                    final,
-                    f"refused: Content-Length {declared} bytes is over the limit of "
-                    f"{_size(self.limits.max_bytes)}",
-                )
-            part = PartFile(Path(dest), expect)
-            try:
-                self._stream(response, part, final, started, declared)
-                part.commit()
-            except WrongKind as wrong:
-                part.discard()
-                served = media_type or "no content type"
-                raise FetchError(final, f"served as {served} but is {wrong.describe()}") from None
-            except BaseException:
-                part.discard()
-                raise
-            return Fetched(
-                False,
-                final,
-                size=part.size,
-                sha256=part.sha256.hexdigest(),
-                media_type=media_type,
-                etag=response.headers.get("ETag", ""),
-                last_modified=response.headers.get("Last-Modified", ""),
-            )
+                raise FetchError(response.url, reason)
+            return self._save(response, Path(dest), expect, started)
 
     def _follow(self, url: str, headers: dict[str, str]) -> requests.Response:
         """The first answer that is not a redirect, every hop guarded."""
-        seen = {url}
+        first, seen = url, [url]
         for _hop in range(self.limits.max_redirects + 1):
             response = self._get(url, headers)
             location = response.headers.get("Location")
@@ -194,10 +167,50 @@ class Fetcher:
             response.close()
             target = urljoin(url, location)
             if target in seen:
-                raise FetchError(url, f"redirect loop: {target} redirects back to itself")
-            seen.add(target)
+                raise FetchError(first, f"redirect loop: {url} redirects back to {target}")
+            seen.append(target)
             url = target
-        raise FetchError(url, f"more than {self.limits.max_redirects} redirects")
+        raise FetchError(first, f"more than {self.limits.max_redirects} redirects (last to {url})")
+
+    def _save(
+        self, response: requests.Response, dest: Path, expect: str, started: float
+    ) -> Fetched:
+        """Stream a 200's body into ``dest`` through a ``.part`` file, within the limits."""
+        url = response.url
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        declared = _content_length(response)
+        if declared is not None and declared > self.limits.max_bytes:
+            raise FetchError(
+                url,
+                f"refused: Content-Length {declared} bytes is over the limit of "
+                f"{_size(self.limits.max_bytes)}",
+            )
+        try:
+            part = PartFile(dest, expect)
+        except OSError as exc:
+            raise FetchError(url, f"cannot write into {dest.parent}: {exc.strerror}") from None
+        try:
+            self._stream(response, part, started, declared)
+            part.commit()
+        except WrongKind as wrong:
+            part.discard()
+            served = media_type or "no content type"
+            raise FetchError(url, f"served as {served} but is {wrong.describe()}") from None
+        except OSError as exc:  # the disk, not the network (that is a FetchError by now)
+            part.discard()
+            raise FetchError(url, f"cannot write {dest}: {exc.strerror}") from None
+        except BaseException:
+            part.discard()
+            raise
+        return Fetched(
+            False,
+            url,
+            size=part.size,
+            sha256=part.sha256.hexdigest(),
+            media_type=media_type,
+            etag=response.headers.get("ETag", ""),
+            last_modified=response.headers.get("Last-Modified", ""),
+        )
 
     def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
         check_url(
@@ -230,35 +243,40 @@ class Fetcher:
             time.sleep(start - now)
 
     def _stream(
-        self,
-        response: requests.Response,
-        part: PartFile,
-        url: str,
-        started: float,
-        declared: int | None,
+        self, response: requests.Response, part: PartFile, started: float, declared: int | None
     ) -> None:
-        limits = self.limits
-        raw = response.raw
-        try:
-            while chunk := raw.read1(CHUNK, decode_content=True):
-                part.write(chunk)
-                if part.size > limits.max_bytes:
-                    raise FetchError(url, f"refused: more than {_size(limits.max_bytes)}")
-                if time.monotonic() - started > limits.deadline:
-                    raise FetchError(
-                        url,
-                        f"cut off: not complete after {limits.deadline:g} s "
-                        f"({part.size} bytes so far)",
-                    )
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
-                problem = f"no data for {min(limits.timeout, limits.deadline):g} s"
-            else:
-                problem = "the connection broke"
-            raise FetchError(url, f"{problem} after {part.size} bytes") from None
+        url, limits = response.url, self.limits
+        while chunk := self._read(response, part.size):
+            part.write(chunk)
+            if part.size > limits.max_bytes:
+                raise FetchError(url, f"refused: more than {_size(limits.max_bytes)}")
+            if time.monotonic() - started > limits.deadline:
+                raise FetchError(
+                    url,
+                    f"cut off: not complete after {limits.deadline:g} s ({part.size} bytes so far)",
+                )
         encoded = response.headers.get("Content-Encoding", "identity") != "identity"
         if declared is not None and not encoded and part.size != declared:
             raise FetchError(url, f"the connection closed after {part.size} of {declared} bytes")
+
+    def _read(self, response: requests.Response, so_far: int) -> bytes:
+        """What has arrived of the body (up to ``CHUNK`` bytes); ``b""`` at its end."""
+        try:
+            return response.raw.read1(CHUNK, decode_content=True)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if isinstance(exc, urllib3.exceptions.ReadTimeoutError | TimeoutError):
+                problem = f"no data for {min(self.limits.timeout, self.limits.deadline):g} s"
+            else:
+                problem = "the connection broke"
+            raise FetchError(response.url, f"{problem} after {so_far} bytes") from None
+
+
+class _Retry(Retry):
+    """urllib3's ``Retry``, waiting no longer than ``MAX_RETRY_AFTER`` whatever a server asks."""
+
+    def get_retry_after(self, response: urllib3.BaseHTTPResponse) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, MAX_RETRY_AFTER)
 
 
 def _content_length(response: requests.Response) -> int | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from archive.extraction import sniff
 
+EMPTY = "empty"
 SNIFF_BYTES = 1024
 """Bytes looked at to tell what a file really is (``sniff.sniff`` reads its first kilobyte)."""
 
@@ -61,7 +62,7 @@ class PartFile:
         return sniff.sniff(self._head[:SNIFF_BYTES])
 
     def _check_head(self) -> None:
-        kind = self.kind()
+        kind = self.kind() if self._head else EMPTY
         if kind != self.expect:
             raise WrongKind(kind)
         self._sniffed = True
@@ -99,4 +100,8 @@ class WrongKind(Exception):
         super().__init__(kind)
 
     def describe(self) -> str:
-        return sniff.DESCRIPTIONS.get(self.kind, "not the expected kind of file")
+        if self.kind == EMPTY:
+            return "empty"
+        if self.kind == sniff.UNKNOWN:
+            return "of no known file type"
+        return sniff.DESCRIPTIONS.get(self.kind, f"a {self.kind} file")
