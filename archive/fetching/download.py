@@ -12,36 +12,25 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
-from urllib3.util import Retry
 
 from archive.errors import FetchError
 from archive.fetching.address_guard import check_url
 from archive.fetching.partfile import PartFile, WrongKind, remove_partial
+from archive.fetching.session import USER_AGENT, failure, polite_session
 
 __all__ = ["USER_AGENT", "FetchLimits", "FetchPolicy", "Fetched", "Fetcher", "remove_partial"]
 
-try:
-    _VERSION = version("ratsarchiv")
-except PackageNotFoundError:  # pragma: no cover - running from a checkout
-    _VERSION = "dev"
-USER_AGENT = f"Ratsarchiv/{_VERSION} (archive of council papers; file fetcher)"
-"""Consistent with the OParl importer's ``Ratsarchiv/<version> (…; OParl importer)``."""
-RETRY_STATUSES = frozenset({429, *range(500, 600)})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 CHUNK = 1 << 16
 """At most this many bytes per read; a read returns what has arrived, so a slow server
 is checked against the deadline between reads."""
 MIB = 1024**2
-MAX_RETRY_AFTER = 120.0
-"""Seconds at most that a ``Retry-After`` holds a fetch before it is asked again."""
 
 
 @dataclass(frozen=True)
@@ -96,21 +85,7 @@ class Fetcher:
         self.limits = limits
         self.policy = policy
         self.delay = delay
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = user_agent
-        self.session.headers["Accept-Encoding"] = "identity"  # the file's own bytes, hashed
-        retry = _Retry(
-            total=retries,
-            redirect=False,
-            backoff_factor=backoff,
-            status_forcelist=RETRY_STATUSES,
-            allowed_methods={"GET"},
-            raise_on_status=False,  # the last answer is reported with its status
-            raise_on_redirect=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.session = polite_session(user_agent, retries, backoff)
         self._lock = threading.Lock()
         self._next_start: dict[str, float] = {}
 
@@ -229,7 +204,7 @@ class Fetcher:
                 timeout=(self.limits.timeout, read_timeout),
             )
         except requests.RequestException as exc:
-            raise FetchError(url, _failure(exc, read_timeout)) from None
+            raise FetchError(url, failure(exc, read_timeout)) from None
 
     def _wait(self, host: str) -> None:
         """Hold this request until ``delay`` after the last start of one to ``host``."""
@@ -271,14 +246,6 @@ class Fetcher:
             raise FetchError(response.url, f"{problem} after {so_far} bytes") from None
 
 
-class _Retry(Retry):
-    """urllib3's ``Retry``, waiting no longer than ``MAX_RETRY_AFTER`` whatever a server asks."""
-
-    def get_retry_after(self, response: urllib3.BaseHTTPResponse) -> float | None:
-        wait = super().get_retry_after(response)
-        return None if wait is None else min(wait, MAX_RETRY_AFTER)
-
-
 def _content_length(response: requests.Response) -> int | None:
     try:
         length = int(response.headers.get("Content-Length", ""))
@@ -289,13 +256,3 @@ def _content_length(response: requests.Response) -> int | None:
 
 def _size(count: int) -> str:
     return f"{count / MIB:g} MiB" if count >= MIB else f"{count} bytes"
-
-
-def _failure(exc: requests.RequestException, read_timeout: float) -> str:
-    """What went wrong, in one line: no answer in time, no connection, or else."""
-    reason = exc.args[0].reason if exc.args and isinstance(exc.args[0], Exception) else None
-    if isinstance(exc, requests.Timeout) or isinstance(reason, urllib3.exceptions.TimeoutError):
-        return f"no answer within {read_timeout:g} s"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection failed"
-    return f"request failed ({type(exc).__name__})"
