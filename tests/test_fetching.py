@@ -325,3 +325,14 @@ def test_a_killed_download_leaves_only_a_part_file_that_is_removed(
     assert len(parts) == 1 and parts[0].startswith(".slow.pdf.") and parts[0].endswith(".part")
     assert remove_partial(tmp_path) == [tmp_path / parts[0]]
     assert leftovers(tmp_path) == []
+
+
+def test_waiting_for_the_delay_does_not_count_against_the_deadline(
+    source: FileServer, tmp_path: Path
+) -> None:
+    source.route("/a.pdf", serve_bytes(PDF, "application/pdf"))
+    policy = FetchPolicy(allowed_origins=frozenset({source.origin}))
+    with Fetcher(FetchLimits(timeout=2.0, deadline=0.5), policy, delay=0.8) as f:
+        f.fetch(source.url("a.pdf"), tmp_path / "1.pdf")
+        second = f.fetch(source.url("a.pdf"), tmp_path / "2.pdf")  # waits 0.8 s first
+    assert second.size == len(PDF)

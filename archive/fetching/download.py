@@ -118,7 +118,8 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
-        with self._follow(url, headers) as response:
+        response, waited = self._follow(url, headers)
+        with response:
             if response.status_code == 304:
                 return Fetched(
                     True,
@@ -129,16 +130,18 @@ class Fetcher:
             if response.status_code != 200:
                 reason = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
                 raise FetchError(response.url, reason)
-            return self._save(response, Path(dest), expect, started)
+            return self._save(response, Path(dest), expect, started + waited)
 
-    def _follow(self, url: str, headers: dict[str, str]) -> requests.Response:
-        """The first answer that is not a redirect, every hop guarded."""
-        first, seen = url, [url]
+    def _follow(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, float]:
+        """The first answer that is not a redirect, every hop guarded, and the seconds
+        spent waiting for the per-host delay (which do not count against the deadline)."""
+        first, seen, waited = url, [url], 0.0
         for _hop in range(self.limits.max_redirects + 1):
-            response = self._get(url, headers)
+            response, wait = self._get(url, headers)
+            waited += wait
             location = response.headers.get("Location")
             if response.status_code not in REDIRECTS or not location:
-                return response
+                return response, waited
             response.close()
             target = urljoin(url, location)
             if target in seen:
@@ -187,16 +190,17 @@ class Fetcher:
             last_modified=response.headers.get("Last-Modified", ""),
         )
 
-    def _get(self, url: str, headers: dict[str, str]) -> requests.Response:
+    def _get(self, url: str, headers: dict[str, str]) -> tuple[requests.Response, float]:
+        """One guarded request, after the per-host delay; the seconds waited for it."""
         check_url(
             url,
             allow_private=self.policy.allow_private,
             allowed_origins=self.policy.allowed_origins,
         )
-        self._wait(urlsplit(url).hostname or "")
+        waited = self._wait(urlsplit(url).hostname or "")
         read_timeout = min(self.limits.timeout, self.limits.deadline)
         try:
-            return self.session.get(
+            response = self.session.get(
                 url,
                 headers=headers,
                 stream=True,
@@ -205,17 +209,19 @@ class Fetcher:
             )
         except requests.RequestException as exc:
             raise FetchError(url, failure(exc, read_timeout)) from None
+        return response, waited
 
-    def _wait(self, host: str) -> None:
+    def _wait(self, host: str) -> float:
         """Hold this request until ``delay`` after the last start of one to ``host``."""
         if not self.delay:
-            return
+            return 0.0
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next_start.get(host, 0.0))
             self._next_start[host] = start + self.delay
         if start > now:
             time.sleep(start - now)
+        return start - now
 
     def _stream(
         self, response: requests.Response, part: PartFile, started: float, declared: int | None
