@@ -336,3 +336,12 @@ def test_waiting_for_the_delay_does_not_count_against_the_deadline(
         f.fetch(source.url("a.pdf"), tmp_path / "1.pdf")
         second = f.fetch(source.url("a.pdf"), tmp_path / "2.pdf")  # waits 0.8 s first
     assert second.size == len(PDF)
+
+
+def test_a_redirect_to_a_file_url_is_refused(source: FileServer, tmp_path: Path) -> None:
+    source.route("/a.pdf", redirect("file:///etc/passwd"))
+    with fetcher_for(source) as f, pytest.raises(FetchError) as caught:
+        f.fetch(source.url("a.pdf"), tmp_path / "a.pdf")
+    assert (
+        str(caught.value) == "file:///etc/passwd: only http and https URLs are fetched, not 'file'"
+    )
