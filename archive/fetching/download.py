@@ -5,6 +5,7 @@ guard first; requests to one host start at least ``delay`` seconds apart; 429, 5
 timeouts are retried with backoff (urllib3's ``Retry``, honouring ``Retry-After``). The
 body streams into a ``.part`` file beside ``dest``, counted, hashed and checked against
 ``FetchLimits`` as it comes, and is renamed onto ``dest`` only when complete.
+A gap remains: DNS rebinding between the guard's lookup and the connection (not pinned).
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ class FetchLimits:
     """How much and how long one file may take."""
 
     max_bytes: int = 200 * MIB
+    """Per file; a larger Content-Length is refused before the body is read."""
     timeout: float = 30.0
+    """Seconds to connect, and to wait for each read."""
     deadline: float = 600.0
+    """Total seconds per file, checked while streaming (a server dripping bytes is cut off)."""
     max_redirects: int = 5
 
 
@@ -48,7 +52,9 @@ class FetchPolicy:
     """Which addresses may be fetched from besides public ones."""
 
     allow_private: bool = False
+    """Private and loopback addresses too (never a cloud metadata address)."""
     allowed_origins: frozenset[str] = frozenset()
+    """``scheme://host:port`` of the source itself, allowed even when private."""
 
 
 @dataclass
