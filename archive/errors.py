@@ -84,3 +84,12 @@ class NotFoundError(RatsarchivError):
 
 class QueryError(RatsarchivError):
     """A search request with invalid parameters (bad page, unknown sort, ...)."""
+
+
+class FetchError(RatsarchivError):
+    """A file could not be fetched: names the URL and why."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
