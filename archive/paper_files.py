@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archive.extraction import ExtractionLimits, extract_file
-from archive.file_text import copy_path, text_path
+from archive.file_text import copy_path, files_folder, text_path
 from archive.files import FAILED, NONE, PENDING, FileRecord
 from archive.files_report import FileOutcome, FilesReport
 from archive.importers.corpus_writer import CorpusWriter, Outcome
@@ -85,10 +85,13 @@ def fetch_paper_files(
     writer: CorpusWriter, path: Path, motion: Motion, fetcher: Fetcher, *, force: bool = False
 ) -> FilesReport:
     """Download the originals of ``motion``'s files (the paper at ``path``) that changed."""
-    from archive.fetching import FetchError
+    from archive.fetching import FetchError, remove_partial
 
     report = FilesReport("fetched")
     records = list(motion.files)
+    folder = files_folder(path)
+    if folder.is_dir():
+        remove_partial(folder)  # left by a run that was killed mid-download
     for position, record in enumerate(records, 1):
         label = _label(writer, path, position, record)
         if not record.public:

@@ -4,6 +4,7 @@
 import click
 
 from archive.commands.files_extract import extract
+from archive.commands.files_fetch import fetch
 
 
 @click.group("files")
@@ -11,4 +12,5 @@ def files_group() -> None:
     """Fetch the papers' files and read their text (text layer, OCR for scans)."""
 
 
+files_group.add_command(fetch)
 files_group.add_command(extract)

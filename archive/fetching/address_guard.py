@@ -84,7 +84,7 @@ def check_url(
             raise FetchError(
                 url,
                 f"refused: {named} is {reason}; only public addresses are fetched "
-                "(the archivist can allow private ones)",
+                "(--allow-private allows private ones)",
             )
 
 
