@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 PENDING = "pending"
@@ -134,3 +134,19 @@ def stored_name(position: int, name: str) -> str:
     """The name of the ``position``-th (from 1) file's copy in ``<slug>.files/``:
     ``2-lageplan.pdf``; its text is that name plus ``.txt``."""
     return f"{position}-{safe_name(name)}"
+
+
+def carry_over(known: list[FileRecord], fresh: list[FileRecord]) -> list[FileRecord]:
+    """``fresh`` records (from a re-import) with what was fetched and read of the same file
+    before: same place in the list, same URL, the source's ``modified`` unchanged. So an
+    unchanged file is neither downloaded nor read again; its texts and copy are named by
+    position and name, so the name it was stored under is kept as well."""
+    kept = []
+    for position, record in enumerate(fresh):
+        old = known[position] if position < len(known) else None
+        same = old is not None and bool(record.url) and old.url == record.url
+        if not same or (record.modified and record.modified != old.modified):  # type: ignore[union-attr]
+            kept.append(record)
+        else:
+            kept.append(replace(old, media_type=record.media_type or old.media_type))  # type: ignore[arg-type]
+    return kept

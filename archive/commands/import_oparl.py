@@ -8,7 +8,10 @@ import click
 
 from archive.cli import corpus_option
 from archive.commands.council_options import council_options
-from archive.importers.oparl_import import import_oparl
+from archive.commands.files_fetch import fetch_options, make_fetcher
+from archive.extraction.ocr import require_tesseract
+from archive.fetching.address_guard import origin
+from archive.importers.oparl_import import FileWork, import_oparl
 from archive.importers.oparl_source import OParlClient
 from archive.importers.progress import ProgressBar
 
@@ -47,6 +50,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "name); repeat for several.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files edited since the last import.")
+@click.option(
+    "--no-files",
+    is_flag=True,
+    help="Do not fetch the papers' files from an API (ratsarchiv files fetch can, later).",
+)
+@click.option("--no-ocr", is_flag=True, help="Read the files' text layers only, no OCR.")
+@fetch_options
 @corpus_option
 @council_options
 def oparl(
@@ -60,6 +70,11 @@ def oparl(
     retries: int,
     bodies: tuple[str, ...],
     force: bool,
+    no_files: bool,
+    no_ocr: bool,
+    max_size: int,
+    file_timeout: float,
+    allow_private: bool,
     corpus: Path,
     council: str | None,
     council_name: str | None,
@@ -79,9 +94,27 @@ def oparl(
     council, keyed by the body's short name (--council is refused then). A
     council created on first use is described by its Body (name, short name,
     website, URLs); --council-name replaces the name.
+
+    From an API, the files of each paper that carry no text are fetched and
+    read (text layer, OCR for scans) as the paper is imported; --no-files
+    leaves that to `ratsarchiv files fetch` and `files extract`. Files are
+    fetched from public addresses and from the API's own server only
+    (--allow-private for others in an intranet).
     """
     is_url = source.startswith(("http://", "https://"))
     client = OParlClient(delay=delay, retries=retries) if is_url else None
+    work = None
+    if is_url and not no_files:
+        if not no_ocr:
+            require_tesseract()
+        fetcher = make_fetcher(
+            max_size=max_size,
+            file_timeout=file_timeout,
+            allow_private=allow_private,
+            delay=delay,
+            origins=frozenset({origin(source)}),
+        )
+        work = FileWork(fetcher, ocr=not no_ocr)
     counter = ProgressBar("papers")
     try:
         run = import_oparl(
@@ -98,14 +131,19 @@ def oparl(
             force=force,
             client=client,
             progress=counter,
+            files=work,
         )
     finally:
         counter.close()
         if client is not None:
             client.close()
+        if work is not None:
+            work.fetcher.close()
     report = run.report
     for problem in report.problems:
         click.echo(problem, err=True)
+    for message in [*run.fetched.messages, *run.extracted.messages]:
+        click.echo(message, err=True)
     notes = []
     if run.since:
         notes.append(f"modified since {run.since}")
@@ -119,5 +157,7 @@ def oparl(
         notes.append(f"{run.requests} requests")
     extra = f" ({'; '.join(notes)})" if notes else ""
     click.echo(f"{report.summary()}{extra}")
+    if work is not None and run.fetched.total:
+        click.echo(f"files: {run.fetched.summary()}; texts: {run.extracted.summary()}")
     if not report.ok:
         click.get_current_context().exit(1)

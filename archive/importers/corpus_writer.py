@@ -151,6 +151,8 @@ class CorpusWriter:
         self.force = force
         self.last_reason: str | None = None
         self.last_council = ""
+        self.last_path: Path | None = None
+        """The file the last ``save`` wrote or found unchanged (``None``: none)."""
         remove_stale_temp_files(self.corpus)  # left by a killed run
         self._state_path = self.corpus / STATE_FILE
         self._journal_path = self.corpus / JOURNAL_FILE
@@ -274,6 +276,7 @@ class CorpusWriter:
         """Write ``motion`` into its council (``motion.council``, else the default council),
         merged into the council's existing file of its reference with ``merge``, if given."""
         self.last_reason = None
+        self.last_path = None
         council = motion.council or self.layout.default
         self.last_council = council
         if not motion.public:
@@ -312,6 +315,7 @@ class CorpusWriter:
         data = text.encode("utf-8")
         if current == data:
             self._record(target, data)
+            self.last_path = target
             return Outcome.UNCHANGED, target
         if current is not None and not self.force and self._edited(target, current):
             return self._skip(
@@ -324,6 +328,7 @@ class CorpusWriter:
             return self._skip(Outcome.SKIPPED, f"cannot write {target}: {exc.strerror}")
         self._record(target, data)
         self._references[(council, merged.reference)] = target
+        self.last_path = target
         return (Outcome.CREATED if current is None else Outcome.UPDATED), target
 
     # --- file records and texts (archive.files, archive.file_text) -------------------------

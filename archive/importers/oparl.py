@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.corpus import SECTION_FIELDS
+from archive.files import FileRecord
 from archive.importers import pdftext
 from archive.importers.normalise import clean_line, type_from_kind
 from archive.motion import MOTION_TYPES, Consultation, Motion, Source
@@ -240,6 +241,7 @@ def map_paper(paper: dict[str, Any], ctx: OParlContext) -> MappedPaper:
         consultations=public,
         source=Source(system=SYSTEM, url=str(paper.get("web") or paper_id), id=paper_id),
         body=body,
+        files=_file_records(paper),
     )
     return MappedPaper(motion, list(dict.fromkeys(related_ids)))
 
@@ -291,22 +293,26 @@ def _consultations(paper: dict[str, Any], ctx: OParlContext) -> list[Consultatio
     return found
 
 
-def _body(paper: dict[str, Any]) -> str:
-    """The files' texts: the main file first, attachments as ``## <file name>`` sections."""
+def _paper_files(paper: dict[str, Any]) -> list[dict[str, Any]]:
+    """The paper's public OParl Files: the main file first, then the attachments."""
     main = paper.get("mainFile")
     files = [main] if isinstance(main, dict) else []
     files += [f for f in paper.get("auxiliaryFile") or [] if isinstance(f, dict)]
+    return [f for f in files if not f.get("deleted")]
+
+
+def _body(paper: dict[str, Any]) -> str:
+    """The texts the source extracted: the main file first, attachments as ``## <file name>``
+    sections. Files without a ``text`` are file records instead (``_file_records``)."""
+    main = paper.get("mainFile")
     sections: list[str] = []
     seen: set[str] = set()
-    for number, file in enumerate(files):
+    for file in _paper_files(paper):
         text = pdftext.clean(str(file.get("text") or ""))
-        if text and text in seen:
-            continue  # the same document attached twice
+        if not text or text in seen:
+            continue  # no text: read from the file itself; or the same document twice
         seen.add(text)
-        if not text:
-            url = file.get("accessUrl") or file.get("downloadUrl") or ""
-            text = f"(Kein Text vorhanden: {url})" if url else "(Kein Text vorhanden.)"
-        if number == 0 and file is main:
+        if file is main and not sections:
             sections.append(text)
             continue
         name = clean_line(str(file.get("name") or file.get("fileName") or "Datei"))
@@ -314,3 +320,27 @@ def _body(paper: dict[str, Any]) -> str:
             name = f"{name} (Datei)"  # a file called "Begründung" is not the reasons field
         sections.append(f"## {name}\n\n{text}")
     return "\n\n".join(sections)
+
+
+def _file_records(paper: dict[str, Any]) -> list[FileRecord]:
+    """A record for each public File without a ``text``: its words are read from the file
+    itself (``ratsarchiv files fetch`` and ``files extract``, or ``import oparl URL``)."""
+    records = []
+    for file in _paper_files(paper):
+        if str(file.get("text") or "").strip() or file.get("public") is False:
+            continue
+        url = str(file.get("accessUrl") or file.get("downloadUrl") or "")
+        name = clean_line(str(file.get("name") or file.get("fileName") or "")) or (
+            url.rstrip("/").rsplit("/", 1)[-1] or "Datei"
+        )
+        size = file.get("size")
+        records.append(
+            FileRecord(
+                name=name,
+                url=url,
+                media_type=str(file.get("mimeType") or ""),
+                size=size if isinstance(size, int) and size >= 0 else None,
+                modified=str(file.get("fileModified") or file.get("modified") or ""),
+            )
+        )
+    return records

@@ -15,12 +15,16 @@ import datetime
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from archive.corpus import read_motion
 from archive.councils import check_key, council_layout
-from archive.errors import ConfigError, CorpusErrors, RatsarchivError, SourceError
+from archive.errors import ConfigError, CorpusError, CorpusErrors, RatsarchivError, SourceError
+from archive.fetching import Fetcher
+from archive.files import carry_over
+from archive.files_report import FilesReport
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.oparl import (
     AgendaIndex,
@@ -38,6 +42,8 @@ from archive.importers.oparl_source import (
     load_dump,
 )
 from archive.importers.oparl_state import OParlState
+from archive.motion import Motion
+from archive.paper_files import extract_paper_files, fetch_paper_files
 
 PaperProgress = Callable[[int, ImportReport, "int | None"], None]
 """Called after each paper with the count so far, the report and the total (if known)."""
@@ -56,6 +62,17 @@ class OParlRun:
     complete: bool = False
     other_bodies: int = 0
     """Papers of bodies ``--body`` did not choose (left out)."""
+    fetched: FilesReport = field(default_factory=lambda: FilesReport("fetched"))
+    extracted: FilesReport = field(default_factory=lambda: FilesReport("extracted"))
+    """What became of the papers' files (only when they are fetched: ``FileWork``)."""
+
+
+@dataclass(frozen=True)
+class FileWork:
+    """Fetch each saved paper's files with ``fetcher`` and read them (OCR unless not)."""
+
+    fetcher: Fetcher
+    ocr: bool = True
 
 
 def parse_since(text: str) -> str:
@@ -137,6 +154,7 @@ def import_oparl(
     force: bool = False,
     client: OParlClient | None = None,
     progress: PaperProgress | None = None,
+    files: FileWork | None = None,
 ) -> OParlRun:
     """Import the papers of ``source`` (an API URL or a dump file) into ``corpus``.
 
@@ -179,11 +197,12 @@ def import_oparl(
     try:
         with CorpusWriter(corpus, force=force) as writer:
             records = _records(source, plans, sinces, client, run)
+            saved = _import_one if files is None else partial(_import_with_files, work=files)
             try:
                 for done, (plan, record) in enumerate(records, 1):
                     if limit is not None and done > limit:
                         break
-                    fetch_failed |= _import_one(record, plan, ctx, state, writer, run) == "fetch"
+                    fetch_failed |= saved(record, plan, ctx, state, writer, run) == "fetch"
                     if progress:
                         progress(done, run.report, run.total)
                 else:
@@ -239,6 +258,11 @@ def _records(
             yield plan, record
 
 
+def _keep_file_state(existing: Motion, fresh: Motion) -> Motion:
+    """The fresh paper, keeping what was fetched and read of its unchanged files."""
+    return replace(fresh, files=carry_over(existing.files, fresh.files))
+
+
 def _import_one(
     record: Record,
     plan: BodyPlan,
@@ -275,7 +299,7 @@ def _import_one(
     motion = replace(mapped.motion, reference=reference, related=related, council=council)
     try:
         writer.use_council(plan.description(paper))
-        outcome, path = writer.save(motion)
+        outcome, path = writer.save(motion, merge=_keep_file_state)
     except RatsarchivError as exc:
         report.add(Outcome.SKIPPED, f"{label}: {exc}", council)
         return "skipped"
@@ -295,6 +319,34 @@ def _import_one(
     else:
         state.pending.pop(pending, None)
     return "saved"
+
+
+def _import_with_files(
+    record: Record,
+    plan: BodyPlan,
+    ctx: OParlContext,
+    state: OParlState,
+    writer: CorpusWriter,
+    run: OParlRun,
+    *,
+    work: FileWork,
+) -> str:
+    """``_import_one``, then the saved paper's files fetched and read: a paper is searchable
+    by the words of its PDFs as soon as it is imported; a file that fails is reported
+    and the paper keeps the others."""
+    outcome = _import_one(record, plan, ctx, state, writer, run)
+    path = writer.last_path
+    if outcome != "saved" or path is None:
+        return outcome
+    try:
+        motion = read_motion(path, writer.layout.council_at(path))
+    except (CorpusError, CorpusErrors):
+        return outcome
+    if motion.files:
+        run.fetched.merge(fetch_paper_files(writer, path, motion, work.fetcher))
+        motion = read_motion(path, writer.layout.council_at(path))
+        run.extracted.merge(extract_paper_files(writer, path, motion, ocr=work.ocr))
+    return outcome
 
 
 def _complete_links(state: OParlState, writer: CorpusWriter, report: ImportReport) -> int:
