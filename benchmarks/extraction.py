@@ -180,16 +180,16 @@ def run(quick: bool) -> list[dict]:
             PDFS / "stuttgart_niederschrift-gemeinderat_EF323DF3.pdf",
         ]
         scans = [PDFS / "koeln_anfrage-bv-chorweiler_345174.pdf"]
-        return _rows(texts, scans, None)
+        return _rows(texts, scans)
     with tempfile.TemporaryDirectory() as tmp:
         real = sorted(PDFS.glob("*.pdf"))
         kinds = {p: extract_file(p, ocr=False).status for p in real}
         texts = [p for p in real if kinds[p] == LAYER] + karlsruhe_sample(Path(tmp), SAMPLE)
         scans = sorted(p for p in real if p.name.startswith("koeln_a") and kinds[p] != LAYER)
-        return _rows(texts, scans, None)
+        return _rows(texts, scans)
 
 
-def _rows(texts: list[Path], scans: list[Path], _: None) -> list[dict]:
+def _rows(texts: list[Path], scans: list[Path]) -> list[dict]:
     rows, stats = text_rows(texts)
     return rows + ocr_rows(scans, stats)
 
