@@ -211,6 +211,13 @@ class SearchIndex:
             docnum = snap.searcher.document_number(uid=uid_for(council, slug))
             return None if docnum is None else snap.motion(docnum)
 
+    def corpus_path(self, council: str, slug: str) -> str | None:
+        """The corpus file (path relative to the corpus) the motion was indexed from."""
+        with self._lock:
+            snap = self._current
+            docnum = snap.searcher.document_number(uid=uid_for(council, slug))
+            return None if docnum is None else snap.reader.stored_fields(docnum).get("path")
+
     def resolve(self, council: str, entry: str) -> Motion | None:
         """The paper a ``related`` entry of a paper of ``council`` names, or ``None`` when
         the archive does not hold it: a bare reference (``VO/2024/1``) is a paper of the same

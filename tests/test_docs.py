@@ -23,6 +23,8 @@ COMMANDS = [
     "edit",
     "facets",
     "migrate",
+    "files fetch",
+    "files extract",
 ]
 
 

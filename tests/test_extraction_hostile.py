@@ -126,9 +126,6 @@ def test_wall_timeout_fails_naming_the_time(tmp_path: Path) -> None:
     assert seconds < 10
 
 
-@pytest.mark.xfail(
-    strict=True, reason="extract._run_worker formats the limit with :.0f: 'took over 0 s'"
-)
 def test_subsecond_wall_timeout_names_its_limit(tmp_path: Path) -> None:
     got, _ = timed(
         many_pages(tmp_path / "many.pdf", 10), limits=ExtractionLimits(wall_seconds=0.05)

@@ -50,6 +50,7 @@ EN: dict[str, Text] = {
     "Suchergebnisse": "Search results",
     "Neueste Anträge": "Newest motions",
     "{n} Treffer": Plural("n", one="{n} result", other="{n} results"),
+    "{n} Seiten": Plural("n", one="{n} page", other="{n} pages"),
     "für „{query}“": "for “{query}”",
     "{n} Anträge im Archiv": Plural(
         "n", one="{n} motion in the archive", other="{n} motions in the archive"
@@ -155,6 +156,17 @@ EN: dict[str, Text] = {
     "Metadaten": "Metadata",
     "Zurück zur Suche": "Back to search",
     "Notiz": "Note",
+    # files
+    "Dateien": "Files",
+    "Gefunden in „{name}“, Seite {page}": "Found in “{name}”, page {page}",
+    "Text der Datei": "text layer",
+    "per Texterkennung (OCR) gelesen": "read by text recognition (OCR)",
+    "Seiten {pages} per Texterkennung (OCR) gelesen": (
+        "pages {pages} read by text recognition (OCR)"
+    ),
+    "kein Text": "no text",
+    "nicht lesbar": "could not be read",
+    "noch nicht gelesen": "not read yet",
     # help
     "So funktioniert die Suche": "How the search works",
     # errors
@@ -190,6 +202,7 @@ EN: dict[str, Text] = {
 }
 
 PLURALS: dict[str, Plural] = {
+    "{n} Seiten": Plural("n", one="{n} Seite", other="{n} Seiten"),
     "{n} Treffer": Plural("n", one="{n} Treffer", other="{n} Treffer"),
     "{n} Anträge im Archiv": Plural("n", one="{n} Antrag im Archiv", other="{n} Anträge im Archiv"),
     "{n} Anträge": Plural("n", one="{n} Antrag", other="{n} Anträge"),

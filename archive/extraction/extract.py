@@ -127,7 +127,7 @@ def _run_worker(path: Path, outdir: str, ocr: bool, limits: ExtractionLimits) ->
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return {"error": f"reading the PDF took over {limits.wall_seconds:.0f} s"}
+        return {"error": f"reading the PDF took over {limits.wall_seconds:g} s"}
     if done.returncode != 0:
         if done.returncode in (-9, -24, 137, 152):  # SIGKILL, SIGXCPU
             return {"error": "reading the PDF went over its CPU or memory limit"}

@@ -22,6 +22,7 @@ from archive.references import parent_reference
 from index.results import Hit
 from webapp.backend import search_index
 from webapp.councils import council_name
+from webapp.file_links import files_json
 from webapp.rendering import markdown_html, web_url
 from webapp.views import alternate
 
@@ -87,6 +88,7 @@ class MotionPage:
 
     def to_dict(self) -> dict[str, Any]:
         data = self.motion.to_dict()
+        data["files"] = files_json(self.motion.council, self.motion.slug, self.motion.files)
         data["council_name"] = self.council_name
         data["url"] = self.url
         data["council_url"] = url_for("councils.page", council=self.motion.council)
