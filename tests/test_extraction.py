@@ -68,11 +68,6 @@ def test_line_end_hyphenation_is_joined(tmp_path: Path) -> None:
     assert "Verkehrsplanung" in got.pages[0] and "Verkehrs-" not in got.pages[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PDFium joins every line-end hyphen (U+0002) and worker.page_text drops the mark, "
-    "so the cleaner's 'Kinder- und' rule never sees it: 'Kinderund Jugendhilfe'",
-)
 def test_line_end_hyphen_before_und_is_kept(tmp_path: Path) -> None:
     got = extract_file(write_pdf([HYPHENATED], tmp_path / "h.pdf"))
     assert "Kinder- und Jugendhilfe" in flat(got.pages[0])
@@ -122,11 +117,6 @@ def test_stellungnahme_ocrs_its_image_pages_only(pdfs: Path) -> None:
     assert "Stellungnahme zur Beschlussvorlage Ö23" in got.pages[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="page 2 has a 27-letter caption over a full-page image: the caption layer is kept "
-    "and the image (Variante 1: Auf Adenauerring) is never read (worker.read)",
-)
 def test_stellungnahme_page_with_caption_over_an_image_is_ocrd(pdfs: Path) -> None:
     path = pdfs / "erlangen_stellungnahme-zu-beschlussvorlage-stub_2022-09-18.pdf"
     got = extract_file(path, jobs=1)

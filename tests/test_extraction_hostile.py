@@ -103,11 +103,19 @@ def test_empty_file_fails_as_empty(tmp_path: Path) -> None:
     assert got.status == FAILED and got.reason == "the file is empty"
 
 
-def many_pages(path: Path, count: int) -> Path:
+def many_pages(path: Path, count: int, drawn: bool = False) -> Path:
+    """``count`` blank pages; ``drawn``: each with a grey box (rendered for OCR, as a scan)."""
     kids = b" ".join(b"%d 0 R" % (n + 3) for n in range(count))
     pages = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (count, kids)
-    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
-    path.write_bytes(raw_pdf([CATALOG, pages, *[page] * count]))
+    if not drawn:
+        page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
+        path.write_bytes(raw_pdf([CATALOG, pages, *[page] * count]))
+        return path
+    box = b"0.5 g 50 50 495 742 re f"
+    content = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(box), box)
+    contents = b"/Contents %d 0 R" % (count + 3)
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] %s >>" % contents
+    path.write_bytes(raw_pdf([CATALOG, pages, *[page] * count, content]))
     return path
 
 
@@ -120,7 +128,7 @@ def test_thousands_of_pages_are_capped_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_wall_timeout_fails_naming_the_time(tmp_path: Path) -> None:
-    path = many_pages(tmp_path / "many.pdf", 3000)  # rendering 3000 pages takes minutes
+    path = many_pages(tmp_path / "many.pdf", 3000, drawn=True)  # rendering takes minutes
     got, seconds = timed(path, limits=ExtractionLimits(wall_seconds=1.0))
     assert got.status == FAILED and got.reason == "reading the PDF took over 1 s"
     assert seconds < 10
@@ -169,3 +177,9 @@ def test_deep_nesting_is_read_safely(tmp_path: Path) -> None:
     path.write_bytes(raw_pdf(objects))
     got, seconds = timed(path, limits=ExtractionLimits(memory_bytes=512 * 1024**2))
     assert got.status in (NONE, FAILED) and got.reason and seconds < 30
+
+
+def test_blank_pages_are_not_sent_to_ocr(tmp_path: Path) -> None:
+    got, seconds = timed(many_pages(tmp_path / "blank.pdf", 500))
+    assert got.status == NONE and got.page_count == 500 and got.ocr_pages == []
+    assert seconds < 15

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.extraction import sniff
+from archive.extraction.garbage import layer_is_garbage
 from archive.files import FAILED, LAYER, NONE, OCR
 from archive.importers import pdftext
 
@@ -141,6 +142,18 @@ def _run_worker(path: Path, outdir: str, ocr: bool, limits: ExtractionLimits) ->
         return {"error": "the PDF reader gave no result"}
 
 
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def _better_than_layer(recognised: str, layer: str) -> bool:
+    """Whether OCR's text of a page replaces its layer: it holds more letters, and is not
+    garbage where the layer was not (a photo under a slide's caption reads as noise)."""
+    if _letters(recognised) <= _letters(layer):
+        return False
+    return not layer.strip() or layer_is_garbage(layer) or not layer_is_garbage(recognised)
+
+
 def _extract_pdf(
     path: Path,
     *,
@@ -164,7 +177,7 @@ def _extract_pdf(
             recognised = ocr_images(images, jobs=jobs, progress=progress)
             warnings += list(recognised.errors.values())
             for page, text in recognised.texts.items():
-                if text.strip():
+                if _better_than_layer(text, pages[page - 1]):
                     pages[page - 1] = text
                     ocr_pages.append(page)
     cleaned = [pdftext.clean(page) for page in pages]

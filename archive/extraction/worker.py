@@ -23,13 +23,16 @@ SOFT_HYPHEN_MARK = "\x02"
 
 
 def page_text(page: Any) -> str:
-    """A page's text layer (``page``: a pypdfium2 PdfPage), hyphens joined, ``\\n`` lines."""
+    """A page's text layer (``page``: a pypdfium2 PdfPage), with ``\\n`` line ends."""
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_bounded()
     finally:
         textpage.close()
-    return text.replace(SOFT_HYPHEN_MARK, "").replace("\r\n", "\n").replace("\r", "\n")
+    # PDFium joins a line-end hyphen and its line break into one mark; give both back, so
+    # the cleaner decides (``Verkehrs-\nplanung`` is joined, ``Kinder-\nund`` is kept)
+    text = text.replace(SOFT_HYPHEN_MARK, "-\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def render_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> float:
@@ -39,6 +42,35 @@ def render_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -
     if pixels > max_pixels:
         scale *= math.sqrt(max_pixels / pixels)
     return scale
+
+
+IMAGE_SHARE = 0.5
+"""A page with little text whose images cover this share of it is a scan with a caption."""
+CAPTION_LETTERS = 200
+
+
+def image_share(page: Any) -> float:
+    """The share of the page's area its image objects cover (overlaps counted twice)."""
+    import pypdfium2 as pdfium
+
+    width, height = page.get_size()
+    covered = 0.0
+    for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        covered += max(0.0, right - left) * max(0.0, top - bottom)
+    return covered / (width * height) if width and height else 0.0
+
+
+def needs_reading(page: Any, text: str) -> bool:
+    """Whether a page must be read by OCR: it has (nearly) no text layer, or a garbage one,
+    or only a caption over an image covering most of it. A page with no objects at all
+    (blank) needs nothing."""
+    if too_little_text(text):
+        return any(True for _ in page.get_objects(max_depth=1))
+    if layer_is_garbage(text):
+        return True
+    letters = sum(c.isalpha() for c in text)
+    return letters < CAPTION_LETTERS and image_share(page) >= IMAGE_SHARE
 
 
 def read(pdf: Path, outdir: Path, max_pages: int, dpi: int, max_pixels: int, ocr: bool) -> dict:
@@ -61,7 +93,7 @@ def read(pdf: Path, outdir: Path, max_pages: int, dpi: int, max_pixels: int, ocr
             text = page_text(page)
         except pdfium.PdfiumError:
             text = ""
-        if too_little_text(text) or layer_is_garbage(text):
+        if needs_reading(page, text):
             needs_ocr.append(number)
             if ocr:
                 width, height = page.get_size()
