@@ -70,6 +70,7 @@ eval: $(VENV)/.installed-test tesseract
 ## bench: speed on the whole Karlsruhe archive
 bench: $(VENV)/.installed-test tesseract
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.extraction
 
 clean:
 	rm -rf var build *.egg-info .pytest_cache .ruff_cache

@@ -9,11 +9,6 @@ one-line reason, and the paper keeps its other files.
 
 from __future__ import annotations
 
-import json
-import os
-import resource
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +16,7 @@ from pathlib import Path
 
 from archive.extraction import sniff
 from archive.extraction.garbage import layer_is_garbage
+from archive.extraction.worker_pool import read_pdf
 from archive.files import FAILED, LAYER, NONE, OCR
 from archive.importers import pdftext
 
@@ -33,9 +29,9 @@ class ExtractionLimits:
     """Pages read of a longer file (the rest is reported as a warning)."""
     memory_bytes: int = 2 * 1024**3
     """Address space of the PDF worker: a huge image or deep nesting ends there."""
-    cpu_seconds: int = 120
     wall_seconds: float = 300.0
-    """Wall time of the PDF worker (parsing and rendering, not OCR)."""
+    """Wall time of the PDF worker per file (parsing and rendering, not OCR); PDFium runs
+    on one thread, so this bounds its CPU time too."""
     ocr_dpi: int = 300
     max_pixels: int = 60_000_000
     """A page is rendered at ``ocr_dpi`` unless that exceeds this many pixels."""
@@ -97,49 +93,16 @@ def _extract_text(path: Path, limits: ExtractionLimits) -> Extraction:
     return Extraction(LAYER, pages, len(pages))
 
 
-def _limit(limits: ExtractionLimits) -> Callable[[], None]:
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-
-    return apply
-
-
 def _run_worker(path: Path, outdir: str, ocr: bool, limits: ExtractionLimits) -> dict:
-    command = [
-        sys.executable,
-        "-m",
-        "archive.extraction.worker",
-        str(path),
-        outdir,
-        str(limits.max_pages),
-        str(limits.ocr_dpi),
-        str(limits.max_pixels),
-        "1" if ocr else "0",
-    ]
-    environment = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    try:
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=limits.wall_seconds,
-            preexec_fn=_limit(limits),  # rlimits only; set before exec
-            env=environment,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"error": f"reading the PDF took over {limits.wall_seconds:g} s"}
-    if done.returncode != 0:
-        if done.returncode in (-9, -24, 137, 152):  # SIGKILL, SIGXCPU
-            return {"error": "reading the PDF went over its CPU or memory limit"}
-        if b"MemoryError" in done.stderr or done.returncode == -6:
-            return {"error": "reading the PDF went over its memory limit"}
-        last = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return {"error": f"the PDF could not be read ({last[-1] if last else done.returncode})"}
-    try:
-        return json.loads(done.stdout)
-    except ValueError:
-        return {"error": "the PDF reader gave no result"}
+    request = {
+        "pdf": str(path),
+        "outdir": outdir,
+        "max_pages": limits.max_pages,
+        "dpi": limits.ocr_dpi,
+        "max_pixels": limits.max_pixels,
+        "ocr": ocr,
+    }
+    return read_pdf(request, limits.memory_bytes, limits.wall_seconds)
 
 
 def _letters(text: str) -> int:

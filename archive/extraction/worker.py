@@ -4,8 +4,9 @@
 text layer of every page (PDFium, through pypdfium2), and renders the pages whose layer is
 empty or garbage to grayscale PNGs in ``OUTDIR`` for OCR. It prints one JSON object:
 ``{"pages": [...], "page_count": N, "needs_ocr": [1-based pages], "images": {page: png}}``,
-or ``{"error": "reason"}``. The parent (``archive.extraction.extract``) sets its memory,
-CPU and wall-time limits, so a PDF bomb ends this process, not the importer.
+or ``{"error": "reason"}``. With ``--serve`` it stays and answers one JSON line per
+request (``archive.extraction.worker_pool``). The parent sets its memory limit and its
+wall time per file, so a PDF bomb ends this process, not the importer.
 """
 
 from __future__ import annotations
@@ -114,7 +115,35 @@ def read(pdf: Path, outdir: Path, max_pages: int, dpi: int, max_pixels: int, ocr
     }
 
 
+def serve(stdin: Any = sys.stdin, stdout: Any = sys.stdout) -> None:
+    """Answer requests, one JSON line each (``pdf``, ``outdir``, ``max_pages``, ``dpi``,
+    ``max_pixels``, ``ocr``), with one JSON line each, until stdin closes."""
+    for line in stdin:
+        try:
+            ask = json.loads(line)
+            result = read(
+                Path(ask["pdf"]),
+                Path(ask["outdir"]),
+                int(ask["max_pages"]),
+                int(ask["dpi"]),
+                int(ask["max_pixels"]),
+                bool(ask["ocr"]),
+            )
+        except MemoryError:
+            stdout.write(json.dumps({"error": "reading the PDF went over its memory limit"}))
+            stdout.write("\n")
+            stdout.flush()
+            return  # a process that ran out of memory is not trusted with the next file
+        except Exception as exc:
+            result = {"error": f"the PDF could not be read ({type(exc).__name__}: {exc})"}
+        stdout.write(json.dumps(result) + "\n")
+        stdout.flush()
+
+
 def main(argv: list[str]) -> None:
+    if argv == ["--serve"]:
+        serve()
+        return
     pdf, outdir, max_pages, dpi, max_pixels, ocr = argv
     result = read(Path(pdf), Path(outdir), int(max_pages), int(dpi), int(max_pixels), ocr == "1")
     sys.stdout.write(json.dumps(result))
