@@ -17,6 +17,7 @@ from fpdf import FPDF
 from archive.extraction import ExtractionLimits, extract_file
 from archive.extraction.worker import render_scale
 from archive.files import FAILED, LAYER, NONE
+from tests.generated_pdfs import write_pdf
 
 
 def raw_pdf(objects: list[bytes]) -> bytes:
@@ -183,3 +184,13 @@ def test_blank_pages_are_not_sent_to_ocr(tmp_path: Path) -> None:
     got, seconds = timed(many_pages(tmp_path / "blank.pdf", 500))
     assert got.status == NONE and got.page_count == 500 and got.ocr_pages == []
     assert seconds < 15
+
+
+def test_after_a_worker_is_killed_the_next_file_is_read(tmp_path: Path) -> None:
+    bomb = many_pages(tmp_path / "many.pdf", 3000, drawn=True)
+    slow, _ = timed(bomb, limits=ExtractionLimits(wall_seconds=1.0))
+    assert slow.status == FAILED
+
+    good = extract_file(write_pdf(["Der Rat beschließt den Haushalt."], tmp_path / "ok.pdf"))
+
+    assert good.status == LAYER and "Haushalt" in good.pages[0]
