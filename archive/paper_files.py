@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,16 @@ from archive.motion import Motion
 
 if TYPE_CHECKING:
     from archive.fetching import Fetcher
+
+
+@dataclass(frozen=True)
+class FileWork:
+    """What an importer does with each saved paper's files: fetch them with ``fetcher``
+    and read them (OCR unless ``ocr`` is off)."""
+
+    fetcher: Fetcher
+    ocr: bool = True
+
 
 PageProgress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while the pages of one file are OCR'd."""
@@ -212,3 +222,30 @@ def extract_paper_files(
         else:
             report.add(FileOutcome.DONE)
     return report
+
+
+def fetch_and_read(
+    writer: CorpusWriter,
+    path: Path,
+    fetcher: Fetcher,
+    *,
+    ocr: bool = True,
+    fetched: FilesReport,
+    extracted: FilesReport,
+) -> None:
+    """Fetch and read the files of the paper an importer just saved at ``path``, adding to
+    ``fetched`` and ``extracted``: it is searchable by its files' words after the next
+    reindex. A paper that cannot be read back is left for ``ratsarchiv check``."""
+    from archive.corpus import read_motion
+    from archive.errors import CorpusError, CorpusErrors
+
+    council = writer.layout.council_at(path)
+    try:
+        motion = read_motion(path, council)
+        if not motion.files:
+            return
+        fetched.merge(fetch_paper_files(writer, path, motion, fetcher))
+        motion = read_motion(path, council)
+    except (CorpusError, CorpusErrors):
+        return
+    extracted.merge(extract_paper_files(writer, path, motion, ocr=ocr))

@@ -23,6 +23,8 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from archive.corpus import iter_motion_files, read_motion, write_motion
+from archive.file_text import text_path, write_pages
+from archive.files import FileRecord
 from index.analysis import query_analyzer
 from index.facets import Columns, column_reader
 from index.generations import live_generation, open_generation
@@ -37,6 +39,14 @@ pytestmark = pytest.mark.karlsruhe
 TOLERANCE = 1e-6
 
 
+def with_file(corpus: Path, path: Path) -> None:
+    """Give the paper at ``path`` a file whose text is its title and part of its body."""
+    motion = read_motion(path)
+    record = FileRecord(name="Anlage.pdf", text="layer")
+    write_motion(dataclasses.replace(motion, files=[record]), corpus, path)
+    write_pages(text_path(path, 1, record), [motion.title, motion.body[:2000]])
+
+
 @pytest.fixture(scope="module")
 def index_dir(
     karlsruhe_corpus: Path, seed_path: Path, tmp_path_factory: pytest.TempPathFactory
@@ -45,6 +55,8 @@ def index_dir(
     corpus = shutil.copytree(karlsruhe_corpus, root / "corpus")
     imported = run("import", "allris", seed_path, "--corpus", corpus)
     assert imported.returncode == 0, imported.stderr
+    for path in list(iter_motion_files(corpus))[::7]:  # papers with a file text, too
+        with_file(corpus, path)
     reindex(corpus, root / "index", full=True)
     files = list(iter_motion_files(corpus))
     for path in files[::9]:

@@ -28,12 +28,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 import requests
 from bs4 import BeautifulSoup, Tag
 
 from archive.errors import RatsarchivError, SourceError
+from archive.files import FileRecord, carry_over
+from archive.files_report import FilesReport
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
 from archive.importers.normalise import (
     AuszugRecord,
@@ -50,6 +52,7 @@ from archive.importers.oparl_source import user_agent
 from archive.importers.targets import describe, target_key
 from archive.motion import Consultation, Motion, Source
 from archive.outcomes import is_known_result
+from archive.paper_files import FileWork, fetch_and_read
 from archive.publicity import says_non_public
 
 SYSTEM = "ALLRIS"
@@ -237,6 +240,7 @@ def read_vorlage(page: Page) -> Motion:
         questions=questions,
         reasons=_unless_only_labels(page.sections.get("SV", "")),
         body=body,
+        files=attachment_records(page),
     )
 
 
@@ -316,6 +320,43 @@ def _attachments(page: Page) -> str:
     return "## Anlagen\n\n" + "\n\n".join(parts) if parts else ""
 
 
+TEMPORARY = "___tmp/"
+"""ALLRIS's folder of per-visit download links."""
+
+
+def attachment_records(page: Page) -> list[FileRecord]:
+    """The paper's documents a vo020/to020 page links to, as file records: the ``do027.asp``
+    forms (the Drucksache PDF and its collected documents, by ``DOLFDNR``) and the
+    attachment links (``Anlagen``). ALLRIS serves attachments under temporary paths
+    (``___tmp``), valid for the visit only: they are kept from a page fetched now (and
+    fetched at once by ``import allris-html URL``), not from a saved page."""
+    records: list[FileRecord] = []
+    seen: set[str] = set()
+
+    def add(name: str, target: str) -> None:
+        url = urljoin(page.url, target) if page.url else (target if "://" in target else "")
+        key = url or name
+        if name and key not in seen:
+            seen.add(key)
+            records.append(FileRecord(name=name, url=url, media_type="application/pdf"))
+
+    for form in page.header.select('form[action*="do027"]'):
+        number = form.find("input", attrs={"name": "DOLFDNR"})
+        button = form.find("input", attrs={"type": "submit"})
+        if number is not None and number.get("value"):
+            name = clean_line(str(button.get("value") or "")) if button else ""
+            query = f"DOLFDNR={number['value']}&options=64"
+            add(f"{name or 'Dokument'}.pdf", f"{form.get('action')}?{query}")
+    live = page.source.startswith(("http://", "https://"))
+    for link in page.header.select('td.text3 a[href*="Anlagen"], td.text3 a[href$=".pdf"]'):
+        href = str(link.get("href") or "")
+        if TEMPORARY in href and not live:
+            continue  # a saved page's temporary link has expired; its name stays in the body
+        name = clean_line(link.get_text(" ")) or href.rsplit("/", 1)[-1]
+        add(name if name.lower().endswith(".pdf") else f"{name}.pdf", href)
+    return records
+
+
 def read_auszug_page(page: Page) -> AuszugRecord:
     """A to020 page → the shared Auszug record (raw strings, as on the page)."""
     fields = page.fields()
@@ -378,6 +419,7 @@ def merge_vorlage(existing: Motion, new: Motion) -> Motion:
         resolution=existing.resolution or new.resolution,
         questions=existing.questions if existing.resolution else new.questions,
         body=body,
+        files=carry_over(existing.files, new.files) if new.files else existing.files,
     )
 
 
@@ -445,10 +487,14 @@ def import_pages(
     council_name: str | None = None,
     force: bool = False,
     progress: Callable[[int, ImportReport], None] | None = None,
+    files: FileWork | None = None,
+    files_reports: tuple[FilesReport, FilesReport] | None = None,
 ) -> ImportReport:
     """Import vo020/to020 pages (files or URLs) into council ``council`` (else the default
     council) of ``corpus``; one bad page never stops the others. A council this creates
     is described by the first page read (``council_facts``), named ``council_name`` if given.
+    With ``files``, each saved paper's documents are fetched and read, into
+    ``files_reports`` (fetched, extracted).
     """
     key = target_key(corpus, council)
     report = ImportReport()
@@ -470,6 +516,16 @@ def import_pages(
             else:
                 reason = writer.last_reason
                 report.add(outcome, f"{source}: {reason}" if reason else None, key)
+                if files is not None and files_reports and writer.last_path is not None:
+                    fetched, extracted = files_reports
+                    fetch_and_read(
+                        writer,
+                        writer.last_path,
+                        files.fetcher,
+                        ocr=files.ocr,
+                        fetched=fetched,
+                        extracted=extracted,
+                    )
             if progress:
                 progress(done, report)
     return report

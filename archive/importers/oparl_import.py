@@ -21,8 +21,7 @@ from typing import Any
 
 from archive.corpus import read_motion
 from archive.councils import check_key, council_layout
-from archive.errors import ConfigError, CorpusError, CorpusErrors, RatsarchivError, SourceError
-from archive.fetching import Fetcher
+from archive.errors import ConfigError, CorpusErrors, RatsarchivError, SourceError
 from archive.files import carry_over
 from archive.files_report import FilesReport
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
@@ -43,7 +42,7 @@ from archive.importers.oparl_source import (
 )
 from archive.importers.oparl_state import OParlState
 from archive.motion import Motion
-from archive.paper_files import extract_paper_files, fetch_paper_files
+from archive.paper_files import FileWork, fetch_and_read
 
 PaperProgress = Callable[[int, ImportReport, "int | None"], None]
 """Called after each paper with the count so far, the report and the total (if known)."""
@@ -65,14 +64,6 @@ class OParlRun:
     fetched: FilesReport = field(default_factory=lambda: FilesReport("fetched"))
     extracted: FilesReport = field(default_factory=lambda: FilesReport("extracted"))
     """What became of the papers' files (only when they are fetched: ``FileWork``)."""
-
-
-@dataclass(frozen=True)
-class FileWork:
-    """Fetch each saved paper's files with ``fetcher`` and read them (OCR unless not)."""
-
-    fetcher: Fetcher
-    ocr: bool = True
 
 
 def parse_since(text: str) -> str:
@@ -335,17 +326,15 @@ def _import_with_files(
     by the words of its PDFs as soon as it is imported; a file that fails is reported
     and the paper keeps the others."""
     outcome = _import_one(record, plan, ctx, state, writer, run)
-    path = writer.last_path
-    if outcome != "saved" or path is None:
-        return outcome
-    try:
-        motion = read_motion(path, writer.layout.council_at(path))
-    except (CorpusError, CorpusErrors):
-        return outcome
-    if motion.files:
-        run.fetched.merge(fetch_paper_files(writer, path, motion, work.fetcher))
-        motion = read_motion(path, writer.layout.council_at(path))
-        run.extracted.merge(extract_paper_files(writer, path, motion, ocr=work.ocr))
+    if outcome == "saved" and writer.last_path is not None:
+        fetch_and_read(
+            writer,
+            writer.last_path,
+            work.fetcher,
+            ocr=work.ocr,
+            fetched=run.fetched,
+            extracted=run.extracted,
+        )
     return outcome
 
 
