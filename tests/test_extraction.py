@@ -17,7 +17,7 @@ from generated_pdfs import write_pdf
 from archive.extraction import extract_file
 from archive.extraction.garbage import layer_is_garbage, too_little_text
 from archive.extraction.ocr import OcrError
-from archive.extraction.worker import page_text
+from archive.extraction.worker import ocr_dpi, page_text
 from archive.files import LAYER, NONE, OCR
 
 WORD = re.compile(r"\w+")
@@ -105,6 +105,25 @@ def test_koeln_scan_is_read_by_ocr(pdfs: Path) -> None:
     assert got.status == OCR and got.ocr_pages == [1] and got.page_count == 1
     reference = (pdfs / "groundtruth" / "koeln_345174.referenz.txt").read_text(encoding="utf-8")
     assert recall(reference, got.pages[0]) >= 0.85
+
+
+def test_low_resolution_fax_scan_is_read_at_twice_its_resolution(pdfs: Path) -> None:
+    """The 100-ppi Porz Anfrage is rendered at 200 dpi, not interpolated to 300, and reads
+    better for it (91 % of the transcription's words at 300 dpi, 93 % at 200)."""
+    path = pdfs / "koeln_anfrage-bv-porz_129244.pdf"
+    document = pdfium.PdfDocument(str(path))
+    assert ocr_dpi(document[0], 300) == 200
+    assert ocr_dpi(document[0], 150) == 150  # never above the archivist's limit
+    document.close()
+    got = extract_file(path)
+    reference = (pdfs / "groundtruth" / "koeln_129244.referenz.txt").read_text(encoding="utf-8")
+    assert recall(reference, got.pages[0]) >= 0.92
+
+
+def test_page_without_a_scan_image_is_rendered_at_the_full_resolution(tmp_path: Path) -> None:
+    document = pdfium.PdfDocument(str(write_pdf(KARLSRUHE_LIKE[:1], tmp_path / "text.pdf")))
+    assert ocr_dpi(document[0], 300) == 300
+    document.close()
 
 
 def test_stellungnahme_ocrs_its_image_pages_only(pdfs: Path) -> None:

@@ -1,11 +1,15 @@
 """OCR of rendered pages with Tesseract's German model.
 
-Tesseract is run as a program (``tesseract IMAGE stdout -l deu --psm 3``), one process per
-page, as many at once as there are cores (each with ``OMP_THREAD_LIMIT=1``: Tesseract's
-own threads only slow down parallel pages). The program and not a binding: pytesseract is
+Tesseract is run as a program (``tesseract IMAGE OUT -l deu --psm 3 txt tsv``),
+one process per page, as many at once as there are cores (each with ``OMP_THREAD_LIMIT=1``:
+Tesseract's own threads only slow down parallel pages). A page read with low confidence is
+read a second time as one uniform block (psm 6), and the reading with more confidently
+recognised characters is kept: letters with stamps, letterheads and a single text column
+are often read better that way. The program and not a binding: pytesseract is
 the same subprocess call with a temp-file layer around it, and OCRmyPDF rewrites the PDF,
 which an archive that keeps the original does not need. Pages are rendered by the PDF
-worker (``archive.extraction.worker``) at ``OCR_DPI`` in grayscale; docs/files.md has the
+worker (``archive.extraction.worker``) in grayscale, at twice a low-resolution scan's own
+resolution and at most ``OCR_DPI``, with the resolution stored in the PNG; docs/files.md has the
 measurements behind these choices.
 """
 
@@ -22,9 +26,15 @@ from archive.errors import RatsarchivError
 from archive.extraction.garbage import layer_is_garbage
 
 OCR_DPI = 300
-"""Render resolution for OCR: reads 150-dpi fax-like scans as well as 400 did, faster."""
+"""Highest render resolution for OCR: reads 150-dpi fax-like scans as well as 400 did."""
 PAGE_SEGMENTATION = "3"
 """Tesseract's automatic page segmentation: columns, stamps and letterheads of any layout."""
+SECOND_SEGMENTATION = "6"
+"""One uniform block of text: the second reading of a page read with low confidence."""
+SECOND_READING_BELOW = 90.0
+"""Mean word confidence (0–100) under which a page is read a second time."""
+CONFIDENT = 80.0
+"""Word confidence from which a word's characters count as confidently recognised."""
 LANGUAGE = "deu"
 PAGE_TIMEOUT = 120.0
 
@@ -63,16 +73,58 @@ def require_tesseract() -> str:
     return program
 
 
-def _recognise(program: str, image: str, timeout: float) -> str:
+@dataclass(frozen=True)
+class Reading:
+    """One Tesseract reading of a page: its text and how sure Tesseract was of it."""
+
+    text: str
+    mean_confidence: float
+    confident_characters: int
+
+
+def _confidence(tsv: str) -> tuple[float, int]:
+    """Mean word confidence, and the characters of words read with ``CONFIDENT`` or more."""
+    confidences, confident = [], 0
+    for line in tsv.splitlines()[1:]:
+        cells = line.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        confidence = float(cells[10])
+        confidences.append(confidence)
+        if confidence >= CONFIDENT:
+            confident += len(cells[11].strip())
+    return (sum(confidences) / len(confidences) if confidences else 0.0), confident
+
+
+def _read_once(program: str, image: str, segmentation: str, timeout: float) -> Reading:
     environment = dict(os.environ, OMP_THREAD_LIMIT="1")
-    command = [program, image, "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION]
+    out = f"{image}.psm{segmentation}"
+    command = [program, image, out, "-l", LANGUAGE, "--psm", segmentation, "txt", "tsv"]
     done = subprocess.run(
         command, capture_output=True, timeout=timeout, env=environment, check=False
     )
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(message[-1] if message else f"tesseract exit {done.returncode}")
-    return done.stdout.decode("utf-8", "replace")
+    text = _take(f"{out}.txt")
+    return Reading(text, *_confidence(_take(f"{out}.tsv")))
+
+
+def _take(path: str) -> str:
+    """A file Tesseract wrote, read and removed."""
+    with open(path, encoding="utf-8", errors="replace") as written:
+        content = written.read()
+    os.unlink(path)
+    return content
+
+
+def _recognise(program: str, image: str, timeout: float) -> str:
+    """The page's text: a second reading as one block when the first is unsure."""
+    first = _read_once(program, image, PAGE_SEGMENTATION, timeout)
+    if first.mean_confidence >= SECOND_READING_BELOW:
+        return first.text
+    second = _read_once(program, image, SECOND_SEGMENTATION, timeout)
+    return max(first, second, key=lambda reading: reading.confident_characters).text
 
 
 def ocr_images(
