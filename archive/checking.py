@@ -4,6 +4,7 @@
 types, results, vote counts — see ``archive.validation``) as a paper of its council
 (``archive.councils``) and adds the checks that need more than one file, such as a
 reference used twice in one council (two councils may each have a paper ``22-2368``);
+meeting files are checked with the meeting rules (``archive.meeting_check``);
 the archive's own files — ``_archive.yml``, each ``_council.yml`` and ``_vocabulary.yml``
 (``archive.layout_check``) — are checked too, those that govern the files checked. Links
 the corpus walk did not follow (``archive.corpus_walk``) are warnings. Errors make
@@ -28,6 +29,7 @@ from archive.councils import CouncilLayout, council_layout
 from archive.errors import ConfigError, CorpusError, CorpusErrors, CorpusWarning
 from archive.file_check import check_files
 from archive.layout_check import check_layout, governing_files
+from archive.meeting_check import check_meetings, is_meeting_path
 from archive.motion import slug_for
 from archive.quality import check_quality
 from archive.vocabulary import Vocabulary
@@ -86,6 +88,8 @@ def motion_files(
     found: dict[Path, None] = {}
     refused: list[CorpusError] = []
     for path in paths:
+        if is_meeting_path(path) and path.exists():
+            continue  # a meeting file or folder: archive.meeting_check
         if path.is_dir():
             root = corpus if corpus is not None and within_corpus(path, corpus) else path
             walk = walk_corpus(path, root=root)
@@ -147,6 +151,12 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
         report.errors.extend(_duplicates(reference, group, checked))
     # Quality warnings (archive.quality, docs/curation.md).
     report.warnings.extend([*refused, *check_quality(readable, vocabulary, layout)])
+    meetings = check_meetings(paths, layout)
+    report.files += len(meetings.files)
+    report.errors += meetings.errors
+    report.warnings += meetings.warnings
+    council_of.update(meetings.files)
+    files += [path for path, _ in meetings.files]
     if layout is not None:
         report.councils = _per_council(report, files, council_of, layout)
     return report

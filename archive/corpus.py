@@ -137,7 +137,7 @@ def _parse_body(body: str, path: Path, first_line: int) -> dict[str, object]:
         elif current == "questions":
             sections["questions"] = _list_items(text)
         else:
-            sections[current] = _unescape(text)
+            sections[current] = unescape_headings(text)
 
     for line in body.split("\n"):
         match = _HEADING.match(line)
@@ -175,12 +175,12 @@ def render_motion(motion: Motion) -> str:
         # text before the body's first heading goes first: after a section it would join it
         parts.append(f"\n{preamble}\n")
     if motion.resolution:
-        parts.append(f"\n## Beschluss\n\n{_escape(motion.resolution.strip())}\n")
+        parts.append(f"\n## Beschluss\n\n{escape_headings(motion.resolution.strip())}\n")
     if motion.questions:
         items = "\n".join(f"- {' '.join(q.split())}" for q in motion.questions)
         parts.append(f"\n## Fragestellungen\n\n{items}\n")
     if motion.reasons:
-        parts.append(f"\n## Begründung\n\n{_escape(motion.reasons.strip())}\n")
+        parts.append(f"\n## Begründung\n\n{escape_headings(motion.reasons.strip())}\n")
     if headed:
         parts.append(f"\n{headed}\n")
     return "".join(parts)
@@ -195,13 +195,13 @@ def _split_body(body: str) -> tuple[str, str]:
     return body, ""
 
 
-def _escape(text: str) -> str:
+def escape_headings(text: str) -> str:
     """Keep a text's own '## ' lines from starting a new section."""
     return re.sub(r"^(## )", r"\\\1", text, flags=re.MULTILINE)
 
 
-def _unescape(text: str) -> str:
-    """Undo ``_escape`` when reading a section back."""
+def unescape_headings(text: str) -> str:
+    """Undo ``escape_headings`` when reading a section back."""
     return re.sub(r"^\\(## )", r"\1", text, flags=re.MULTILINE)
 
 

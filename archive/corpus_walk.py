@@ -5,6 +5,9 @@ both kinds of ``reindex`` and the importers. The rule:
 
 * files and folders whose names start with ``_`` or ``.`` are not motions, and neither is
   a ``README.md`` (what a folder holds, for people);
+* a council's ``meetings/`` folder (``<council>/meetings/``, or ``meetings/`` in the root of a
+  corpus from before councils) holds meetings, not papers: a walk for papers does not enter
+  it, and ``archive.meeting_files`` walks it with the same rule for links;
 * a paper's ``<slug>.files/`` folder (its files' texts and copies, ``archive.file_text``)
   holds no motions and is not entered, unless a walk asks for them (``file_texts``);
 * a symbolic link (to a folder or to a file) is followed when its target lies inside the
@@ -38,6 +41,9 @@ from archive.files import FILES_SUFFIX
 NOT_FOLLOWED = "link not followed"
 UNREADABLE = "unreadable folder"
 """Kinds of the walk's warnings (``check`` counts warnings by kind)."""
+
+MEETINGS_FOLDER = "meetings"
+"""The folder of a council's meeting files, beside its year folders."""
 
 _HIDDEN = ("_", ".")
 _README = "readme.md"
@@ -87,7 +93,9 @@ def walk_corpus(
     walk = CorpusWalk()
     read: dict[str, str] = {}  # real path of every folder read → the path it was read as
 
-    def skipped(name: str) -> bool:
+    def skipped(name: str, rel: str = "") -> bool:
+        if name == MEETINGS_FOLDER and rel.count("/") <= 1 and wanted is is_motion_name:
+            return True  # a council's meetings (depth 0 or 1 under the corpus), not papers
         return name.startswith(_HIDDEN) or (not file_texts and name.endswith(FILES_SUFFIX))
 
     def refuse(path: str, message: str, kind: str = NOT_FOLLOWED) -> None:
@@ -110,7 +118,7 @@ def walk_corpus(
                 if not name.startswith(_HIDDEN) or wanted(name):
                     follow(entry, real, rel)
             elif entry.is_dir(follow_symlinks=False):
-                if not skipped(name):
+                if not skipped(name, rel):
                     folder_at(entry.path, f"{real}{os.sep}{name}", f"{rel}{name}/")
             elif wanted(name):
                 add(entry, rel, name.removesuffix(".md") + FILES_SUFFIX in texts)
@@ -126,7 +134,7 @@ def walk_corpus(
         if not _within(target, inside):
             refuse(entry.path, f"link to {target}, outside the corpus {inside}; not followed")
         elif os.path.isdir(target):
-            if skipped(entry.name):
+            if skipped(entry.name, rel):
                 return
             if _within(real, target):
                 refuse(entry.path, f"link to {target}, a folder above it (a loop); not followed")

@@ -101,6 +101,20 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _StableDumper.add_representer(str, _represent_str)
 
 
+class _BlockDumper(_StableDumper):
+    """``_StableDumper`` writing texts of several lines as literal blocks (``|``), the way
+    a person would type them; PyYAML falls back to quoting where a block cannot hold one."""
+
+
+def _represent_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value and not _YAML_LINE_BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return _represent_str(dumper, value)
+
+
+_BlockDumper.add_representer(str, _represent_block)
+
+
 def _line_map(node: yaml.Node, first_line: int) -> dict[Path_, int]:
     """File line of every key and list item, by its path in the document."""
     lines: dict[Path_, int] = {}
@@ -221,11 +235,13 @@ def _deep_line(text: str, first_line: int, limit: int = 50) -> int:
     return first_line
 
 
-def dump(data: dict[str, Any]) -> str:
-    """Serialise front matter deterministically (fixed key order, no wrapping)."""
+def dump(data: dict[str, Any], *, blocks: bool = False) -> str:
+    """Serialise front matter deterministically (fixed key order, no wrapping); with
+    ``blocks``, texts of several lines as literal blocks (meeting files; paper files keep
+    the form they always had, so their bytes do not change)."""
     return yaml.dump(
         data,
-        Dumper=_StableDumper,
+        Dumper=_BlockDumper if blocks else _StableDumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,

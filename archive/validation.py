@@ -37,7 +37,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class _Checker:
+class FieldChecker:
     """Collects the problems of one file."""
 
     def __init__(self, path: Path, lines: dict[Path_, int]) -> None:
@@ -140,7 +140,7 @@ def validate(
     raw: Any, lines: dict[Path_, int], path: Path
 ) -> tuple[dict[str, Any], list[CorpusError]]:
     """Check raw front matter; returns clean data for ``Motion.from_dict`` and the problems."""
-    check = _Checker(path, lines)
+    check = FieldChecker(path, lines)
     data = check.mapping(raw, (), KNOWN_KEYS)
     clean: dict[str, Any] = {}
     for key in REQUIRED:
@@ -168,11 +168,11 @@ def validate(
     clean["consultations"] = _consultations(check, data.get("consultations"))
     source = check.mapping(data.get("source"), ("source",), SOURCE_KEYS)
     clean["source"] = {k: check.string(source.get(k), ("source", k)) for k in SOURCE_KEYS}
-    clean["files"] = _files(check, data.get("files"))
+    clean["files"] = file_records(check, data.get("files"))
     return clean, check.errors
 
 
-def _consultations(check: _Checker, value: Any) -> list[dict[str, Any]]:
+def _consultations(check: FieldChecker, value: Any) -> list[dict[str, Any]]:
     result = []
     for i, item in enumerate(check.items(value, "consultations")):
         where: Path_ = ("consultations", i)
@@ -184,7 +184,7 @@ def _consultations(check: _Checker, value: Any) -> list[dict[str, Any]]:
         c["public"] = check.boolean(raw.get("public"), (*where, "public"))
         if c["result"] and not is_known_result(c["result"]):
             check.error((*where, "result"), f"unknown result {c['result']!r}")
-        c["votes"] = _votes(check, raw.get("votes"), (*where, "votes"))
+        c["votes"] = vote_counts(check, raw.get("votes"), (*where, "votes"))
         reason = contradiction(Votes(**c["votes"]), c["result"])
         if reason:
             check.error((*where, "votes"), f"vote counts contradict the result: {reason}")
@@ -192,17 +192,17 @@ def _consultations(check: _Checker, value: Any) -> list[dict[str, Any]]:
     return result
 
 
-def _votes(check: _Checker, value: Any, where: Path_) -> dict[str, int | None]:
+def vote_counts(check: FieldChecker, value: Any, where: Path_) -> dict[str, int | None]:
     raw = check.mapping(value, where, VOTE_KEYS)
     return {key: check.count(raw.get(key), (*where, key), f"votes.{key}") for key in VOTE_KEYS}
 
 
-def _files(check: _Checker, value: Any) -> list[dict[str, Any]]:
+def file_records(check: FieldChecker, value: Any) -> list[dict[str, Any]]:
     """The ``files:`` records (``archive.files``)."""
     return [_file(check, item, ("files", i)) for i, item in enumerate(check.items(value, "files"))]
 
 
-def _file(check: _Checker, item: Any, where: Path_) -> dict[str, Any]:
+def _file(check: FieldChecker, item: Any, where: Path_) -> dict[str, Any]:
     number = f"file {int(where[-1]) + 1}"
     raw = check.mapping(item, where, FILE_KEYS)
     f: dict[str, Any] = {k: check.string(raw.get(k), (*where, k)) for k in FILE_STRINGS}
@@ -235,7 +235,7 @@ def _file(check: _Checker, item: Any, where: Path_) -> dict[str, Any]:
 
 
 def _ocr_pages(
-    check: _Checker, value: Any, where: Path_, record: dict[str, Any], number: str
+    check: FieldChecker, value: Any, where: Path_, record: dict[str, Any], number: str
 ) -> list[int]:
     if value is None or value == []:
         return []
@@ -258,7 +258,7 @@ def _ocr_pages(
     return kept
 
 
-def _timestamp(check: _Checker, value: str, where: Path_, number: str) -> None:
+def _timestamp(check: FieldChecker, value: str, where: Path_, number: str) -> None:
     """``fetched``: a date, or a date and time with its zone (``2024-05-07T09:30:00Z``)."""
     if not value:
         return

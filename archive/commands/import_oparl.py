@@ -20,7 +20,12 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @click.command("oparl")
 @click.argument("source")
-@click.option("--meetings", type=_FILE, help="Meetings dump with their agenda items.")
+@click.option(
+    "--meetings",
+    type=_FILE,
+    help="Meetings dump with their agenda items: the consultations' dates and results, "
+    "and a meeting file each (corpus/<council>/meetings/).",
+)
 @click.option("--organizations", type=_FILE, help="Organizations dump (names of committees).")
 @click.option("--sponsors", type=_FILE, help="Submitter hints (like paper-submitters.json).")
 @click.option("--since", metavar="DATE", help="Only papers modified since DATE (2024-05-01).")
@@ -157,7 +162,13 @@ def oparl(
         notes.append(f"{run.requests} requests")
     extra = f" ({'; '.join(notes)})" if notes else ""
     click.echo(f"{report.summary()}{extra}")
+    if run.meetings is not None:
+        for problem in run.meetings.report.problems:
+            click.echo(problem, err=True)
+        closed = run.meetings.closed_items
+        left_out = f" ({closed} non-public agenda items left out)" if closed else ""
+        click.echo(f"meetings: {run.meetings.report.summary()}{left_out}")
     if work is not None and run.fetched.total:
         click.echo(f"files: {run.fetched.summary()}; texts: {run.extracted.summary()}")
-    if not report.ok:
+    if not report.ok or (run.meetings is not None and not run.meetings.report.ok):
         click.get_current_context().exit(1)

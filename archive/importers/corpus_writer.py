@@ -331,6 +331,36 @@ class CorpusWriter:
         self.last_path = target
         return (Outcome.CREATED if current is None else Outcome.UPDATED), target
 
+    def save_document(self, target: Path, text: str) -> Outcome:
+        """Write a corpus file other than a paper (a meeting, ``archive.meeting_files``) under
+        the same rules: unchanged is left alone, a file edited since the last import is a
+        conflict unless ``force`` (``last_reason`` says why), every write atomic and recorded."""
+        self.last_reason = None
+        if not within_corpus(target.parent, self.corpus):
+            self.last_reason = f"{target.parent} links out of the corpus; nothing written"
+            return Outcome.SKIPPED
+        data = text.encode("utf-8")
+        try:
+            current = target.read_bytes() if target.exists() else None
+        except OSError as exc:
+            self.last_reason = f"cannot read {target}: {exc.strerror}"
+            return Outcome.SKIPPED
+        if current == data:
+            self._record(target, data)
+            return Outcome.UNCHANGED
+        if current is not None and not self.force and self._edited(target, current):
+            self.last_reason = (
+                f"{target} was edited since the last import; left alone (--force overwrites)"
+            )
+            return Outcome.CONFLICT
+        try:
+            write_atomic(target, text)
+        except OSError as exc:
+            self.last_reason = f"cannot write {target}: {exc.strerror}"
+            return Outcome.SKIPPED
+        self._record(target, data)
+        return Outcome.CREATED if current is None else Outcome.UPDATED
+
     # --- file records and texts (archive.files, archive.file_text) -------------------------
 
     def update_files(self, path: Path, records: list[FileRecord]) -> Outcome:

@@ -325,8 +325,13 @@ def _body(paper: dict[str, Any]) -> str:
 def _file_records(paper: dict[str, Any]) -> list[FileRecord]:
     """A record for each public File without a ``text``: its words are read from the file
     itself (``ratsarchiv files fetch`` and ``files extract``, or ``import oparl URL``)."""
+    return file_records_of(_paper_files(paper))
+
+
+def file_records_of(files: list[dict[str, Any]]) -> list[FileRecord]:
+    """``_file_records`` for any list of OParl File objects (a meeting's too)."""
     records = []
-    for file in _paper_files(paper):
+    for file in files:
         if str(file.get("text") or "").strip() or file.get("public") is False:
             continue
         url = str(file.get("accessUrl") or file.get("downloadUrl") or "")

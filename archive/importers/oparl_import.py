@@ -7,6 +7,9 @@ by the largest paper, not by the number of papers.
 ``<corpus>/.oparl-state.json`` (``archive.importers.oparl_state``) remembers between
 runs when each body's papers were last read, which reference each paper's file carries
 in its council, and the links still to be added.
+
+With ``--meetings``, the meetings are written after the papers (``archive.importers.
+oparl_meetings``), so their agenda items link to the papers of the same run.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from archive.importers.oparl import (
     map_paper,
 )
 from archive.importers.oparl_bodies import BodyPlan, Target, plan_source
+from archive.importers.oparl_meetings import MeetingRun, PaperLinks, import_meetings
 from archive.importers.oparl_source import (
     OParlClient,
     Record,
@@ -64,6 +68,10 @@ class OParlRun:
     fetched: FilesReport = field(default_factory=lambda: FilesReport("fetched"))
     extracted: FilesReport = field(default_factory=lambda: FilesReport("extracted"))
     """What became of the papers' files (only when they are fetched: ``FileWork``)."""
+    paper_links: PaperLinks = field(default_factory=PaperLinks)
+    """Consultation ids of this run's papers → their references (for the meetings' items)."""
+    meetings: MeetingRun | None = None
+    """What became of the meetings (``--meetings``)."""
 
 
 def parse_since(text: str) -> str:
@@ -172,6 +180,11 @@ def import_oparl(
         plans = plan_source(source, client, target, since_for)
     else:
         plans = [target.single("", {}, filtered=True)]
+    if meetings is not None and len(plans) > 1:
+        raise ConfigError(
+            f"--meetings is one body's meetings, and {source} has {len(plans)} bodies; "
+            "choose one with --body"
+        )
     run = OParlRun()
     ctx = build_context(
         organizations=organizations,
@@ -200,6 +213,12 @@ def import_oparl(
                     run.complete = True
             finally:  # also when the source fails midway: link what did arrive
                 run.links_added = _complete_links(state, writer, run.report)
+            if meetings is not None:
+                plan = plans[0]
+                writer.use_council(plan.council)
+                run.meetings = import_meetings(
+                    iter_dump(meetings), plan.key, writer, ctx, run.paper_links
+                )
     finally:
         if client is not None:
             run.requests = client.requests
@@ -299,6 +318,7 @@ def _import_one(
     if outcome is Outcome.SKIPPED:
         return "skipped"
     state.remember(paper_id, reference, council)
+    run.paper_links.add_paper(paper, reference)
     missing = [i for i in mapped.related_ids if not state.known(i, council)]
     pending = state.pending_key(council, paper_id)
     if missing and path is not None:

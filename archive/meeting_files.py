@@ -1,0 +1,134 @@
+"""Meeting files: ``<corpus>/<council>/meetings/<id>.md``, YAML front matter and minutes.
+
+The front matter holds the meeting and its agenda (``docs/corpus-format.md``); the body
+holds the minutes under ``## Niederschrift`` and anything else verbatim. As for papers,
+reading a file the project wrote and rendering it again gives the same bytes, writing is
+atomic, and every problem is a ``CorpusError`` with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from archive import frontmatter
+from archive.corpus import escape_headings, read_text, unescape_headings, write_atomic
+from archive.corpus_walk import MEETINGS_FOLDER, walk_corpus
+from archive.councils import CouncilLayout, council_layout
+from archive.errors import CorpusError, CorpusErrors, CorpusWarning
+from archive.meeting import Meeting, meeting_id_for
+from archive.meeting_validation import validate_meeting
+
+MINUTES_HEADING = "Niederschrift"
+_HEADING = re.compile(r"^## +(.+?)\s*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,150}$")
+
+
+def is_meeting_id(text: str) -> bool:
+    """Whether ``text`` can name a meeting file (lower-case letters, digits, hyphens)."""
+    return bool(_ID.match(text))
+
+
+def parse_meeting(text: str, path: Path, council: str = "") -> Meeting:
+    """Parse a meeting file's text; raises ``CorpusErrors`` listing every problem."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        raise CorpusErrors(
+            [CorpusError(path, "missing front matter: the file must start with a line '---'", 1)]
+        )
+    end = text.find("\n---\n", 3)
+    if end == -1 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end == -1:
+        raise CorpusErrors([CorpusError(path, "front matter is not closed by a line '---'", 1)])
+    raw, lines = frontmatter.load(text[4 : end + 1], path, first_line=2)
+    data, errors = validate_meeting(raw, lines, path)
+    if errors:
+        raise CorpusErrors(errors)
+    data["minutes"], data["body"] = _split_minutes(text[end + 5 :])
+    data["council"], data["id"] = council, path.name.removesuffix(".md")
+    return Meeting.from_dict(data)
+
+
+def read_meeting(path: Path, council: str = "") -> Meeting:
+    """Read and validate one meeting file (of ``council``)."""
+    try:
+        return parse_meeting(read_text(path), path, council)
+    except CorpusError as exc:
+        raise CorpusErrors([exc]) from None
+
+
+def render_meeting(meeting: Meeting) -> str:
+    """The canonical text of a meeting's file."""
+    parts = ["---\n", frontmatter.dump(meeting.metadata(), blocks=True), "---\n"]
+    if meeting.minutes.strip():
+        parts.append(f"\n## {MINUTES_HEADING}\n\n{escape_headings(meeting.minutes.strip())}\n")
+    if meeting.body.strip():
+        parts.append(f"\n{meeting.body.strip()}\n")
+    return "".join(parts)
+
+
+def _split_minutes(body: str) -> tuple[str, str]:
+    """The ``## Niederschrift`` section's text, and the rest of the body verbatim."""
+    minutes: list[str] | None = None
+    rest: list[str] = []
+    current = rest
+    for line in body.split("\n"):
+        match = _HEADING.match(line)
+        if match:
+            if match.group(1) == MINUTES_HEADING and minutes is None:
+                minutes = current = []
+                continue
+            current = rest
+        current.append(line)
+    text = "\n".join(minutes or []).strip("\n")
+    return unescape_headings(text), "\n".join(rest).strip("\n")
+
+
+def meetings_folder(layout: CouncilLayout, council: str) -> Path:
+    """The folder of a council's meeting files."""
+    return layout.folder(council) / MEETINGS_FOLDER
+
+
+def meeting_path(layout: CouncilLayout, council: str, meeting_id: str) -> Path:
+    return meetings_folder(layout, council) / f"{meeting_id}.md"
+
+
+def write_meeting(meeting: Meeting, layout: CouncilLayout) -> Path:
+    """Write a meeting's canonical file atomically (its ``id`` and ``council`` say where)."""
+    target = meeting_path(layout, meeting.council, meeting.id)
+    write_atomic(target, render_meeting(meeting))
+    return target
+
+
+def iter_meeting_files(
+    corpus: Path, layout: CouncilLayout | None = None
+) -> Iterator[tuple[Path, str]]:
+    """Every meeting file with its council's key, council by council, by file name."""
+    yield from walk_meetings(corpus, layout)[0]
+
+
+def walk_meetings(
+    corpus: Path, layout: CouncilLayout | None = None
+) -> tuple[list[tuple[Path, str]], list[CorpusWarning]]:
+    """Every meeting file with its council, and what the walk refused (links out of the
+    corpus, loops: ``archive.corpus_walk``'s rule)."""
+    layout = layout or council_layout(corpus)
+    found: list[tuple[Path, str]] = []
+    refused: list[CorpusWarning] = []
+    for council in layout.keys:
+        folder = meetings_folder(layout, council)
+        if folder.is_dir():
+            walk = walk_corpus(folder, root=corpus)
+            found.extend((Path(file.path), council) for file in walk.files)
+            refused.extend(walk.refused)
+    return found, refused
+
+
+def next_meeting_id(taken: set[str], date: str, committee: str) -> str:
+    """The first free id for a meeting of ``committee`` on ``date``."""
+    number = 1
+    while meeting_id_for(date, committee, number) in taken:
+        number += 1
+    return meeting_id_for(date, committee, number)
