@@ -42,6 +42,7 @@ from index.generations import (
     write_manifest,
     write_meta,
 )
+from index.meeting_catalog import write_catalog
 from index.schema import Lexicon, build_schema
 from index.whoosh_internals import commit_segments
 
@@ -102,6 +103,7 @@ def full_rebuild(
                 if item.relpath not in dropped
             },
         )
+        report.meetings = write_catalog(corpus, build, layout, report.skipped)
         gens = generation_dirs(index_dir)
         number = generation_number(gens[-1].name) + 1 if gens else 1
         gen = index_dir / f"{GEN_PREFIX}{number:06d}"

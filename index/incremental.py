@@ -36,6 +36,7 @@ from index.generations import (
     write_manifest,
     write_meta,
 )
+from index.meeting_catalog import write_catalog
 
 if TYPE_CHECKING:
     from index.indexer import BuildProgress, ReindexReport
@@ -116,6 +117,7 @@ def incremental_update(
         if not (gen / MANIFEST).exists():
             write_manifest(gen, manifest)
     report.documents = len(manifest)
+    report.meetings = write_catalog(corpus, gen, layout, report.skipped, previous=gen)
 
 
 def _apply(

@@ -44,6 +44,8 @@ class ReindexReport:
     full: bool = False
     generation: str = ""
     documents: int = 0
+    meetings: int = 0
+    """Meeting files in the generation's catalog (``index.meeting_catalog``)."""
     seconds: float = 0.0
 
     @property

@@ -42,6 +42,7 @@ from archive.motion import Motion, slug_for, uid_for
 from archive.references import parent_reference
 from index.facets import COUNCIL, facet_counts
 from index.generations import live_generation, open_generation, read_meta
+from index.meeting_catalog import MeetingCatalog, catalog_stamp
 from index.notices import Notice, NoticeCode
 from index.query_nodes import Or, Term
 from index.results import (
@@ -76,6 +77,7 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
+        self._catalog: tuple[tuple[Path, str], MeetingCatalog] | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> SearchIndex:
@@ -264,6 +266,18 @@ class SearchIndex:
             docs = np.flatnonzero(mask)
             best = docs[np.lexsort((docs, -scores[docs]))][:limit].tolist()
             return snap.hits(best, set(), {d: float(scores[d]) for d in best})
+
+    # -- meetings -------------------------------------------------------------------------
+
+    def meetings(self) -> MeetingCatalog:
+        """The live generation's public meetings (``index.meeting_catalog``), loaded again
+        only when a reindex rewrote them."""
+        with self._lock:
+            gen = self._current.gen
+            key = (gen, catalog_stamp(gen))
+            if self._catalog is None or self._catalog[0] != key:
+                self._catalog = (key, MeetingCatalog.load(gen))
+            return self._catalog[1]
 
     # -- councils -------------------------------------------------------------------------
 

@@ -35,12 +35,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from webapp import backend, errors, i18n, security
-    from webapp.views import councils, exports, files, misc, motions, search
+    from webapp.views import (
+        calendar,
+        committees,
+        councils,
+        exports,
+        files,
+        meetings,
+        misc,
+        motions,
+        search,
+    )
 
     backend.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for module in (search, motions, files, exports, misc, councils):
+    for module in (search, motions, meetings, calendar, committees, files, exports, misc, councils):
         app.register_blueprint(module.bp)
     return app

@@ -57,6 +57,54 @@ EN: dict[str, Text] = {
     ),
     "Seite {page} von {pages}": "Page {page} of {pages}",
     "{n} Anträge": Plural("n", one="{n} motion", other="{n} motions"),
+    # meetings, calendar, committees
+    "Sitzungen": "Meetings",
+    "Sitzungskalender": "Meeting calendar",
+    "Sitzungskalender (iCalendar)": "Meeting calendar (iCalendar)",
+    "Alle Sitzungen als Kalender abonnieren (iCalendar)": (
+        "Subscribe to all meetings as a calendar (iCalendar)"
+    ),
+    "Sitzungen als Kalender abonnieren (iCalendar)": (
+        "Subscribe to the meetings as a calendar (iCalendar)"
+    ),
+    "Tagesordnung": "Agenda",
+    "TOP": "Item",
+    "Betreff": "Subject",
+    "Niederschrift": "Minutes",
+    "Uhrzeit": "Time",
+    "Uhr": "",
+    "Ort": "Place",
+    "Status": "Status",
+    "abgesagt": "cancelled",
+    "geplant": "planned",
+    "stattgefunden": "held",
+    "Keine öffentliche Tagesordnung erfasst.": "No public agenda recorded.",
+    "Sitzungen des Gremiums": "Meetings of the committee",
+    "Vorige Sitzung": "Previous meeting",
+    "Nächste Sitzung": "Next meeting",
+    "Monate": "Months",
+    "Voriger Monat": "Previous month",
+    "Nächster Monat": "Next month",
+    "Mo": "Mon",
+    "Di": "Tue",
+    "Mi": "Wed",
+    "Do": "Thu",
+    "Fr": "Fri",
+    "Sa": "Sat",
+    "So": "Sun",
+    "Keine Sitzungen in diesem Monat.": "No meetings this month.",
+    "Mitglieder": "Members",
+    "Keine Mitglieder erfasst.": "No members recorded.",
+    "Nächste Sitzungen": "Upcoming meetings",
+    "Keine Sitzungen angekündigt.": "No meetings announced.",
+    "Vergangene Sitzungen": "Past meetings",
+    "Keine Sitzungen erfasst.": "No meetings recorded.",
+    "Beratene Vorlagen": "Papers consulted",
+    "Keine Vorlagen erfasst.": "No papers recorded.",
+    "Alle {n} beratenen Vorlagen": Plural(
+        "n", one="The {n} paper consulted", other="All {n} papers consulted"
+    ),
+    "{n} Tagesordnungspunkte": Plural("n", one="{n} agenda item", other="{n} agenda items"),
     # councils
     "Kommune": "Council",
     "Kommunen im Archiv": "Councils in the archive",
@@ -208,6 +256,12 @@ PLURALS: dict[str, Plural] = {
     "{n} Anträge": Plural("n", one="{n} Antrag", other="{n} Anträge"),
     "Alle {n} Anträge durchsuchen": Plural(
         "n", one="Den {n} Antrag durchsuchen", other="Alle {n} Anträge durchsuchen"
+    ),
+    "Alle {n} beratenen Vorlagen": Plural(
+        "n", one="Die {n} beratene Vorlage", other="Alle {n} beratenen Vorlagen"
+    ),
+    "{n} Tagesordnungspunkte": Plural(
+        "n", one="{n} Tagesordnungspunkt", other="{n} Tagesordnungspunkte"
     ),
 }
 """German texts worded by a number (``EN`` has their English ``Plural``)."""

@@ -9,6 +9,7 @@ of its papers (the same as ``/feed.atom?council=<council>``).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,9 +24,12 @@ from webapp.params import parse_search, search_args, with_args
 from webapp.rendering import web_url
 from webapp.views import alternate
 from webapp.views.exports import search_feed
+from webapp.views.meetings import meeting_summary
 from webapp.views.search import SearchPage
 
 bp = Blueprint("councils", __name__)
+
+UPCOMING = 5
 
 
 @dataclass
@@ -52,10 +56,27 @@ class CouncilPage:
         groups = [g for g in self.facets() if g["name"] == "committee"]
         return [v for g in groups for v in (*g["shown"], *g["more"])]
 
+    def upcoming(self) -> list[dict[str, Any]]:
+        """The council's next meetings (from today on), at most ``UPCOMING``."""
+        today = datetime.date.today().isoformat()
+        found = search_index().meetings().between(self.summary.key, today, "9999-12-31")
+        return [meeting_summary(m) for m in found[:UPCOMING]]
+
+    def meeting_committees(self) -> list[dict[str, str]]:
+        """The committees with meetings in the archive, each linking its page."""
+        names = search_index().meetings().committees(self.summary.key)
+        return [
+            {"name": name, "url": url_for("committees.page", council=self.summary.key, slug=slug)}
+            for slug, name in names.items()
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         data = self.search.to_dict()
         return {
             "council": council_dict(self.summary),
+            "calendar_url": url_for("calendar.page", council=self.summary.key),
+            "upcoming_meetings": self.upcoming(),
+            "meeting_committees": self.meeting_committees(),
             "latest": data["hits"],
             "committees": [
                 {"value": v["value"], "label": v["label"], "count": v["count"], "url": v["url"]}

@@ -25,6 +25,7 @@ from webapp.councils import council_name
 from webapp.file_links import files_json
 from webapp.rendering import markdown_html, web_url
 from webapp.views import alternate
+from webapp.views.meetings import meeting_url
 
 if TYPE_CHECKING:
     from index.search import SearchIndex
@@ -82,6 +83,27 @@ class MotionPage:
         ordered = sorted(enumerate(self.motion.consultations), key=lambda p: (p[1].date, p[0]))
         return [c for _, c in ordered]
 
+    def meeting_url(self, consultation: Consultation) -> str | None:
+        """The page of the meeting a consultation was held in, at its agenda item (the
+        meeting of that committee on that day in the council's meetings), or ``None``."""
+        if not consultation.date:
+            return None
+        council, reference = self.motion.council, self.motion.reference
+        catalog = search_index().meetings()
+        found = catalog.find(council, consultation.date, consultation.committee, reference)
+        if found is None:
+            return None
+        items = catalog.meeting(council, found)["items"]  # type: ignore[index]
+        item = next((i for i in items if reference in i["papers"]), None) or next(
+            (
+                i
+                for i in items
+                if consultation.agenda_item and i["number"] == consultation.agenda_item
+            ),
+            None,
+        )
+        return meeting_url(council, found, item["anchor"] if item else "")
+
     def html(self, name: str) -> Any:
         """A Markdown section (``resolution``, ``reasons``, ``body``) as safe HTML."""
         return markdown_html(getattr(self.motion, name), min_heading=3)
@@ -89,6 +111,10 @@ class MotionPage:
     def to_dict(self) -> dict[str, Any]:
         data = self.motion.to_dict()
         data["files"] = files_json(self.motion.council, self.motion.slug, self.motion.files)
+        for consultation, shown in zip(
+            self.motion.consultations, data["consultations"], strict=True
+        ):
+            shown["meeting_url"] = self.meeting_url(consultation)
         data["council_name"] = self.council_name
         data["url"] = self.url
         data["council_url"] = url_for("councils.page", council=self.motion.council)
