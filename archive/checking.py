@@ -4,7 +4,8 @@
 types, results, vote counts — see ``archive.validation``) as a paper of its council
 (``archive.councils``) and adds the checks that need more than one file, such as a
 reference used twice in one council (two councils may each have a paper ``22-2368``);
-meeting files are checked with the meeting rules (``archive.meeting_check``);
+meeting files are checked with the meeting rules (``archive.meeting_check``), organisation
+files with theirs (``archive.organization_check``);
 the archive's own files — ``_archive.yml``, each ``_council.yml`` and ``_vocabulary.yml``
 (``archive.layout_check``) — are checked too, those that govern the files checked. Links
 the corpus walk did not follow (``archive.corpus_walk``) are warnings. Errors make
@@ -31,6 +32,7 @@ from archive.file_check import check_files
 from archive.layout_check import check_layout, governing_files
 from archive.meeting_check import check_meetings, is_meeting_path
 from archive.motion import slug_for
+from archive.organization_check import check_organizations, is_organization_path
 from archive.quality import check_quality
 from archive.vocabulary import Vocabulary
 
@@ -88,8 +90,8 @@ def motion_files(
     found: dict[Path, None] = {}
     refused: list[CorpusError] = []
     for path in paths:
-        if is_meeting_path(path) and path.exists():
-            continue  # a meeting file or folder: archive.meeting_check
+        if (is_meeting_path(path) or is_organization_path(path)) and path.exists():
+            continue  # a meeting or organisation file or folder: their own checks
         if path.is_dir():
             root = corpus if corpus is not None and within_corpus(path, corpus) else path
             walk = walk_corpus(path, root=root)
@@ -157,6 +159,12 @@ def check_corpus(paths: Iterable[Path], *, corpus: Path | None = None) -> CheckR
     report.warnings += meetings.warnings
     council_of.update(meetings.files)
     files += [path for path, _ in meetings.files]
+    organizations = check_organizations(paths, layout, readable, vocabulary)
+    report.files += len(organizations.files)
+    report.errors += organizations.errors
+    report.warnings += organizations.warnings
+    council_of.update(organizations.files)
+    files += [path for path, _ in organizations.files]
     if layout is not None:
         report.councils = _per_council(report, files, council_of, layout)
     return report

@@ -7,7 +7,8 @@ both kinds of ``reindex`` and the importers. The rule:
   a ``README.md`` (what a folder holds, for people);
 * a council's ``meetings/`` folder (``<council>/meetings/``, or ``meetings/`` in the root of a
   corpus from before councils) holds meetings, not papers: a walk for papers does not enter
-  it, and ``archive.meeting_files`` walks it with the same rule for links;
+  it, and ``archive.meeting_files`` walks it with the same rule for links; so does its
+  ``organizations/`` folder (committees and factions, ``archive.organization_files``);
 * a paper's ``<slug>.files/`` folder (its files' texts and copies, ``archive.file_text``)
   holds no motions and is not entered, unless a walk asks for them (``file_texts``);
 * a symbolic link (to a folder or to a file) is followed when its target lies inside the
@@ -44,6 +45,9 @@ UNREADABLE = "unreadable folder"
 
 MEETINGS_FOLDER = "meetings"
 """The folder of a council's meeting files, beside its year folders."""
+ORGANIZATIONS_FOLDER = "organizations"
+"""The folder of a council's organisation files (committees, factions), beside it."""
+_NOT_PAPERS = (MEETINGS_FOLDER, ORGANIZATIONS_FOLDER)
 
 _HIDDEN = ("_", ".")
 _README = "readme.md"
@@ -94,8 +98,8 @@ def walk_corpus(
     read: dict[str, str] = {}  # real path of every folder read → the path it was read as
 
     def skipped(name: str, rel: str = "") -> bool:
-        if name == MEETINGS_FOLDER and rel.count("/") <= 1 and wanted is is_motion_name:
-            return True  # a council's meetings (depth 0 or 1 under the corpus), not papers
+        if name in _NOT_PAPERS and rel.count("/") <= 1 and wanted is is_motion_name:
+            return True  # a council's meetings or organisations (depth 0 or 1), not papers
         return name.startswith(_HIDDEN) or (not file_texts and name.endswith(FILES_SUFFIX))
 
     def refuse(path: str, message: str, kind: str = NOT_FOLLOWED) -> None:

@@ -59,7 +59,7 @@ KINDS = (
 RESERVED_KEYS = frozenset(
     {"api", "motions", "search", "static", "help", "feed", "feeds", "export", "exports",
      "councils", "health", "healthz", "hilfe", "robots.txt", "favicon.ico", "about", "undatiert",
-     "files"}
+     "files", "statistics"}
 )  # fmt: skip
 """Keys a council cannot take: the site's own first URL segments (``/<key>/`` is a
 council's page) and the legacy layout's folder for papers without a date."""

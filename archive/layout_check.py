@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archive import frontmatter
+from archive.corpus_walk import MEETINGS_FOLDER, ORGANIZATIONS_FOLDER
 from archive.councils import COUNCIL_FILE, KINDS, CouncilLayout
 from archive.errors import CorpusError, CorpusWarning
 from archive.vocabulary import FILE_NAME
@@ -54,8 +55,9 @@ def check_layout(layout: CouncilLayout) -> list[CorpusError]:
             or name == layout.default
             or _YEAR.match(name)
             or name == _UNDATED
+            or (layout.legacy and name in (MEETINGS_FOLDER, ORGANIZATIONS_FOLDER))
         ):
-            continue
+            continue  # (a corpus from before councils keeps those of its council in the root)
         folder = layout.corpus / name
         if (folder / COUNCIL_FILE).exists():
             continue  # a council whose folder name is no key: archive.councils says so

@@ -123,7 +123,9 @@ class Meeting:
     minutes: str = ""
     """The minutes (Niederschrift) as Markdown, where the source has them as text."""
     body: str = ""
-    """Further Markdown sections, verbatim."""
+    """Markdown before the minutes (notes, further sections), verbatim."""
+    closing: str = ""
+    """Markdown sections after the minutes, verbatim."""
     council: str = ""
     id: str = ""
     """The file's name without ``.md`` (``meeting_id_for``)."""
@@ -161,6 +163,7 @@ class Meeting:
             **self.metadata(),
             "minutes": self.minutes,
             "body": self.body,
+            "closing": self.closing,
         }
 
     @classmethod
@@ -179,6 +182,7 @@ class Meeting:
             source=Source(**(data.get("source") or {})),
             minutes=data.get("minutes") or "",
             body=data.get("body") or "",
+            closing=data.get("closing") or "",
             council=data.get("council") or "",
             id=data.get("id") or "",
         )

@@ -77,15 +77,35 @@ def _missing_papers(
     }
     warnings = []
     for path, meeting in meetings:
-        for item in meeting.items:
-            for reference in item.papers:
-                if (meeting.council, reference) not in known:
-                    warnings.append(
-                        CorpusWarning(
-                            path,
-                            f"item {item.number or item.title!r}: paper {reference!r} "
-                            "is not in the archive",
-                            kind=MISSING_PAPER,
-                        )
-                    )
+        missing = [
+            (item, reference)
+            for item in meeting.items
+            for reference in item.papers
+            if (meeting.council, reference) not in known
+        ]
+        lines = _list_entry_lines(path) if missing else {}
+        for item, reference in missing:
+            warnings.append(
+                CorpusWarning(
+                    path,
+                    f"item {item.number or item.title!r}: paper {reference!r} "
+                    "is not in the archive",
+                    lines.get(reference),
+                    kind=MISSING_PAPER,
+                )
+            )
     return warnings
+
+
+def _list_entry_lines(path: Path) -> dict[str, int]:
+    """The line of the first YAML list entry (``- 2024/0815``) of each value in the file."""
+    found: dict[str, int] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return found
+    for number, line in enumerate(text.split("\n"), 1):
+        entry = line.strip()
+        if entry.startswith("- "):
+            found.setdefault(entry[2:].strip().strip("'\""), number)
+    return found

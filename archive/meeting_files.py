@@ -46,7 +46,7 @@ def parse_meeting(text: str, path: Path, council: str = "") -> Meeting:
     data, errors = validate_meeting(raw, lines, path)
     if errors:
         raise CorpusErrors(errors)
-    data["minutes"], data["body"] = _split_minutes(text[end + 5 :])
+    data["body"], data["minutes"], data["closing"] = _split_minutes(text[end + 5 :])
     data["council"], data["id"] = council, path.name.removesuffix(".md")
     return Meeting.from_dict(data)
 
@@ -60,30 +60,35 @@ def read_meeting(path: Path, council: str = "") -> Meeting:
 
 
 def render_meeting(meeting: Meeting) -> str:
-    """The canonical text of a meeting's file."""
+    """The canonical text of a meeting's file: the body, the minutes, what follows them."""
     parts = ["---\n", frontmatter.dump(meeting.metadata(), blocks=True), "---\n"]
-    if meeting.minutes.strip():
-        parts.append(f"\n## {MINUTES_HEADING}\n\n{escape_headings(meeting.minutes.strip())}\n")
     if meeting.body.strip():
         parts.append(f"\n{meeting.body.strip()}\n")
+    if meeting.minutes.strip():
+        parts.append(f"\n## {MINUTES_HEADING}\n\n{escape_headings(meeting.minutes.strip())}\n")
+    if meeting.closing.strip():
+        parts.append(f"\n{meeting.closing.strip()}\n")
     return "".join(parts)
 
 
-def _split_minutes(body: str) -> tuple[str, str]:
-    """The ``## Niederschrift`` section's text, and the rest of the body verbatim."""
+def _split_minutes(body: str) -> tuple[str, str, str]:
+    """The text before the ``## Niederschrift`` section, its text, and the sections after
+    it, each verbatim (all of it is "before" when there is no such section)."""
+    before: list[str] = []
     minutes: list[str] | None = None
-    rest: list[str] = []
-    current = rest
+    after: list[str] = []
+    current = before
     for line in body.split("\n"):
         match = _HEADING.match(line)
         if match:
             if match.group(1) == MINUTES_HEADING and minutes is None:
                 minutes = current = []
                 continue
-            current = rest
+            if minutes is not None:
+                current = after
         current.append(line)
     text = "\n".join(minutes or []).strip("\n")
-    return unescape_headings(text), "\n".join(rest).strip("\n")
+    return "\n".join(before).strip("\n"), unescape_headings(text), "\n".join(after).strip("\n")
 
 
 def meetings_folder(layout: CouncilLayout, council: str) -> Path:

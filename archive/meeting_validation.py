@@ -58,7 +58,7 @@ def _item(check: FieldChecker, item: Any, where: Path_) -> dict[str, Any]:
     raw = check.mapping(item, where, ITEM_KEYS)
     clean: dict[str, Any] = {k: check.string(raw.get(k), (*where, k)) for k in ITEM_STRINGS}
     if not clean["title"].strip() and not clean["number"].strip():
-        check.error(where, f"item {int(where[-1]) + 1}: missing title")
+        check.error(where, f"item {int(where[-1]) + 1}: missing title and number (one is needed)")
     clean["public"] = check.boolean(raw.get("public"), (*where, "public"))
     clean["papers"] = check.string_list(raw.get("papers"), (*where, "papers"))
     clean["votes"] = vote_counts(check, raw.get("votes"), (*where, "votes"))

@@ -79,6 +79,12 @@ def variant_key(value: str) -> str:
     return text
 
 
+def compact_key(value: str) -> str:
+    """``variant_key`` without its spaces: ``Bau-Ausschuss`` = ``Bauausschuss``, the key
+    under which a name finds its organisation file."""
+    return variant_key(value).replace(" ", "")
+
+
 def similar(key_a: str, key_b: str) -> bool:
     """Near misses of two different keys: only spaces differ, or one letter in one long word."""
     if key_a == key_b:
@@ -192,6 +198,11 @@ class FacetReport:
     joint: list[JointSuggestion]
     snippet: str
     council: str = ""
+    organizations: dict[str, str] = field(default_factory=dict)
+    """Value → the name of the organisation file (committee, faction) it names, itself or
+    under another spelling (``archive.organization_files``)."""
+    unused: list[str] = field(default_factory=list)
+    """Names of organisation files of the facet's kind that no paper names."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -216,9 +227,18 @@ def read_corpus(corpus: Path) -> Iterator[tuple[Path, str, Motion | None]]:
 
 
 def facet_report(
-    motions: Iterable[Motion | None], facet: str, vocabulary: Vocabulary
+    motions: Iterable[Motion | None],
+    facet: str,
+    vocabulary: Vocabulary,
+    organizations: dict[str, str] | None = None,
 ) -> FacetReport:
-    """Counts of every value of ``facet`` (motions carrying it), variants and advice."""
+    """Counts of every value of ``facet`` (motions carrying it), variants and advice.
+
+    ``organizations`` maps the names and short names of the organisation files of the
+    facet's kind (committees, factions) to their names: a value that names one is said so,
+    and a variant group without a vocabulary entry is advised to take the file's name.
+    """
+    official = organizations or {}
     kind = kind_of(facet)
     counts: Counter[str] = Counter()
     files = unreadable = 0
@@ -237,8 +257,11 @@ def facet_report(
         )
         for value, count in sorted(counts.items(), key=lambda p: (-p[1], p[0].casefold()))
     ]
-    groups = [] if facet == RESULT.name else _groups(values, vocabulary, kind)
+    groups = [] if facet == RESULT.name else _groups(values, vocabulary, kind, official)
     joint = _joint(values, groups, vocabulary) if facet == SPONSOR.name else []
+    by_key = {compact_key(spelling): name for spelling, name in official.items()}
+    filed = {v.value: official.get(v.value) or by_key.get(compact_key(v.value)) for v in values}
+    named = {name for name in filed.values() if name}
     return FacetReport(
         facet,
         kind,
@@ -248,23 +271,37 @@ def facet_report(
         groups,
         joint,
         _snippet(kind, groups, joint, vocabulary),
+        organizations={value: name for value, name in filed.items() if name},
+        unused=sorted(set(official.values()) - named, key=str.casefold),
     )
 
 
-def _groups(values: list[ValueInfo], vocabulary: Vocabulary, kind: str) -> list[VariantGroup]:
-    """Variant groups that still need the archivist: some spelling is not mapped yet."""
+def _groups(
+    values: list[ValueInfo], vocabulary: Vocabulary, kind: str, official: dict[str, str]
+) -> list[VariantGroup]:
+    """Variant groups that still need the archivist: some spelling is not mapped yet. Without
+    a vocabulary entry, the name of the organisation file they name is the suggestion."""
     info = {v.value: v for v in values}
     links = [(v.value, v.canonical) for v in values if v.canonical and v.canonical != v.value]
+    known = vocabulary.known(kind)
     groups: list[VariantGroup] = []
-    for component in group_variants([*info, *vocabulary.known(kind)], links):
+    for component in group_variants([*info, *known, *official], links):
         in_corpus = sorted((m for m in component if m in info), key=lambda m: (-info[m].count, m))
         unmapped = [m for m in in_corpus if info[m].canonical is None]
         if not unmapped:
             continue  # every spelling is mapped: the archivist has decided
         names = sorted(
             {info[m].canonical for m in in_corpus if info[m].canonical}
-            | {m for m in component if m not in info}
+            | {m for m in component if m not in info and m in known}
         )
+        filed = sorted({official[m] for m in component if m in official})
+        if not names and len(filed) == 1 and in_corpus != filed:
+            groups.append(VariantGroup(in_corpus, filed[0], filed))
+            continue
+        if not names and len(filed) > 1:
+            note = "organisation files " + " and ".join(filed) + ": map the spellings by hand"
+            groups.append(VariantGroup(in_corpus, None, filed, note))
+            continue
         if len(names) > 1:
             note = "mapped to different names already: map the others by hand"
             groups.append(VariantGroup(in_corpus, None, names, note))

@@ -31,6 +31,7 @@ from archive.corpus import (
 from archive.councils import ARCHIVE_FILE, council_layout, ensure_council
 from archive.errors import CorpusErrors
 from archive.importers.corpus_writer import Outcome
+from archive.meeting_files import iter_meeting_files
 from benchmarks.harness import Measured, bin_path, measure, write_json
 from tools import make_corpus
 
@@ -177,8 +178,8 @@ def mixed_corpus(workdir: Path, base: Path) -> Path:
         ensure_council(target, council)
     layout = council_layout(base)
     karlsruhe = council_layout(target).folder(MIXED_KARLSRUHE)
-    for path, council in iter_council_files(base, layout):
-        dest = karlsruhe / path.relative_to(layout.folder(council))
+    for path, council in [*iter_council_files(base, layout), *iter_meeting_files(base, layout)]:
+        dest = karlsruhe / path.relative_to(layout.folder(council))  # papers and meetings
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.link(path, dest)
     shared = DATA.parent

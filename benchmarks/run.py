@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from benchmarks import corpora
+from archive.corpus import iter_council_files
+from benchmarks import corpora, pages
 from benchmarks.fts5_reference import Fts5Archive
 from benchmarks.harness import (
     Measured,
@@ -55,6 +56,7 @@ ORDER = (
     "search_http_x1",
     "search_inproc_x1",
     "server_rss_x1",
+    *[f"pages_{kind}" for kind in pages.LABELS],
     "rebuild_mixed",
     "search_http_mixed",
     "search_inproc_mixed",
@@ -202,8 +204,7 @@ class Bench:
         return db
 
     def incremental(self, corpus: Path, index: Path, server: Server) -> None:
-        files = sorted(corpus.rglob("*.md"))
-        files = [p for p in files if not p.name.startswith(("_", "."))]
+        files = sorted(path for path, _ in iter_council_files(corpus))  # papers, not meetings
         reps = self.args.reps
         step = max(1, len(files) // (reps + 1))
         total, reindex_only = [], []
@@ -394,6 +395,7 @@ class Bench:
                 "search_x1",
                 lambda: self.search_at(corpus, index, db, Archive.scaled(1), incremental=True),
             ),
+            ("pages", lambda: self.pages(corpus, index)),
             ("rebuild_throughput", lambda: self.baseline(corpus, stats)),
             *([("search_http_mixed", lambda: self.mixed(corpus))] if args.mixed else []),
         )
@@ -436,6 +438,11 @@ class Bench:
     def ordered_rows(self) -> list[dict[str, Any]]:
         order = {key: n for n, key in enumerate(ORDER)}
         return sorted(self.rows, key=lambda r: (order.get(r["key"], len(order)), r["key"]))
+
+    def pages(self, corpus: Path, index: Path) -> None:
+        """Meeting, committee, faction, calendar and statistics pages (``benchmarks.pages``)."""
+        with self.server(corpus, index) as server:
+            pages.page_rows(server, self.row, _pcts)
 
     def search_at(
         self, corpus: Path, index: Path, db: Path, archive: Archive, incremental: bool = False

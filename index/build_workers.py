@@ -28,8 +28,10 @@ from whoosh.filedb.filestore import FileStorage
 from archive.councils import CouncilLayout
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE
-from index.documents import document, duplicate, parse, read
+from index.documents import File, document, duplicate, parse, read, stamp
 from index.generations import codec
+from index.meeting_catalog import catalog_entry
+from index.meeting_documents import is_meeting_file, meeting_documents, meeting_uid, parse_file
 from index.schema import Lexicon, build_schema
 from index.whoosh_internals import close_empty_segment, finish_segment, worker_writer
 
@@ -52,6 +54,8 @@ class Indexed:
     duplicate_line: str  # the message if this file loses its reference to another
     digest: str
     stamp: str
+    documents: int = 1
+    """Index documents of the file (a meeting file has one per item and its minutes)."""
 
 
 @dataclass
@@ -62,6 +66,9 @@ class Part:
     indexed: list[Indexed] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     private: int = 0
+    meetings: list[dict[str, Any]] = field(default_factory=list)
+    """The meeting catalog's entries of the part's meeting files (``index.meeting_catalog``),
+    so the build reads each meeting file once."""
 
 
 def index_part(
@@ -80,8 +87,13 @@ def index_part(
     writer = worker_writer(ix, BUILD_LIMIT_MB, codec())
     try:
         for path in paths:
-            council = layout.council_of(path.relative_to(corpus).as_posix())
+            relpath = path.relative_to(corpus).as_posix()
+            council = layout.council_of(relpath)
             file = read(corpus, path, part.skipped, vocabulary.fingerprint, council)
+            if file and is_meeting_file(relpath):
+                _index_meeting(file, writer, part, vocabulary)
+                tick()
+                continue
             motion = parse(file, part.skipped) if file else None
             if file and motion and not motion.public:
                 part.private += 1
@@ -108,6 +120,20 @@ def index_part(
         writer.cancel()
         raise
     return part
+
+
+def _index_meeting(file: File, writer: Any, part: Part, vocabulary: Vocabulary) -> None:
+    meeting = parse_file(file, part.skipped)
+    if meeting is None:
+        return
+    docs = meeting_documents(meeting, file, vocabulary)
+    for doc in docs:
+        writer.add_document(**doc)
+    uid = meeting_uid(file.council, meeting.id)
+    part.indexed.append(
+        Indexed(file.relpath, uid, "", "", file.digest, stamp(file.path), documents=len(docs))
+    )
+    part.meetings.append(catalog_entry(file.relpath, file.path, meeting))
 
 
 CLAIM = 8

@@ -77,6 +77,8 @@ def _summary(report: ReindexReport, index_dir: Path) -> str:
     if report.private:
         parts.append(f"{report.private} not public (not indexed)")
     meetings = f" and {report.meetings} meetings" if report.meetings else ""
+    if report.organizations:
+        meetings += f" and {report.organizations} organisations"
     return (
         f"{index_dir / report.generation} ({kind}): {', '.join(parts)}; "
         f"{report.documents} documents{meetings} in {report.seconds:.1f} s"

@@ -24,7 +24,7 @@ from archive.corpus_walk import texts_stamp
 from archive.errors import CorpusError, CorpusErrors
 from archive.file_text import files_folder, read_pages, text_path
 from archive.files import TEXT_SUFFIX, FileRecord
-from archive.motion import Motion, Votes
+from archive.motion import Motion, Votes, uid_for
 from archive.outcomes import normalise_result
 from archive.publicity import public_files, public_view
 from archive.vocabulary import Vocabulary
@@ -48,13 +48,13 @@ from index.snippets import markdown_to_text
 _REFERENCE_KEY = re.compile(r"^reference\s*:", re.MULTILINE)
 
 
-def hit_data(motion: Motion) -> dict[str, Any]:
+def hit_data(motion: Motion, slug: str | None = None) -> dict[str, Any]:
     """What a result list shows of a motion (``index.results.Hit`` without the highlights)."""
     latest = motion.latest
     votes = latest.votes if latest else Votes()
     return {
         "reference": motion.reference,
-        "slug": motion.slug,
+        "slug": motion.slug if slug is None else slug,
         "council": motion.council,
         "title": motion.title,
         "type": motion.type,
@@ -74,8 +74,10 @@ def to_document(
     digest: str,
     vocabulary: Vocabulary | None = None,
     files: list[tuple[int, FileRecord, str]] = (),  # type: ignore[assignment]
+    slug: str | None = None,
 ) -> dict[str, Any]:
-    """The index document of a public motion (consultations already filtered).
+    """The index document of a public motion (consultations already filtered); ``slug``
+    replaces the motion's own (an agenda item's, ``index.meeting_documents``).
 
     With a ``vocabulary``, facets and the sponsor search field hold canonical names
     (joint factions with their members); the stored motion keeps the source's wording.
@@ -93,9 +95,10 @@ def to_document(
         "sponsors": "\n".join(dict.fromkeys([*motion.sponsors, *named.sponsors])),
         "files": FILE_BREAK.join(text for _, _, text in files)[:MAX_FIELD_CHARS],
     }
+    slug = motion.slug if slug is None else slug
     doc: dict[str, Any] = {
-        "uid": motion.uid,
-        "slug": motion.slug,
+        "uid": uid_for(motion.council, slug),
+        "slug": slug,
         "path": path,
         "digest": digest.encode("ascii"),
         "date": motion.date,
@@ -105,7 +108,7 @@ def to_document(
             [motion.title, texts["resolution"], texts["questions"], texts["reasons"]]
         ),
         "hit": json.dumps(
-            {**hit_data(motion), "opening": _opening(texts), "files": _file_names(files)},
+            {**hit_data(motion, slug), "opening": _opening(texts), "files": _file_names(files)},
             ensure_ascii=False,
         ),
         "motion": json.dumps(motion.to_dict(), ensure_ascii=False).encode("utf-8"),

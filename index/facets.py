@@ -35,6 +35,7 @@ from index.schema import FACETS, FACETS_BY_NAME, FacetSpec, fold_value
 from index.whoosh_internals import read_postings
 
 COUNCIL = facet_names.COUNCIL.name
+TYPE = facet_names.TYPE.name
 _WORD_BREAKS = re.compile(r"[/-]")
 
 
@@ -295,13 +296,18 @@ def facet_counts(
     columns: Columns,
     base: np.ndarray,
     filters: Mapping[str, tuple[str, ...]],
+    implied: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, dict[str, list[FacetValue]]]:
     """The documents matching ``base`` and every filter, and every facet's counts.
 
     Each facet is counted over ``base`` with all filters but its own (disjunctive).
+    ``implied`` masks act as a facet's filter where that facet has none (the papers-only
+    default of a search without words), shown as no choice in the facet's values.
     """
     filters = {name: tuple(columns.expand(name, values)) for name, values in filters.items()}
     masks = {name: columns.mask(name, values) for name, values in filters.items() if values}
+    for name, mask in (implied or {}).items():
+        masks.setdefault(name, mask)
     final = base.copy()
     for mask in masks.values():
         final &= mask

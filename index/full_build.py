@@ -24,6 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from archive.corpus_walk import walk_corpus
 from archive.councils import CouncilLayout, council_layout
+from archive.meeting_files import walk_meetings
 from archive.vocabulary import Vocabulary
 from index.analysis import LEXICON_FILE, base_lexicon
 from index.build_workers import Indexed, Part, build_in_workers, index_part
@@ -43,7 +44,10 @@ from index.generations import (
     write_meta,
 )
 from index.meeting_catalog import write_catalog
+from index.meeting_documents import is_meeting_file
+from index.organization_catalog import write_catalog as write_organizations
 from index.schema import Lexicon, build_schema
+from index.statistics import write_statistics
 from index.whoosh_internals import commit_segments
 
 if TYPE_CHECKING:
@@ -68,12 +72,13 @@ def full_rebuild(
     says what it holds); on any error the build is removed and the live one stays."""
     report.full = True
     walk = walk_corpus(corpus)
-    report.warnings.extend(str(w) for w in walk.refused)
-    paths = [Path(file.path) for file in walk.files]
+    layout = council_layout(corpus)
+    meetings, refused = walk_meetings(corpus, layout)
+    report.warnings.extend(str(w) for w in [*walk.refused, *refused])
+    paths = [Path(file.path) for file in walk.files] + [path for path, _ in meetings]
     if procs is None:
         procs = 2 if len(paths) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) > 1 else 1
     build = index_dir / f"{BUILD_PREFIX}{os.getpid()}"
-    layout = council_layout(corpus)
     try:
         parts = build_full(corpus, build, paths, vocabulary, procs, progress, layout)
         for part in parts:
@@ -88,10 +93,14 @@ def full_rebuild(
                 delete_path(writer, relpath)
             writer.commit(optimize=False, merge=False)
         with ix.searcher() as searcher:
-            report.documents = searcher.doc_count()
-        expected = sum(len(p.indexed) for p in parts) - len(losers)
-        if report.documents != expected:
-            raise RuntimeError(f"the index holds {report.documents} documents, not {expected}")
+            held = searcher.doc_count()
+        expected = sum(i.documents for p in parts for i in p.indexed) - len(losers)
+        if held != expected:
+            raise RuntimeError(f"the index holds {held} documents, not {expected}")
+        meeting_docs = sum(
+            i.documents for p in parts for i in p.indexed if is_meeting_file(i.relpath)
+        )
+        report.documents = held - meeting_docs  # the papers (meetings: report.meetings)
         write_meta(build, vocabulary, layout)
         dropped = set(losers)
         write_manifest(
@@ -103,7 +112,10 @@ def full_rebuild(
                 if item.relpath not in dropped
             },
         )
-        report.meetings = write_catalog(corpus, build, layout, report.skipped)
+        read = [entry for part in parts for entry in part.meetings]
+        report.meetings = write_catalog(corpus, build, layout, report.skipped, read=read)
+        report.organizations = write_organizations(corpus, build, layout, report.skipped)
+        write_statistics(build, vocabulary)
         gens = generation_dirs(index_dir)
         number = generation_number(gens[-1].name) + 1 if gens else 1
         gen = index_dir / f"{GEN_PREFIX}{number:06d}"

@@ -14,15 +14,16 @@ run, also when no paper changed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh.index import Index
 from whoosh.writing import MERGE_SMALL
 
 from archive.corpus_walk import walk_corpus
 from archive.councils import council_layout
+from archive.meeting_files import walk_meetings
 from archive.vocabulary import Vocabulary
-from index.documents import File, document, duplicate, parse, read
+from index.documents import File, document, duplicate, parse, read, stamp
 from index.generations import (
     MANIFEST,
     WRITER_LIMIT_MB,
@@ -37,6 +38,9 @@ from index.generations import (
     write_meta,
 )
 from index.meeting_catalog import write_catalog
+from index.meeting_documents import is_meeting_file, meeting_documents, meeting_uid, parse_file
+from index.organization_catalog import write_catalog as write_organizations
+from index.statistics import write_statistics
 
 if TYPE_CHECKING:
     from index.indexer import BuildProgress, ReindexReport
@@ -80,8 +84,13 @@ def incremental_update(
     changed: list[File] = []
     owners: dict[str, str] = {}  # uid → relpath
     walk = walk_corpus(corpus)
-    report.warnings.extend(str(w) for w in walk.refused)
-    for relpath, path, file_stamp in walk.files:
+    meetings, refused = walk_meetings(corpus, layout)
+    report.warnings.extend(str(w) for w in [*walk.refused, *refused])
+    found = [
+        *walk.files,
+        *((p.relative_to(corpus).as_posix(), str(p), stamp(p)) for p, _ in meetings),
+    ]
+    for relpath, path, file_stamp in found:
         present.add(relpath)
         known = manifest.get(relpath)
         council = layout.council_of(relpath)
@@ -116,8 +125,31 @@ def incremental_update(
             write_meta(gen, vocabulary, layout)
         if not (gen / MANIFEST).exists():
             write_manifest(gen, manifest)
-    report.documents = len(manifest)
+    report.documents = sum(not is_meeting_file(relpath) for relpath in manifest)
     report.meetings = write_catalog(corpus, gen, layout, report.skipped, previous=gen)
+    report.organizations = write_organizations(corpus, gen, layout, report.skipped, previous=gen)
+    write_statistics(gen, vocabulary, previous=gen)
+
+
+def _apply_meeting(
+    writer: Any,
+    file: File,
+    manifest: dict[str, ManifestEntry],
+    report: ReindexReport,
+    vocabulary: Vocabulary,
+) -> None:
+    """Replace the documents of one changed meeting file (a broken one keeps its last)."""
+    meeting = parse_file(file, report.skipped)
+    if meeting is None:
+        return
+    known = file.relpath in manifest
+    delete_path(writer, file.relpath)
+    for doc in meeting_documents(meeting, file, vocabulary):
+        writer.add_document(**doc)
+    report.updated += known
+    report.added += not known
+    uid = meeting_uid(file.council, meeting.id)
+    manifest[file.relpath] = ManifestEntry(file.digest, uid, stamp(file.path))
 
 
 def _apply(
@@ -135,6 +167,11 @@ def _apply(
     writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=codec())
     try:
         for i, file in enumerate(changed, 1):
+            if is_meeting_file(file.relpath):
+                _apply_meeting(writer, file, manifest, report, vocabulary)
+                if progress:
+                    progress(report.unchanged + i, total)
+                continue
             motion = parse(file, report.skipped)
             owner = owners.get(motion.uid, file.relpath) if motion else file.relpath
             if motion is not None and motion.public and owner != file.relpath:

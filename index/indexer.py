@@ -46,6 +46,8 @@ class ReindexReport:
     documents: int = 0
     meetings: int = 0
     """Meeting files in the generation's catalog (``index.meeting_catalog``)."""
+    organizations: int = 0
+    """Organisation files in the generation's catalog (``index.organization_catalog``)."""
     seconds: float = 0.0
 
     @property

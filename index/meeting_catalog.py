@@ -51,26 +51,41 @@ def shown_meeting(meeting: Meeting) -> dict[str, Any]:
     return data
 
 
+def catalog_entry(relpath: str, path: Path, meeting: Meeting) -> dict[str, Any]:
+    """One meeting file's entry in the catalog."""
+    return {"relpath": relpath, "stamp": _stamp(path), "meeting": shown_meeting(meeting)}
+
+
 def write_catalog(
     corpus: Path,
     gen: Path,
     layout: CouncilLayout,
     skipped: list[str],
     previous: Path | None = None,
+    read: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> int:
     """Write ``gen/meetings.json`` for every readable meeting file; returns their number.
     A broken file is a ``skipped`` line (``path:line: reason``); with ``previous`` (the
-    live generation) its last good version stays, as for papers."""
+    live generation) its last good version stays, as for papers. ``read``: entries just
+    made (``catalog_entry``) by the build, used while their files' stamps are unchanged;
+    a file ``read`` lacks was broken, and is reported by the build."""
     earlier = {e["relpath"]: e for e in _entries(previous)} if previous else {}
+    fresh = {e["relpath"]: e for e in read}
     found, _ = walk_meetings(corpus, layout)
     entries = []
     for path, council in found:
         relpath = path.relative_to(corpus).as_posix()
         stamp = _stamp(path)
+        made = fresh.get(relpath)
+        if made and made["stamp"] == stamp:
+            entries.append(made)
+            continue
         known = earlier.get(relpath)
         if known and known["stamp"] == stamp and known["meeting"]["council"] == council:
             entries.append(known)
             continue
+        if read and made is None and known is None:
+            continue  # broken: the build reported it already
         try:
             meeting = read_meeting(path, council)
         except CorpusErrors as exc:
@@ -78,7 +93,7 @@ def write_catalog(
             if known:
                 entries.append(known)
             continue
-        entries.append({"relpath": relpath, "stamp": stamp, "meeting": shown_meeting(meeting)})
+        entries.append(catalog_entry(relpath, path, meeting))
     text = json.dumps(
         {"version": CATALOG_VERSION, "meetings": entries}, ensure_ascii=False, separators=(",", ":")
     )

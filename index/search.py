@@ -40,10 +40,13 @@ from archive.councils import Council, council_reference
 from archive.errors import IndexMissingError, QueryError
 from archive.motion import Motion, slug_for, uid_for
 from archive.references import parent_reference
-from index.facets import COUNCIL, facet_counts
+from index.facets import COUNCIL, TYPE, facet_counts
 from index.generations import live_generation, open_generation, read_meta
 from index.meeting_catalog import MeetingCatalog, catalog_stamp
+from index.meeting_documents import MEETING_KINDS
 from index.notices import Notice, NoticeCode
+from index.organization_catalog import OrganizationCatalog
+from index.organization_catalog import catalog_stamp as organizations_stamp
 from index.query_nodes import Or, Term
 from index.results import (
     MAX_PAGE,
@@ -61,6 +64,7 @@ from index.schema import (
     FacetSpec,
 )
 from index.snapshot import TIME_LIMIT, Match, Snapshot, meta_stamp
+from index.statistics import Statistics, statistics_stamp
 
 MAX_PAGE_SIZE = 100
 ITER_CHUNK = 200
@@ -78,6 +82,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._catalog: tuple[tuple[Path, str], MeetingCatalog] | None = None
+        self._organizations: tuple[tuple[Path, str], OrganizationCatalog] | None = None
+        self._statistics: tuple[tuple[Path, str], Statistics] | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> SearchIndex:
@@ -186,7 +192,10 @@ class SearchIndex:
         match = snap.match(request.query)
         base = np.zeros(snap.columns.size, dtype=bool)
         base[match.docs] = True
-        final, facets = facet_counts(snap.columns, base, request.filters)
+        implied = None
+        if not request.query.strip():  # no words: papers only, unless a kind is chosen
+            implied = {TYPE: ~snap.columns.mask(TYPE, MEETING_KINDS)}
+        final, facets = facet_counts(snap.columns, base, request.filters, implied)
         return match, snap.order(match, final, request.order), facets
 
     def iter_all(self, request: SearchRequest) -> Iterator[Hit]:
@@ -279,6 +288,26 @@ class SearchIndex:
                 self._catalog = (key, MeetingCatalog.load(gen))
             return self._catalog[1]
 
+    def organizations(self) -> OrganizationCatalog:
+        """The live generation's committees, factions and other organisations
+        (``index.organization_catalog``), loaded again only when a reindex rewrote them."""
+        with self._lock:
+            gen = self._current.gen
+            key = (gen, organizations_stamp(gen))
+            if self._organizations is None or self._organizations[0] != key:
+                self._organizations = (key, OrganizationCatalog.load(gen))
+            return self._organizations[1]
+
+    def statistics(self) -> Statistics:
+        """The live generation's statistics (``index.statistics``, written at every
+        reindex), loaded again only when a reindex rewrote them."""
+        with self._lock:
+            gen = self._current.gen
+            key = (gen, statistics_stamp(gen))
+            if self._statistics is None or self._statistics[0] != key:
+                self._statistics = (key, Statistics.load(gen))
+            return self._statistics[1]
+
     # -- councils -------------------------------------------------------------------------
 
     def councils(self) -> list[CouncilSummary]:
@@ -286,7 +315,8 @@ class SearchIndex:
         papers and its description as of the last reindex."""
         with self._lock:
             snap = self._current
-            counts = snap.columns.counts(COUNCIL, snap.columns.live)
+            papers = snap.columns.live & ~snap.columns.mask(TYPE, MEETING_KINDS)
+            counts = snap.columns.counts(COUNCIL, papers)
             found = [
                 CouncilSummary(snap.councils.get(key) or Council(key, key), papers)
                 for key, papers in counts.items()

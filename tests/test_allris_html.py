@@ -172,9 +172,10 @@ def test_a_non_public_agenda_item_is_not_imported(hamburg: Path):
         read_vorlage(parse_page(hidden, "vo020.html"))
 
 
-def test_an_agenda_page_is_a_clear_error(hamburg: Path):
-    with pytest.raises(SourceError, match=r"ALLRIS agenda \(Tagesordnung, to010\)"):
-        read_source(str(hamburg / "bergedorf" / "to010.html"))
+def test_an_agenda_page_is_a_meeting_page(hamburg: Path):
+    # agendas and calendars are meetings now (tests/test_allris_meetings.py)
+    assert read_source(str(hamburg / "bergedorf" / "to010.html")).kind == "to010"
+    assert read_source(str(hamburg / "hamburg_nord" / "si010_e.html")).kind == "si010"
     with pytest.raises(SourceError, match="not an ALLRIS classic page"):
         parse_page(b"<html><h1>Hallo</h1></html>", "x.html")
 
@@ -188,10 +189,11 @@ def test_import_all_hamburg_pages(hamburg: Path, tmp_path: Path):
     # issue's: the shared data gained them after this test was written)
     pages = sorted(p for p in hamburg.glob("*/*.html") if p.stem in ("vo020", "to020", "to010"))
     result = run(*pages, "--corpus", corpus)
-    assert result.exit_code == 1  # agendas and items without a paper are skipped
-    assert "6 created, 0 updated, 0 unchanged, 0 conflicts, 9 skipped" in result.stdout
-    assert result.stderr.count("ALLRIS agenda (Tagesordnung, to010)") == 5
-    assert result.stderr.count("the agenda item has no paper") == 4
+    assert result.exit_code == 0, result.output
+    assert "6 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped" in result.stdout
+    # agendas and items without a paper were refused; now they are meetings (5 agendas,
+    # 5 Auszüge of 5 other meetings: tests/test_allris_meetings.py)
+    assert "meetings: 10 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped" in result.stdout
     assert "Traceback" not in result.output
     references = sorted(read_motion(p).reference for p in iter_motion_files(corpus))
     assert references == ["22-0621", "22-0916", "22-2362", "22-2368", "22-2402", "23-1862"]
@@ -199,8 +201,9 @@ def test_import_all_hamburg_pages(hamburg: Path, tmp_path: Path):
     again = run(*pages, "--corpus", corpus)
     assert "0 created, 0 updated, 6 unchanged" in again.stdout
     first = run(*pages, "--limit", "2", "--corpus", tmp_path / "limited")
-    assert first.exit_code == 1  # altona's to010 is the first page
-    assert "1 created, 0 updated, 0 unchanged, 0 conflicts, 1 skipped" in first.stdout
+    assert first.exit_code == 0  # altona's to010 and to020 are the first pages
+    assert "1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped" in first.stdout
+    assert "meetings: 2 created" in first.stdout
 
 
 def test_vorlage_and_auszug_of_one_paper_share_a_file(hamburg: Path, tmp_path: Path):

@@ -408,10 +408,12 @@ def test_import_command_creates_then_leaves_unchanged(seed_path: Path, tmp_path:
     result = invoke("import", "allris", str(seed_path), "--corpus", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert f"created {tmp_path / SEED_FILE}" in result.stdout
-    assert result.stdout.rstrip().endswith(
+    assert result.stdout.rstrip().splitlines()[-2:] == [
         "imported 1 file: 1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped"
-        " in council default"
-    )
+        " in council default",
+        # the agenda item in its meeting's file (tests/test_allris_meetings.py)
+        "meetings: 1 created, 0 updated, 0 unchanged, 0 conflicts, 0 skipped in council default",
+    ]
     before = (tmp_path / SEED_FILE).read_bytes()
     again = invoke("import", "allris", str(seed_path), "--corpus", str(tmp_path))
     assert again.exit_code == 0
@@ -476,7 +478,10 @@ def test_bad_files_are_reported_and_the_others_still_import(
     assert errors[2] == f"{missing}: cannot read file: No such file or directory"
     assert "Traceback" not in result.output
     assert "1 created, 0 updated, 0 unchanged, 0 conflicts, 3 skipped" in result.stdout
-    assert sorted(p.name for p in corpus.rglob("*.md")) == ["vo-2024-12903-01.md"]
+    assert sorted(p.name for p in corpus.rglob("*.md")) == [
+        "2024-05-07-ausschuss-fuer-soziales.md",  # the seed's meeting, with its item only
+        "vo-2024-12903-01.md",
+    ]
 
 
 def test_non_public_import_writes_nothing(seed_text: str, tmp_path: Path) -> None:

@@ -34,11 +34,17 @@ ROWS = [
         for kind in ("search_http", "search_inproc", "server_rss")
     ],
     "incremental",
+    "pages_meeting",
+    "pages_committee",
+    "pages_calendar",
+    "pages_calendar_ics",
+    "pages_statistics",
     "rebuild_x2",
     "rebuild_x4",
     "rebuild_mixed",
 ]
 TARGETS = {
+    *(f"pages_{kind}" for kind in ("meeting", "committee", "faction", "calendar", "statistics")),
     "rebuild_seconds",
     "rebuild_throughput",
     "incremental",

@@ -13,6 +13,8 @@ from archive.checking import CheckReport, check_corpus
 from archive.cli import main
 from archive.corpus import iter_motion_files
 from archive.errors import ConfigError, CorpusError
+from archive.meeting_files import iter_meeting_files
+from archive.organization_files import iter_organization_files
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "corpus" / "luebeck" / "2024" / "vo-2024-12903-01.md"
@@ -56,7 +58,11 @@ def write(corpus: Path, name: str, content: str | bytes) -> Path:
 def test_shipped_corpus_is_clean() -> None:
     result = run("--corpus", str(REPO / "corpus"))
     assert result.exit_code == 0, result.output
-    files = len(list(iter_motion_files(REPO / "corpus")))
+    corpus = REPO / "corpus"
+    files = sum(
+        len(list(walk(corpus)))
+        for walk in (iter_motion_files, iter_meeting_files, iter_organization_files)
+    )
     assert f"checked {files} files: 0 problems" in result.output
 
 
@@ -261,5 +267,5 @@ def test_real_command_in_a_subprocess(corpus: Path, seed_path: Path, tmp_path: P
     assert checked.returncode == 1
     lines = checked.stdout.splitlines()
     assert lines[0].startswith(f"{target}:4: unknown type 'Petition'")
-    assert lines[-1] == "checked 1 file: 1 problem"
+    assert lines[-1] == "checked 2 files: 1 problem"  # the paper and its item's meeting
     assert checked.stderr == ""

@@ -42,4 +42,8 @@ def test_every_option_of_a_command_is_documented(command: str) -> None:
 def test_readme_links_only_docs_that_exist() -> None:
     readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
     for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
-        assert (DOCS.parent / link).exists(), link
+        path, _, anchor = link.partition("#")
+        assert (DOCS.parent / path).exists(), link
+        if anchor:  # a heading of that page (GitHub's anchors: lower case, spaces → "-")
+            headings = re.findall(r"^#+ (.+)$", (DOCS.parent / path).read_text("utf-8"), re.M)
+            assert anchor in {h.strip().lower().replace(" ", "-") for h in headings}, link

@@ -224,9 +224,13 @@ def test_the_import_state_follows_the_files(tmp_path: Path, seed_path: Path) -> 
         journal.write(json.dumps(["2024/spaeter.md", "abc"]) + "\n")  # a killed import's record
     (corpus / "2024" / "spaeter.md").write_bytes(b"---\n")
     result = migrate(corpus, "--council", "luebeck", "--apply")
-    assert f"re-keyed 2 records of {corpus / '.import-state.json'}" in result.output.splitlines()
+    # the seed's paper and its item's meeting, and the killed import's record
+    assert f"re-keyed 3 records of {corpus / '.import-state.json'}" in result.output.splitlines()
     state = json.loads((corpus / ".import-state.json").read_text(encoding="utf-8"))
-    assert set(state) == {"luebeck/2024/vo-2024-12903-01.md"}
+    assert set(state) == {
+        "luebeck/2024/vo-2024-12903-01.md",
+        "luebeck/meetings/2024-05-07-ausschuss-fuer-soziales.md",
+    }
     journal = (corpus / ".import-state.log").read_text(encoding="utf-8")
     assert journal == '["luebeck/2024/spaeter.md", "abc"]\n'  # the next import folds it in
     again = CliRunner().invoke(main, ["import", "allris", str(seed_path), "--corpus", str(corpus)])
@@ -236,6 +240,7 @@ def test_the_import_state_follows_the_files(tmp_path: Path, seed_path: Path) -> 
         "luebeck/2023/vo-2023-00000.md",
         "luebeck/2024/spaeter.md",
         "luebeck/2024/vo-2024-12903-01.md",
+        "luebeck/meetings/2024-05-07-ausschuss-fuer-soziales.md",
     ]
 
 

@@ -7,11 +7,14 @@ Seven councils, every paper written by the archive's own importers:
 
 - ``luebeck``: the user's seed, one ALLRIS Auszug (``import allris``);
 - ``hamburg-altona``, ``hamburg-bergedorf``, ``hamburg-eimsbuettel``, ``hamburg-mitte``,
-  ``hamburg-nord``: each district's ``vo020.html`` (Drucksache) and ``to020.html`` (Auszug)
-  (``import allris-html``; an Auszug of an agenda item without a paper gives none);
+  ``hamburg-nord``: each district's Drucksache (``vo020.html``), agenda (``to010.html``),
+  Auszug (``to020.html``: an item without a paper becomes an item of its meeting), committee
+  (``au020.html``) and faction (``fr020.html``) pages, and Hamburg-Nord's meeting calendar
+  (``si010_e.html``) and faction list (``fr010.html``) (``import allris-html``);
 - ``karlsruhe``: every paper of the OParl dump dated in ``KARLSRUHE_YEAR`` (the dump's most
   recent year), with its consultations and their results from the meetings' agenda items
-  and the faction hints (``import oparl --meetings --organizations --sponsors``).
+  and the faction hints, and the meetings of that year as meeting files (``import oparl
+  --meetings --organizations --sponsors``).
 
 Each council's ``_council.yml`` (``COUNCILS``) names its source and terms; ``_archive.yml``
 makes ``luebeck`` the default council, so an import without ``--council`` adds to it;
@@ -42,6 +45,8 @@ from archive.importers.corpus_writer import JOURNAL_FILE, ImportReport, Outcome
 from archive.importers.corpus_writer import STATE_FILE as IMPORT_STATE
 from archive.importers.oparl_import import import_oparl
 from archive.importers.oparl_state import STATE_FILE as OPARL_STATE
+from archive.meeting_files import iter_meeting_files
+from archive.organization_files import iter_organization_files
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RATSARCHIV_SHARED_DATA") or REPO.parent / "shared" / "data")
@@ -49,7 +54,16 @@ SEED = "seed/000_8b99fe79a41c52b0.txt"
 KARLSRUHE = "oparl-karlsruhe"
 KARLSRUHE_YEAR = "2026"
 """The Karlsruhe slice: the papers whose OParl ``date`` lies in this year (319 papers)."""
-HAMBURG_PAGES = ("vo020.html", "to020.html")
+HAMBURG_PAGES = (
+    "vo020.html",
+    "to010.html",
+    "to020.html",
+    "si010_e.html",
+    "au020.html",
+    "fr010.html",
+    "fr020.html",
+)
+"""The pages a district has (not every district has a calendar or a faction list)."""
 DEFAULT_COUNCIL = "luebeck"
 STATE_FILES = frozenset({IMPORT_STATE, JOURNAL_FILE, OPARL_STATE})
 """What an import into a corpus leaves beside the papers (ignored by git, never shipped)."""
@@ -138,7 +152,16 @@ class CorpusBuildError(Exception):
 def hamburg_pages(shared: Path, key: str) -> list[str]:
     """The pages of a Hamburg district that the ALLRIS HTML importer reads, in order."""
     folder = shared / "allris-hamburg" / HAMBURG_FOLDERS[key]
-    return [str(folder / name) for name in HAMBURG_PAGES]
+    return [str(folder / name) for name in HAMBURG_PAGES if (folder / name).is_file()]
+
+
+def karlsruhe_meetings(shared: Path, year: str = KARLSRUHE_YEAR) -> Iterator[str]:
+    """The meetings dump's lines (meetings) that start in ``year``, in the dump's order."""
+    marker = f'"start": "{year}-'
+    with gzip.open(shared / KARLSRUHE / "meetings.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if marker in line and str(json.loads(line).get("start", "")).startswith(year):
+                yield line
 
 
 def karlsruhe_slice(shared: Path, year: str = KARLSRUHE_YEAR) -> Iterator[str]:
@@ -161,19 +184,28 @@ def import_hamburg(shared: Path, corpus: Path, council: str) -> ImportReport:
 
 
 def import_karlsruhe(
-    shared: Path, corpus: Path, papers: Path | None = None, council: str = "karlsruhe"
+    shared: Path,
+    corpus: Path,
+    papers: Path | None = None,
+    council: str = "karlsruhe",
+    meetings: Path | None = None,
 ) -> ImportReport:
-    """``ratsarchiv import oparl PAPERS --meetings --organizations --sponsors --council
-    karlsruhe``; ``papers`` is the dump itself unless given (a slice of it)."""
+    """``ratsarchiv import oparl PAPERS --meetings MEETINGS --organizations --sponsors
+    --council karlsruhe``; ``papers`` and ``meetings`` are the dumps unless given (slices:
+    a paper is consulted after its date, so the meetings of its year hold its consultations)."""
     data = shared / KARLSRUHE
     run = import_oparl(
         str(papers or data / "papers.jsonl.gz"),
         corpus,
         organizations=data / "organizations.json",
-        meetings=data / "meetings.jsonl.gz",
+        meetings=meetings or data / "meetings.jsonl.gz",
         sponsors=data / "paper-submitters.json",
         council=council,
     )
+    if run.meetings is not None:
+        print(f"{council} meetings: {run.meetings.report.summary()}")
+        if not run.meetings.report.ok:
+            raise CorpusBuildError(f"{council}: {run.meetings.report.problems[:3]}")
     return run.report
 
 
@@ -190,7 +222,10 @@ def build(shared: Path, corpus: Path) -> dict[str, int]:
         papers = Path(scratch) / f"karlsruhe-{KARLSRUHE_YEAR}.jsonl"
         with papers.open("w", encoding="utf-8") as out:
             out.writelines(karlsruhe_slice(shared))
-        _check("karlsruhe", import_karlsruhe(shared, corpus, papers))
+        meetings = Path(scratch) / f"karlsruhe-meetings-{KARLSRUHE_YEAR}.jsonl"
+        with meetings.open("w", encoding="utf-8") as out:
+            out.writelines(karlsruhe_meetings(shared))
+        _check("karlsruhe", import_karlsruhe(shared, corpus, papers, meetings=meetings))
     for key in HAMBURG_FOLDERS:
         _check(key, import_hamburg(shared, corpus, key))
     _check("luebeck", import_luebeck(shared, corpus))
@@ -199,7 +234,7 @@ def build(shared: Path, corpus: Path) -> dict[str, int]:
     empty = [council.key for council in COUNCILS if not counts.get(council.key)]
     if empty:
         raise CorpusBuildError(f"no papers imported for {', '.join(empty)}")
-    write_atomic(corpus / "README.md", readme(counts))
+    write_atomic(corpus / "README.md", readme(counts, other_files(corpus)))
     return counts
 
 
@@ -222,6 +257,16 @@ def papers_per_council(corpus: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for _, key in iter_council_files(corpus):
         counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def other_files(corpus: Path) -> dict[tuple[str, str], int]:
+    """(council, kind) → number of meeting and organisation files."""
+    counts: dict[tuple[str, str], int] = {}
+    walks = (("meetings", iter_meeting_files), ("organizations", iter_organization_files))
+    for kind, walk in walks:
+        for _, key in walk(corpus):
+            counts[(key, kind)] = counts.get((key, kind), 0) + 1
     return counts
 
 
@@ -268,25 +313,29 @@ folder from that data, byte for byte, and `tests/test_shipped_corpus.py` checks 
 exactly what the generator makes, so edit nothing here by hand: change the importers or the
 generator and run `make corpus`.
 
-| Council | Folder | Papers | From |
-| --- | --- | ---: | --- |
+| Council | Folder | Papers | Meetings | Organisations | From |
+| --- | --- | ---: | ---: | ---: | --- |
 {rows}
 
 - **Karlsruhe**: every paper of the OParl dump (`oparl-karlsruhe/papers.jsonl.gz`) dated
   {year}, the dump's most recent year, with its consultations, their results from the
   meetings' agenda items and the factions from the dump's submitter hints (`ratsarchiv import
-  oparl --meetings --organizations --sponsors`). Public council documents of the city, via
+  oparl --meetings --organizations --sponsors`), and the meetings of {year} with their agenda
+  items, linked to those papers. Public council documents of the city, via
   the MIT-licensed project maxliesegang/karlsruhe-oparl-syndication's cache of the city's
   OParl API.
-- **Hamburg**: each district assembly's Drucksache page (`vo020.html`) and Auszug page
-  (`to020.html`) in `allris-hamburg/<district>/` (`ratsarchiv import allris-html`); an
-  Auszug of an agenda item without a paper (Eröffnung, Berichte, …) gives none. From the
-  test fixtures of the MIT-licensed project bv-hh/bv-hh.
+- **Hamburg**: each district assembly's Drucksache (`vo020.html`), agenda (`to010.html`),
+  Auszug (`to020.html`), committee (`au020.html`) and faction (`fr020.html`) pages in
+  `allris-hamburg/<district>/`, and Hamburg-Nord's meeting calendar and faction list
+  (`ratsarchiv import allris-html`): papers, meetings with their agendas (an Auszug of an
+  item without a paper is that item of its meeting), committees and factions with their
+  members. From the test fixtures of the MIT-licensed project bv-hh/bv-hh.
 - **Lübeck**: the user's own extract, the seed `seed/000_8b99fe79a41c52b0.txt`
   (`ratsarchiv import allris`).
 
 Each `<council>/_council.yml` describes its council (name, kind, state, web addresses,
-source, terms); its papers are `<council>/<year>/<slug>.md`
+source, terms); its papers are `<council>/<year>/<slug>.md`, its meetings
+`<council>/meetings/<id>.md`, its committees and factions `<council>/organizations/<id>.md`
 ([corpus format](../docs/corpus-format.md)). `_archive.yml` makes `luebeck` the default
 council: an import without `--council` adds to Lübeck.
 """
@@ -298,13 +347,19 @@ FROM = {
 """The table's column "From" (Hamburg's districts: their ALLRIS pages)."""
 
 
-def readme(counts: dict[str, int]) -> str:
-    """``corpus/README.md``: the councils, their papers, sources and terms."""
+def readme(counts: dict[str, int], others: dict[tuple[str, str], int]) -> str:
+    """``corpus/README.md``: the councils, their papers, meetings, organisations, sources and
+    terms (``others``: (council, ``meetings``/``organizations``) → files)."""
     rows = []
     for council in COUNCILS:
         where = FROM.get(council.key, "ALLRIS pages (bv-hh/bv-hh fixtures)")
         papers = counts.get(council.key, 0)
-        rows.append(f"| {council.name} | `{council.key}` | {papers} | {where} |")
+        meetings = others.get((council.key, "meetings"), 0)
+        organisations = others.get((council.key, "organizations"), 0)
+        rows.append(
+            f"| {council.name} | `{council.key}` | {papers} | {meetings} | {organisations} "
+            f"| {where} |"
+        )
     return README.format(
         count=len(COUNCILS),
         papers=sum(counts.values()),

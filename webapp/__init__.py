@@ -34,23 +34,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from webapp import backend, errors, i18n, security
+    from webapp import backend, errors, i18n, links, security
     from webapp.views import (
         calendar,
         committees,
         councils,
         exports,
+        factions,
         files,
         meetings,
         misc,
         motions,
         search,
+        statistics,
     )
 
     backend.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    for module in (search, motions, meetings, calendar, committees, files, exports, misc, councils):
+    links.init_app(app)
+    for module in (
+        *(search, motions, meetings, calendar, committees, factions, statistics),
+        *(files, exports, misc, councils),
+    ):
         app.register_blueprint(module.bp)
     return app

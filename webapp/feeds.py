@@ -70,3 +70,40 @@ def atom_feed(
         _add(entry, "summary", summary or hit.title)
     updated.text = newest or stamp
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def meetings_feed(
+    meetings: Iterable[dict],
+    *,
+    title: str,
+    feed_url: str,
+    html_url: str,
+    meeting_url: Callable[[dict], str],
+    now: datetime.datetime | None = None,
+) -> bytes:
+    """A feed of meetings (a committee's), each entry one meeting with its agenda."""
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _add(feed, "id", feed_url)
+    _add(feed, "title", title)
+    _add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=html_url)
+    _add(_add(feed, "author"), "name", "Ratsarchiv")
+    _add(feed, "generator", "Ratsarchiv")
+    updated = _add(feed, "updated")
+    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    newest = ""
+    for meeting in meetings:
+        url = meeting_url(meeting)
+        entry = _add(feed, "entry")
+        _add(entry, "id", url)
+        when = " ".join(p for p in (meeting["date"], meeting["start"]) if p)
+        _add(entry, "title", f"{meeting['committee']}, {when}")
+        _add(entry, "link", rel="alternate", type="text/html", href=url)
+        day = atom_time(meeting["date"]) or stamp
+        newest = max(newest, day)
+        _add(entry, "updated", day)
+        agenda = [f"{i['number']} {i['title']}".strip() for i in meeting["items"]]
+        parts = [meeting["place"], meeting["status"], *agenda]
+        _add(entry, "summary", "\n".join(p for p in parts if p))
+    updated.text = newest or stamp
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -58,6 +58,18 @@ EN: dict[str, Text] = {
     "Seite {page} von {pages}": "Page {page} of {pages}",
     "{n} Anträge": Plural("n", one="{n} motion", other="{n} motions"),
     # meetings, calendar, committees
+    "Fraktionen": "Factions",
+    "Fraktion": "Faction",
+    "Rolle": "Role",
+    "Zeitraum": "Period",
+    "Ergebnisse je Jahr": "Outcomes per year",
+    "Ergebnisse der Vorlagen von {name} je Jahr": "Outcomes of the papers of {name} per year",
+    "ohne Datum": "undated",
+    "Neueste Vorlagen": "Newest papers",
+    "Keine Fraktionen erfasst.": "No factions recorded.",
+    "Alle {n} Vorlagen durchsuchen": Plural(
+        "n", one="Search the {n} paper", other="Search all {n} papers"
+    ),
     "Sitzungen": "Meetings",
     "Sitzungskalender": "Meeting calendar",
     "Sitzungskalender (iCalendar)": "Meeting calendar (iCalendar)",
@@ -68,6 +80,7 @@ EN: dict[str, Text] = {
         "Subscribe to the meetings as a calendar (iCalendar)"
     ),
     "Tagesordnung": "Agenda",
+    "Atom-Feed der Sitzungen": "Atom feed of the meetings",
     "TOP": "Item",
     "Betreff": "Subject",
     "Niederschrift": "Minutes",
@@ -161,6 +174,104 @@ EN: dict[str, Text] = {
     "JSON": "JSON",
     "Feed": "Feed",
     "Hinweis": "Note",
+    # statistics
+    "Statistik des Archivs": "Statistics of the archive",
+    "Statistik: {name}": "Statistics: {name}",
+    "Statistik dieser Kommune": "Statistics of this council",
+    "Statistik aller Kommunen": "Statistics of all councils",
+    "Statistik der Kommunen": "Statistics of the councils",
+    "{n} Vorlagen": Plural("n", one="{n} paper", other="{n} papers"),
+    "Gezählt werden die öffentlichen Vorlagen, ohne Tagesordnungspunkte und Niederschriften; "
+    "berechnet beim letzten Aktualisieren des Index.": (
+        "Counted are the public papers, without agenda items and minutes; computed when the "
+        "index was last updated."
+    ),
+    "Noch keine Vorlagen.": "No papers yet.",
+    "Inhalt": "Contents",
+    "Vorlagen je Jahr nach Art": "Papers per year by type",
+    "Ergebnisse nach Antragsteller": "Outcomes by sponsor",
+    "Dauer bis zur Entscheidung": "Time to decision",
+    "Gremien mit den meisten Beratungen": "Busiest committees",
+    "Jede Vorlage zählt einmal: im Jahr ihres Datums, mit ihrer Art "
+    "(wie die Filter „Jahr“ und „Art“).": (
+        "Each paper counts once: in the year of its date, with its type "
+        "(as the filters “Year” and “Type” count it)."
+    ),
+    "Jahr": "Year",
+    "Zusammen": "Total",
+    "Vorlagen": "Papers",
+    "Beratungen": "Consultations",
+    "ohne Angabe": "not given",
+    "Weitere Arten": "Other types",
+    "Alle Vorlagen": "All papers",
+    "sonstige/offen": "other/open",
+    "{n} Vorlagen ohne Datum sind nicht dargestellt.": Plural(
+        "n",
+        one="{n} paper without a date is not shown.",
+        other="{n} papers without a date are not shown.",
+    ),
+    "Das Ergebnis einer Vorlage ist das ihrer letzten Beratung (wie der Filter „Ergebnis“); "
+    "„sonstige/offen“ sind vertagte, zur Kenntnis genommene und Vorlagen ohne Ergebnis. Eine "
+    "Vorlage mehrerer Antragsteller zählt bei jedem von ihnen. Die Balken zeigen Anteile.": (
+        "A paper's outcome is the result of its latest consultation (as the filter “Result” "
+        "has it); “other/open” are papers postponed, noted or without a result. A paper of "
+        "several sponsors counts for each of them. The bars show shares."
+    ),
+    "Keine Antragsteller erfasst.": "No sponsors recorded.",
+    "Die {n} Antragsteller mit den meisten Vorlagen; alle stehen in den Daten als JSON.": (
+        "The {n} sponsors with the most papers; all of them are in the data as JSON."
+    ),
+    "{n} Vorlagen ohne Antragsteller.": Plural(
+        "n", one="{n} paper without a sponsor.", other="{n} papers without a sponsor."
+    ),
+    "Tage vom Datum der ersten Beratung einer Vorlage bis zum Datum ihrer letzten Beratung, "
+    "wenn deren Ergebnis eine Entscheidung ist (beschlossen, geändert beschlossen oder "
+    "abgelehnt); angegeben ist der Median, nach dem Jahr der Vorlage und nach ihrer Art.": (
+        "Days from the date of a paper's first consultation to the date of its latest "
+        "consultation, when that one's result is a decision (adopted, adopted with changes "
+        "or rejected); given is the median, by the year of the paper and by its type."
+    ),
+    "Median über alle entschiedenen Vorlagen: {days}": "Median over all decided papers: {days}",
+    "{n} Tage": Plural("n", one="{n} day", other="{n} days"),
+    "{n} von ihnen wurden am Tag ihrer ersten Beratung entschieden.": Plural(
+        "n",
+        one="{n} of them was decided on the day of its first consultation.",
+        other="{n} of them were decided on the day of their first consultation.",
+    ),
+    "Median (Tage)": "Median (days)",
+    "Entschiedene Vorlagen": "Decided papers",
+    "Tage bis zur Entscheidung (Median) je Jahr": "Days to decision (median) per year",
+    "Tage bis zur Entscheidung (Median) je Art": "Days to decision (median) per type",
+    "Keine entschiedene Vorlage mit datierten Beratungen.": (
+        "No decided paper with dated consultations."
+    ),
+    "{n} Vorlagen sind beraten, aber nicht (mit Datum) entschieden.": Plural(
+        "n",
+        one="{n} paper was consulted but not decided (with a date).",
+        other="{n} papers were consulted but not decided (with a date).",
+    ),
+    "{n} Vorlagen haben keine öffentliche Beratung.": Plural(
+        "n",
+        one="{n} paper has no public consultation.",
+        other="{n} papers have no public consultation.",
+    ),
+    "Beratungen: wie oft ein Gremium eine Vorlage beraten hat; Vorlagen: wie viele "
+    "verschiedene Vorlagen es beraten hat (wie der Filter „Gremium“).": (
+        "Consultations: how often a committee consulted a paper; papers: how many different "
+        "papers it consulted (as the filter “Committee” counts them)."
+    ),
+    "Die {n} Gremien mit den meisten Beratungen; alle stehen in den Daten als JSON.": (
+        "The {n} committees with the most consultations; all of them are in the data as JSON."
+    ),
+    "Säulendiagramm: {title}. Die Zahlen stehen in der Tabelle.": (
+        "Column chart: {title}. The numbers are in the table."
+    ),
+    "Balkendiagramm: {title}. Die Zahlen stehen in der Tabelle.": (
+        "Bar chart: {title}. The numbers are in the table."
+    ),
+    "Balkendiagramm der Anteile: {title}. Die Zahlen stehen in der Tabelle.": (
+        "Bar chart of shares: {title}. The numbers are in the table."
+    ),
     # hits and motion
     "Aktenzeichen": "Reference",
     "Art": "Type",
@@ -262,6 +373,34 @@ PLURALS: dict[str, Plural] = {
     ),
     "{n} Tagesordnungspunkte": Plural(
         "n", one="{n} Tagesordnungspunkt", other="{n} Tagesordnungspunkte"
+    ),
+    "{n} Vorlagen": Plural("n", one="{n} Vorlage", other="{n} Vorlagen"),
+    "Alle {n} Vorlagen durchsuchen": Plural(
+        "n", one="Die {n} Vorlage durchsuchen", other="Alle {n} Vorlagen durchsuchen"
+    ),
+    "{n} Tage": Plural("n", one="{n} Tag", other="{n} Tage"),
+    "{n} von ihnen wurden am Tag ihrer ersten Beratung entschieden.": Plural(
+        "n",
+        one="{n} von ihnen wurde am Tag ihrer ersten Beratung entschieden.",
+        other="{n} von ihnen wurden am Tag ihrer ersten Beratung entschieden.",
+    ),
+    "{n} Vorlagen ohne Datum sind nicht dargestellt.": Plural(
+        "n",
+        one="{n} Vorlage ohne Datum ist nicht dargestellt.",
+        other="{n} Vorlagen ohne Datum sind nicht dargestellt.",
+    ),
+    "{n} Vorlagen ohne Antragsteller.": Plural(
+        "n", one="{n} Vorlage ohne Antragsteller.", other="{n} Vorlagen ohne Antragsteller."
+    ),
+    "{n} Vorlagen sind beraten, aber nicht (mit Datum) entschieden.": Plural(
+        "n",
+        one="{n} Vorlage ist beraten, aber nicht (mit Datum) entschieden.",
+        other="{n} Vorlagen sind beraten, aber nicht (mit Datum) entschieden.",
+    ),
+    "{n} Vorlagen haben keine öffentliche Beratung.": Plural(
+        "n",
+        one="{n} Vorlage hat keine öffentliche Beratung.",
+        other="{n} Vorlagen haben keine öffentliche Beratung.",
     ),
 }
 """German texts worded by a number (``EN`` has their English ``Plural``)."""

@@ -18,8 +18,13 @@ from archive.errors import ConfigError, NotFoundError
 from archive.facet_names import RESULT
 from archive.lookup import find_motion
 from archive.motion import Motion
+from archive.organization import COMMITTEE, FACTION
+from archive.organization_files import organization_names
 from archive.variants import FACETS, FacetReport, facet_report, read_corpus
 from archive.vocabulary import FILE_NAME, Vocabulary
+
+ORGANIZATION_KINDS = {"committee": COMMITTEE, "sponsor": FACTION}
+"""The facets whose values are organisations, and the kind of organisation file they name."""
 
 council_option = click.option(
     "--council",
@@ -153,7 +158,9 @@ def facets(name: str | None, as_json: bool, corpus: Path, council: str = "") -> 
     (corpus/_vocabulary.yml, and a council's own KEY/_vocabulary.yml) maps
     already and suggests YAML to paste into it. When the papers belong to
     several councils, each council's values are listed apart (--council KEY
-    for one), and the suggestions go to that council's vocabulary.
+    for one), and the suggestions go to that council's vocabulary. Committees
+    and factions with an organisation file (KEY/organizations/) are marked, and
+    their file's name is suggested for the other spellings.
     """
     layout = council_layout(corpus)
     if council and council not in layout.keys:
@@ -167,12 +174,20 @@ def facets(name: str | None, as_json: bool, corpus: Path, council: str = "") -> 
     per_council = bool(council) or len(by_council) > 1
     keys = sorted(by_council) if per_council else [""]
     names = [name] if name else list(FACETS)
+    filed = organization_names(corpus, layout)
     reports: dict[str, dict[str, FacetReport]] = {}
     for key in keys:
         motions = by_council[key] if key else [m for ms in by_council.values() for m in ms]
         named = vocabulary.for_council(key or next(iter(by_council), ""))
         for facet in names:
-            report = facet_report(motions, facet, named)
+            kind = ORGANIZATION_KINDS.get(facet, "")
+            spellings = {
+                spelling: org
+                for council, kinds in filed.items()
+                if council == key or not key
+                for spelling, org in kinds.get(kind, {}).items()
+            }
+            report = facet_report(motions, facet, named, spellings)
             report.council = key
             reports.setdefault(facet, {})[key] = report
     if as_json:
@@ -211,9 +226,14 @@ def _report_lines(report: FacetReport, vocabulary_path: Path, label: str = "") -
             notes.append("(vocabulary)" if v.canonical == v.value else f"→ {v.canonical}")
         if v.value in marks:
             notes.append(f"variant {marks[v.value]}")
+        filed = report.organizations.get(v.value)
+        if filed:
+            notes.append("(organisation file)" if filed == v.value else f"(file: {filed})")
         lines.append(
             f"  {v.count:>{width}}  {v.value}" + ("   " + "  ".join(notes) if notes else "")
         )
+    if report.unused:
+        lines.append(f"Organisation files no paper names: {', '.join(report.unused)}")
     if report.groups:
         lines.append("Probable variants:")
     for i, group in enumerate(report.groups, 1):

@@ -10,6 +10,7 @@ from archive.cli import corpus_option
 from archive.commands.council_options import council_options
 from archive.importers.allris_text import import_files
 from archive.importers.corpus_writer import Outcome
+from archive.importers.meeting_store import MeetingImport
 
 
 @click.command("allris")
@@ -27,8 +28,11 @@ def allris(
     """Import ALLRIS "Auszug" pages saved as text (one agenda item each).
 
     A second Auszug of the same paper adds its consultation to the paper's file;
-    importing the same Auszug again changes nothing. Files edited by an archivist
-    since the last import are reported and left alone unless --force.
+    importing the same Auszug again changes nothing. Each agenda item also goes
+    into its meeting's file (corpus/<council>/meetings/; an item without a paper
+    only there), and an "Importierte Niederschrift" becomes its meeting's
+    minutes. Files edited by an archivist since the last import are reported and
+    left alone unless --force.
 
     The papers go into the council --council (created on first use, named
     --council-name), else into the corpus's default council.
@@ -38,11 +42,20 @@ def allris(
         if path is not None:
             click.echo(f"{file}: {outcome.value} {path}")
 
+    meetings = MeetingImport()
     report = import_files(
-        files, corpus, council=council, council_name=council_name, force=force, progress=progress
+        files,
+        corpus,
+        council=council,
+        council_name=council_name,
+        force=force,
+        progress=progress,
+        meetings=meetings,
     )
-    for problem in report.problems:
+    for problem in [*report.problems, *meetings.report.problems]:
         click.echo(problem, err=True)
     click.echo(f"imported {len(files)} file{'s' if len(files) != 1 else ''}: {report.summary()}")
-    if not report.ok:
+    if meetings.seen:
+        click.echo(meetings.summary())
+    if not report.ok or not meetings.report.ok:
         click.get_current_context().exit(1)

@@ -13,6 +13,7 @@ from archive.extraction.ocr import require_tesseract
 from archive.fetching.address_guard import origin
 from archive.files_report import FilesReport
 from archive.importers.allris_html import import_pages
+from archive.importers.meeting_store import MeetingImport
 from archive.importers.progress import ProgressBar
 from archive.paper_files import FileWork
 
@@ -56,9 +57,16 @@ def allris_html(
 
     Pages may be saved files (ISO-8859-1 as served, or re-saved as UTF-8) or
     http(s) URLs. A Drucksache becomes a motion with its Beratungsfolge; an Auszug
-    adds its consultation to the paper's motion. Non-public items and agenda pages
-    (to010) are reported and skipped. Files edited by an archivist since the last
-    import are left alone unless --force.
+    adds its consultation to the paper's motion, and its agenda item to its
+    meeting's file (corpus/<council>/meetings/; an item without a paper, like
+    Begrüßung, only there). An agenda (to010) becomes its meeting with the public
+    items, a meeting calendar (si010) its meetings (planned, or held up to today).
+    Non-public items are reported and skipped. Files edited by an archivist since
+    the last import are left alone unless --force.
+
+    Committee pages (au020) and faction pages (fr020) become organisation files
+    (corpus/<council>/organizations/) with their members, roles and factions;
+    the list of factions (fr010) gives each faction's period.
 
     The papers go into the council --council, else into the corpus's default
     council. A council created on first use is named after the page's header
@@ -86,6 +94,7 @@ def allris_html(
         work = FileWork(fetcher, ocr=not no_ocr)
     reports = (FilesReport("fetched"), FilesReport("extracted"))
     counter = ProgressBar("pages", total=len(sources))
+    meetings = MeetingImport()
     try:
         report = import_pages(
             sources,
@@ -96,18 +105,21 @@ def allris_html(
             progress=counter,
             files=work,
             files_reports=reports,
+            meetings=meetings,
         )
     finally:
         counter.close()
         if work is not None:
             work.fetcher.close()
-    for problem in report.problems:
+    for problem in [*report.problems, *meetings.report.problems]:
         click.echo(problem, err=True)
     fetched, extracted = reports
     for message in [*fetched.messages, *extracted.messages]:
         click.echo(message, err=True)
     click.echo(report.summary())
+    if meetings.seen:
+        click.echo(meetings.summary())
     if fetched.total:
         click.echo(f"files: {fetched.summary()}; texts: {extracted.summary()}")
-    if not report.ok:
+    if not report.ok or not meetings.report.ok:
         click.get_current_context().exit(1)

@@ -26,7 +26,12 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Meetings dump with their agenda items: the consultations' dates and results, "
     "and a meeting file each (corpus/<council>/meetings/).",
 )
-@click.option("--organizations", type=_FILE, help="Organizations dump (names of committees).")
+@click.option(
+    "--organizations",
+    type=_FILE,
+    help="Organizations dump: the committees' names, and an organisation file each "
+    "(corpus/<council>/organizations/), with members from its Memberships and Persons.",
+)
 @click.option("--sponsors", type=_FILE, help="Submitter hints (like paper-submitters.json).")
 @click.option("--since", metavar="DATE", help="Only papers modified since DATE (2024-05-01).")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after N papers.")
@@ -165,10 +170,21 @@ def oparl(
     if run.meetings is not None:
         for problem in run.meetings.report.problems:
             click.echo(problem, err=True)
-        closed = run.meetings.closed_items
-        left_out = f" ({closed} non-public agenda items left out)" if closed else ""
+        notes = []
+        if run.meetings.closed_items:
+            closed = run.meetings.closed_items
+            notes.append(f"{closed} non-public agenda item{'' if closed == 1 else 's'} left out")
+        if run.meetings.deleted:
+            notes.append(f"{run.meetings.deleted} deleted in the source (ignored)")
+        left_out = f" ({'; '.join(notes)})" if notes else ""
         click.echo(f"meetings: {run.meetings.report.summary()}{left_out}")
+    if run.organizations is not None:
+        for problem in run.organizations.report.problems:
+            click.echo(problem, err=True)
+        click.echo(f"organizations: {run.organizations.summary()}")
     if work is not None and run.fetched.total:
         click.echo(f"files: {run.fetched.summary()}; texts: {run.extracted.summary()}")
+    if run.organizations is not None and not run.organizations.report.ok:
+        click.get_current_context().exit(1)
     if not report.ok or (run.meetings is not None and not run.meetings.report.ok):
         click.get_current_context().exit(1)

@@ -17,8 +17,10 @@ and text sections, each an embedded Word export that starts at an anchor:
 - ``council_facts`` reads what a page says of its council: the header above the page
   (``Bezirksversammlung Altona``) and the ALLRIS base URL of its address.
 
-An agenda page (to010) or any other page is refused with a ``SourceError`` that says
-what was expected.
+Agenda (to010) and calendar (si010) pages are meetings, read by
+``archive.importers.allris_meetings``; an Auszug's agenda item goes into its meeting's file
+too (an item without a paper only there). Any other page is refused with a
+``SourceError`` that says what was expected.
 """
 
 from __future__ import annotations
@@ -36,13 +38,19 @@ from bs4 import BeautifulSoup, Tag
 from archive.errors import RatsarchivError, SourceError
 from archive.files import FileRecord, carry_over
 from archive.files_report import FilesReport
+from archive.importers.allris_meetings import (
+    MEETING_PAGES,
+    import_auszug,
+    import_meeting_page,
+    page_meeting_source,
+)
+from archive.importers.allris_organizations import ORGANIZATION_PAGES, import_organization_page
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
+from archive.importers.meeting_store import MeetingImport, MeetingStore
 from archive.importers.normalise import (
     AuszugRecord,
     clean_line,
     clean_text,
-    merge_auszug,
-    normalise_auszug,
     normalise_reference,
     parse_date,
     split_resolution,
@@ -146,19 +154,18 @@ class Page:
 
 
 def parse_page(raw: bytes, source: str, *, url: str = "", declared: str | None = None) -> Page:
-    """Split a page; ``SourceError`` unless it is a vo020 or to020 page."""
+    """Split a page; ``SourceError`` unless it is a page this importer reads."""
     text = decode_page(raw, declared)
     kind_match = re.search(r'id="allriscontainer"\s+class="(\w+)"', text)
     kind = kind_match.group(1).lower() if kind_match else ""
     title = re.search(r"<h1>\s*([^<&-]+)", text)
     heading = clean_line(title.group(1)) if title else ""
-    if kind == "to010" or heading.startswith("Tagesordnung"):
-        raise SourceError(
-            source,
-            "this is an ALLRIS agenda (Tagesordnung, to010), not a paper; "
-            "expected a vo020 (Drucksache) or to020 (Auszug) page",
-        )
-    if kind not in ("vo020", "to020"):
+    if not kind_match and heading.startswith("Tagesordnung"):
+        kind = "to010"
+    elif not kind_match and heading.startswith("Sitzungskalender"):
+        kind = "si010"
+    # meetings: allris_meetings; organisations: allris_organizations
+    if kind not in ("vo020", "to020", *MEETING_PAGES, *ORGANIZATION_PAGES):
         if heading.startswith(("Drucksache", "Vorlage")):
             kind = "vo020"
         elif heading.startswith("Auszug"):
@@ -375,6 +382,9 @@ def read_auszug_page(page: Page) -> AuszugRecord:
         decision=values.get("Beschlussart", ""),
         date=values.get("Datum", ""),
         meeting_status=statuses[0] if statuses else "",
+        time=values.get("Zeit", ""),
+        room=values.get("Raum", ""),
+        location=values.get("Ort", ""),
         paper_line=html_text(str(paper)) if paper else "",
         item_status=statuses[1] if len(statuses) > 1 else "",
         paper_kind=values.get("Drucksache-Art", ""),
@@ -489,26 +499,48 @@ def import_pages(
     progress: Callable[[int, ImportReport], None] | None = None,
     files: FileWork | None = None,
     files_reports: tuple[FilesReport, FilesReport] | None = None,
+    meetings: MeetingImport | None = None,
+    today: str | None = None,
 ) -> ImportReport:
     """Import vo020/to020 pages (files or URLs) into council ``council`` (else the default
-    council) of ``corpus``; one bad page never stops the others. A council this creates
-    is described by the first page read (``council_facts``), named ``council_name`` if given.
+    council) of ``corpus``, and au020/fr020/fr010 pages as organisation files
+    (``archive.importers.allris_organizations``); one bad page never stops the others. A
+    council this creates is described by the first page read (``council_facts``), named
+    ``council_name`` if given.
     With ``files``, each saved paper's documents are fetched and read, into
-    ``files_reports`` (fetched, extracted).
+    ``files_reports`` (fetched, extracted). to010/si010 pages and each Auszug's agenda item
+    go into meeting files (``archive.importers.allris_meetings``), reported into
+    ``meetings`` (else with the papers); ``today`` is the import day (planned or held).
     """
     key = target_key(corpus, council)
     report = ImportReport()
+    run = meetings if meetings is not None else MeetingImport(report=report)
     with CorpusWriter(corpus, force=force) as writer:
+        store = MeetingStore(writer, key, run, today)
         for done, source in enumerate(sources, 1):
             try:
                 page = read_source(source)
-                writer.use_council(describe(key, council_name, **council_facts(page)))
-                if page.kind == "vo020":
-                    motion = replace(read_vorlage(page), council=key)
-                    outcome, _ = writer.save(motion, merge=merge_vorlage)
-                else:
-                    motion = replace(normalise_auszug(read_auszug_page(page)), council=key)
-                    outcome, _ = writer.save(motion, merge=merge_auszug)
+                described = describe(key, council_name, **council_facts(page))
+                writer.use_council(described)
+                if page.kind in ORGANIZATION_PAGES:  # a report entry per organisation
+                    import_organization_page(page, key, writer, report)
+                    if progress:
+                        progress(done, report)
+                    continue
+                if page.kind in MEETING_PAGES or page.kind == "to020":  # meetings (and paper)
+                    if page.kind == "to020":
+                        record = read_auszug_page(page)
+                        meeting = page_meeting_source(page)
+                        saved = import_auszug(record, store, report, described, meeting)
+                        if saved.paper and saved.paper[1]:
+                            _fetch_files(writer, saved.paper[1], files, files_reports)
+                    else:
+                        import_meeting_page(page, store)
+                    if progress:
+                        progress(done, report)
+                    continue
+                motion = replace(read_vorlage(page), council=key)
+                outcome, _ = writer.save(motion, merge=merge_vorlage)
             except SourceError as exc:
                 report.add(Outcome.SKIPPED, f"{source}: {exc.message}")
             except RatsarchivError as exc:
@@ -516,16 +548,22 @@ def import_pages(
             else:
                 reason = writer.last_reason
                 report.add(outcome, f"{source}: {reason}" if reason else None, key)
-                if files is not None and files_reports and writer.last_path is not None:
-                    fetched, extracted = files_reports
-                    fetch_and_read(
-                        writer,
-                        writer.last_path,
-                        files.fetcher,
-                        ocr=files.ocr,
-                        fetched=fetched,
-                        extracted=extracted,
-                    )
+                if writer.last_path is not None:
+                    _fetch_files(writer, writer.last_path, files, files_reports)
             if progress:
                 progress(done, report)
     return report
+
+
+def _fetch_files(
+    writer: CorpusWriter,
+    path: Path,
+    files: FileWork | None,
+    reports: tuple[FilesReport, FilesReport] | None,
+) -> None:
+    """Fetch and read the documents of the paper at ``path``, with ``files``."""
+    if files is not None and reports:
+        fetched, extracted = reports
+        fetch_and_read(
+            writer, path, files.fetcher, ocr=files.ocr, fetched=fetched, extracted=extracted
+        )

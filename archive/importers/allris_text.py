@@ -19,26 +19,26 @@ The text has a fixed shape (see ``../shared/data/seed/`` and docs/corpus-format.
     <grid: label, then its value on the next line if any>
     <outcome sentence>
 
-``read_auszug_text`` turns it into an ``AuszugRecord``; ``import_files`` runs the
-whole import (read, normalise, save) for the ``ratsarchiv import allris`` command.
+The site's navigation may come before the ``Auszug - …`` line (a whole page copied); it is
+skipped. ``read_auszug_text`` turns the text into an ``AuszugRecord``; a „Importierte
+Niederschrift“ (``archive.importers.allris_text_meetings``) keeps all of its text after the
+header as its minutes. ``import_files`` runs the whole import (read, normalise, save) for
+the ``ratsarchiv import allris`` command: the paper's consultation, and the agenda item (or
+the minutes) in its meeting's file (``archive.importers.allris_meetings``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from archive.errors import RatsarchivError, SourceError
+from archive.importers.allris_meetings import import_auszug
+from archive.importers.allris_text_meetings import is_imported_minutes
 from archive.importers.corpus_writer import CorpusWriter, ImportReport, Outcome
-from archive.importers.normalise import (
-    GRID_LABELS,
-    AuszugRecord,
-    clean_line,
-    merge_auszug,
-    normalise_auszug,
-)
+from archive.importers.meeting_store import MeetingImport, MeetingStore
+from archive.importers.normalise import GRID_LABELS, AuszugRecord, clean_line
 from archive.importers.targets import describe, target_key
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -50,6 +50,7 @@ _ITEM_LABELS += ("Bearbeiter", "Bearbeiterin")
 _SECTION_LINKS = {"Wortprotokoll", "Protokoll", "Beschluss", "Abstimmungsergebnis", "Sachverhalt"}
 _SECTION_LINKS |= {"Anlagen", "Begründung"}
 _GRID = {label.lower(): label for label in GRID_LABELS}
+_TITLE = re.compile(r"^Auszug\b\s*(?:[-–]\s*)?(.*)$")
 _GRID_VALUE = re.compile(r"\d{1,4}|[xX✓✔☒]")
 _VOTE_LINE = re.compile(
     r"^(?:abstimmungsergebnis\s*:?\s*)?(?:(?:ja|nein)(?:-?stimmen)?|enthaltung(?:en)?)\s*:\s*\d+"
@@ -76,15 +77,19 @@ def read_auszug_text(text: str, source: str) -> AuszugRecord:
     lines = [clean_line(line) for line in text.replace("\r\n", "\n").split("\n")]
     nonblank = [i for i, line in enumerate(lines) if line]
     top = next((i for i in nonblank if _labelled(lines[i], _HEADER_LABELS).get("TOP")), None)
-    if not nonblank or not lines[nonblank[0]].startswith("Auszug") or top is None:
+    # the title line: the last 'Auszug - …' before the TOP (the site's navigation may come first)
+    titles = [i for i in nonblank if top is not None and i < top and _TITLE.match(lines[i])]
+    titled = [i for i in titles if _TITLE.match(lines[i]).group(1)]  # type: ignore[union-attr]
+    if top is None or not titles:
         raise SourceError(
             source,
             "not an ALLRIS Auszug: expected a first line 'Auszug - <title>' "
             "followed by the meeting and a 'TOP: Ö …' line",
         )
+    first = (titled or titles)[-1]
     record = AuszugRecord(source=source)
-    record.title_line = re.sub(r"^Auszug\s*(?:[-–]\s*)?", "", lines[nonblank[0]])
-    before_top = [lines[i] for i in nonblank if nonblank[0] < i < top]
+    record.title_line = re.sub(r"^Auszug\s*(?:[-–]\s*)?", "", lines[first])
+    before_top = [lines[i] for i in nonblank if first < i < top]
     record.meeting = before_top[-1] if before_top else ""
 
     # Header: label lines up to the paper line.
@@ -101,6 +106,15 @@ def read_auszug_text(text: str, source: str) -> AuszugRecord:
     record.decision = header.get("Beschlussart", "")
     record.date = header.get("Datum", "")
     record.meeting_status = header.get("Status", "")
+    record.time, record.room = header.get("Zeit", ""), header.get("Raum", "")
+    record.location = header.get("Ort", "")
+    if is_imported_minutes(record.title_line):  # the whole minutes: no paper, no sections
+        while i < len(lines) and (
+            not lines[i] or lines[i] in _SECTION_LINKS or _labelled(lines[i], _ITEM_LABELS)
+        ):
+            i += 1
+        record.minutes = "\n".join(lines[i:])
+        return record
 
     # Paper line(s), then the agenda item's own labels, then the section links.
     paper: list[str] = []
@@ -210,26 +224,30 @@ def import_files(
     council_name: str | None = None,
     force: bool = False,
     progress: Callable[[Path, Outcome, Path | None], None] | None = None,
+    meetings: MeetingImport | None = None,
+    today: str | None = None,
 ) -> ImportReport:
     """Import Auszug text files into council ``council`` (else the default council) of
     ``corpus``; one bad file never stops the others. The text names no council, so a
-    council this creates is named ``council_name`` (else its key)."""
+    council this creates is named ``council_name`` (else its key). Each Auszug's item (or
+    a Niederschrift's minutes) also goes into its meeting's file, reported into
+    ``meetings`` (else with the papers); ``today`` is the import day (planned or held)."""
     key = target_key(corpus, council)
     report = ImportReport()
+    run = meetings if meetings is not None else MeetingImport(report=report)
     with CorpusWriter(corpus, force=force) as writer:
+        store = MeetingStore(writer, key, run, today)
         for file in files:
             try:
-                motion = replace(normalise_auszug(read_auszug_file(file)), council=key)
-                writer.use_council(describe(key, council_name))
-                outcome, path = writer.save(motion, merge=merge_auszug)
+                record = read_auszug_file(file)
+                saved = import_auszug(record, store, report, describe(key, council_name))
             except SourceError as exc:
                 report.add(Outcome.SKIPPED, f"{file}: {exc.message}")
                 continue
             except RatsarchivError as exc:
                 report.add(Outcome.SKIPPED, f"{file}: {exc}")
                 continue
-            reason = writer.last_reason
-            report.add(outcome, f"{file}: {reason}" if reason else None, key)
-            if progress:
-                progress(file, outcome, path)
+            for outcome, path in filter(None, saved):
+                if progress:
+                    progress(file, outcome, path)
     return report

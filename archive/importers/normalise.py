@@ -17,6 +17,7 @@ The record, field by field (every field is a raw string; empty when absent)::
     decision      Beschlussart ("abgelehnt", "unverändert beschlossen", "(offen)")
     date          Datum ("Di, 07.05.2024")
     meeting_status  the header's Status (describes the meeting; not used to decide)
+    time, room, location   the header's Zeit ("16:00 - 20:39"), Raum and Ort
     paper_line    the paper under the agenda item: reference, sponsors, type
                   abbreviation and title ("VO/2024/12903-01 SPD & FW, Linke & GAL:
                   AT Quartiere …"); further lines (a subtitle) may follow after "\\n"
@@ -116,6 +117,9 @@ class AuszugRecord:
     decision: str = ""
     date: str = ""
     meeting_status: str = ""
+    time: str = ""
+    room: str = ""
+    location: str = ""
     paper_line: str = ""
     item_status: str = ""
     paper_kind: str = ""

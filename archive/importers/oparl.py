@@ -120,8 +120,10 @@ class AgendaIndex:
         return entry
 
     def find(self, consultation: dict[str, Any]) -> AgendaEntry | None:
-        return self.by_consultation.get(str(consultation.get("id", ""))) or self.by_item.get(
-            str(consultation.get("agendaItem", ""))
+        """The consultation's agenda item: by the item it names (unique per meeting), else
+        by the consultation id (some servers give one consultation to several items)."""
+        return self.by_item.get(str(consultation.get("agendaItem", ""))) or (
+            self.by_consultation.get(str(consultation.get("id", "")))
         )
 
 

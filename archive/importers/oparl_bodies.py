@@ -46,6 +46,8 @@ class BodyPlan:
     """``--body`` choices a paper's ``body`` must match (a dump, a paper list)."""
     first_page: dict[str, Any] | None = None
     """The paper list's first page when reading the source fetched it already."""
+    meetings: str = ""
+    """The body's meeting list URL (``""`` for a dump or a body without one)."""
 
     @property
     def key(self) -> str:
@@ -103,11 +105,13 @@ class Target:
     council_name: str | None = None
     bodies: tuple[str, ...] = field(default_factory=tuple)
 
-    def single(self, papers: str, facts: dict[str, str], *, filtered: bool) -> BodyPlan:
+    def single(
+        self, papers: str, facts: dict[str, str], *, filtered: bool, meetings: str = ""
+    ) -> BodyPlan:
         """The plan of a source with one body (``filtered``: papers are matched by body)."""
         key = target_key(self.corpus, self.council)
         council = describe(key, self.council_name, **facts)
-        return BodyPlan(papers, council, self.bodies if filtered else ())
+        return BodyPlan(papers, council, self.bodies if filtered else (), meetings=meetings)
 
     def several(self, bodies: list[dict[str, Any]], system: str, where: str) -> list[BodyPlan]:
         """One plan per body of a System (the chosen ones)."""
@@ -117,7 +121,8 @@ class Target:
                 raise SourceError(where, f"no body matches --body {', '.join(self.bodies)}")
         if len(bodies) == 1:
             facts = body_facts(bodies[0], system)
-            return [self.single(paper_list(bodies[0], where), facts, filtered=False)]
+            papers = paper_list(bodies[0], where)
+            return [self.single(papers, facts, filtered=False, meetings=meeting_list(bodies[0]))]
         if self.council or self.council_name:
             names = ", ".join(_label(b) for b in bodies)
             raise ConfigError(
@@ -130,7 +135,8 @@ class Target:
             facts = body_facts(body, system)
             key = key_for(facts["short_name"] or facts["name"] or _label(body))
             unique = _unique(key, {p.key for p in plans})
-            plans.append(BodyPlan(paper_list(body, where), describe(unique, None, **facts)))
+            council = describe(unique, None, **facts)
+            plans.append(BodyPlan(paper_list(body, where), council, meetings=meeting_list(body)))
         return plans
 
 
@@ -153,7 +159,8 @@ def plan_source(
             raise SourceError(source, f"this Body is not --body {', '.join(target.bodies)}")
         system = data.get("system")
         facts = body_facts(data, system if isinstance(system, str) else "")
-        return [target.single(paper_list(data, source), facts, filtered=False)]
+        papers = paper_list(data, source)
+        return [target.single(papers, facts, filtered=False, meetings=meeting_list(data))]
     if isinstance(data.get("data"), list):
         return [replace(target.single(source, {}, filtered=True), first_page=data)]
     raise SourceError(
@@ -167,6 +174,12 @@ def paper_list(body: dict[str, Any], where: str) -> str:
     if not isinstance(papers, str):
         raise SourceError(str(body.get("id") or where), "the OParl Body names no paper list")
     return papers
+
+
+def meeting_list(body: dict[str, Any]) -> str:
+    """A Body's meeting list URL, ``""`` when it names none."""
+    meetings = body.get("meeting")
+    return meetings if isinstance(meetings, str) else ""
 
 
 def _unique(key: str, taken: set[str]) -> str:

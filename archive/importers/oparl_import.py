@@ -8,8 +8,11 @@ by the largest paper, not by the number of papers.
 runs when each body's papers were last read, which reference each paper's file carries
 in its council, and the links still to be added.
 
-With ``--meetings``, the meetings are written after the papers (``archive.importers.
-oparl_meetings``), so their agenda items link to the papers of the same run.
+From an API the meetings come from each body's meeting list (changed since the last complete
+run), from a dump with ``--meetings``; either way they are written after the papers
+(``archive.importers.oparl_meetings``), so their agenda items link to the papers of the
+same run; with ``--organizations``, then an organisation file per named Organization,
+with its members (``archive.importers.oparl_organizations``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ from archive.importers.oparl import (
 )
 from archive.importers.oparl_bodies import BodyPlan, Target, plan_source
 from archive.importers.oparl_meetings import MeetingRun, PaperLinks, import_meetings
+from archive.importers.oparl_organizations import (
+    OrganizationRun,
+    import_organizations,
+    is_organization,
+)
 from archive.importers.oparl_source import (
     OParlClient,
     Record,
@@ -72,6 +80,8 @@ class OParlRun:
     """Consultation ids of this run's papers → their references (for the meetings' items)."""
     meetings: MeetingRun | None = None
     """What became of the meetings (``--meetings``)."""
+    organizations: OrganizationRun | None = None
+    """What became of the organisations (``--organizations``)."""
 
 
 def parse_since(text: str) -> str:
@@ -109,7 +119,7 @@ def build_context(
     ctx = OParlContext(lookup=_lookup(client) if client else None)
     if organizations:
         for org in load_dump(organizations):
-            if org.get("id"):
+            if org.get("id") and is_organization(org):  # not its Persons, Memberships
                 ctx.organizations[str(org["id"])] = str(org.get("name") or "").strip()
     if meetings:
         ctx.agenda = AgendaIndex()
@@ -219,14 +229,63 @@ def import_oparl(
                 run.meetings = import_meetings(
                     iter_dump(meetings), plan.key, writer, ctx, run.paper_links
                 )
+            elif client is not None and limit is None and any(p.meetings for p in plans):
+
+                def meetings_since(url: str) -> str:  # never the papers' date: a first
+                    if since:  # run of a meeting list reads it whole
+                        return parse_since(since)
+                    return state.sources.get(url, {}).get("last_run", "")
+
+                run.meetings = _api_meetings(plans, client, state, meetings_since, writer, ctx, run)
+            if organizations is not None:
+                objects = load_dump(organizations)
+                run.organizations = import_organizations(objects, plans, writer, ctx)
     finally:
         if client is not None:
             run.requests = client.requests
         if is_url and run.complete and not fetch_failed:
             for plan in plans:
                 state.sources[plan.papers] = {"last_run": started}
+            if run.meetings is not None and run.meetings.report.ok:
+                for plan in plans:
+                    if plan.meetings:
+                        state.sources[plan.meetings] = {"last_run": started}
         state.save()
     return run
+
+
+def _api_meetings(
+    plans: list[BodyPlan],
+    client: OParlClient,
+    state: OParlState,
+    since_for: Callable[[str], str],
+    writer: CorpusWriter,
+    ctx: OParlContext,
+    run: OParlRun,
+) -> MeetingRun:
+    """Each body's meeting list (``modified_since`` the last complete run), written as
+    meeting files after its papers; an item's paper this run did not bring is found
+    through its Consultation object (its ``paper``) among the papers imported before."""
+    meetings = MeetingRun()
+
+    def reference_of(council: str) -> Callable[[str], str]:
+        def resolve(consultation: str) -> str:
+            paper = (client.get_object(consultation) or {}).get("paper")
+            return state.papers.get(council, {}).get(paper, "") if isinstance(paper, str) else ""
+
+        return resolve
+
+    for plan in plans:
+        if not plan.meetings:
+            continue
+        since = since_for(plan.meetings)
+        params = {"modified_since": since} if since else None
+        listed = client.iter_list(plan.meetings, params)
+        records = (Record(str(m.get("id") or f"meeting {n}"), m) for n, m in enumerate(listed, 1))
+        links = replace(run.paper_links, resolve=reference_of(plan.key))
+        writer.use_council(plan.council)
+        import_meetings(records, plan.key, writer, ctx, links, run=meetings)
+    return meetings
 
 
 def _since(state: OParlState, source: str, papers: str, since: str | None, is_url: bool) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from archive.meeting_files import (
 from archive.motion import Source
 
 _CLOCK = re.compile(r"T(\d{2}:\d{2})")
+_SOURCE_ID = re.compile(r"^  id: *(\S+) *$", re.MULTILINE)
 PROTOCOLS = ("resultsProtocol", "verbatimProtocol")
 """Meeting files that are its minutes (Ergebnis- and Wortprotokoll)."""
 
@@ -56,6 +57,9 @@ class PaperLinks:
     """Consultation and agenda item ids → the reference of the paper they belong to."""
 
     by_id: dict[str, str] = field(default_factory=dict)
+    resolve: Callable[[str], str] | None = None
+    """For an item whose consultation this run did not bring: its consultation id → the
+    reference of an imported paper, or ``""`` (a live API's Consultation names its paper)."""
 
     def add_paper(self, paper: dict[str, Any], reference: str) -> None:
         for consultation in paper.get("consultation") or []:
@@ -66,6 +70,9 @@ class PaperLinks:
 
     def of_item(self, item: dict[str, Any]) -> list[str]:
         found = [self.by_id.get(str(item.get(key) or "")) for key in ("consultation", "id")]
+        consultation = item.get("consultation")
+        if not any(found) and self.resolve and isinstance(consultation, str):
+            found.append(self.resolve(consultation))
         return list(dict.fromkeys(ref for ref in found if ref))
 
 
@@ -76,6 +83,8 @@ class MeetingRun:
     report: ImportReport = field(default_factory=ImportReport)
     closed_items: int = 0
     """Non-public agenda items left out."""
+    deleted: int = 0
+    """Meetings deleted in the source (nothing to write; an existing file is kept)."""
 
 
 def times(start: Any, end: Any) -> tuple[str, str]:
@@ -166,7 +175,9 @@ def _files(data: dict[str, Any]) -> tuple[list, str]:
     minutes = "\n\n".join(
         pdftext.clean(str(data[key].get("text") or ""))
         for key in PROTOCOLS
-        if isinstance(data.get(key), dict) and data[key].get("public") is not False
+        if isinstance(data.get(key), dict)
+        and data[key].get("public") is not False
+        and not data[key].get("deleted")
     ).strip()
     return file_records_of(files), minutes
 
@@ -174,19 +185,23 @@ def _files(data: dict[str, Any]) -> tuple[list, str]:
 def _merged(existing: Meeting, fresh: Meeting) -> Meeting:
     """The fresh meeting, keeping what was read of unchanged files and the papers of items
     this run could not link (their papers came in an earlier run)."""
-    known = {(i.number, i.title): i.papers for i in existing.items}
-    items = [
-        item
-        if item.papers
-        else replace(item, papers=list(known.get((item.number, item.title), ())))
-        for item in fresh.items
-    ]
+    known: dict[tuple[str, str], list[list[str]]] = {}
+    for earlier in existing.items:  # several items of one number and title (a paper and
+        known.setdefault((earlier.number, earlier.title), []).append(earlier.papers)  # its
+    items = []  # amendment): matched in their order
+    for item in fresh.items:
+        queue = known.get((item.number, item.title)) or [[]]
+        papers = queue.pop(0) if len(queue) > 1 else queue[0]
+        items.append(item if item.papers else replace(item, papers=list(papers)))
     return replace(fresh, items=items, files=carry_over(existing.files, fresh.files))
 
 
-def existing_meetings(writer: CorpusWriter, council: str) -> tuple[dict[str, Meeting], set[str]]:
-    """The council's meetings by source id, and every id taken (broken files included)."""
-    by_source: dict[str, Meeting] = {}
+def existing_meetings(
+    writer: CorpusWriter, council: str
+) -> tuple[dict[str, Meeting | Path], set[str]]:
+    """The council's meetings by source id (the path of a file that does not validate, its
+    source id found in its text), and every id taken."""
+    by_source: dict[str, Meeting | Path] = {}
     taken: set[str] = set()
     for path, owner in iter_meeting_files(writer.corpus, writer.layout):
         if owner != council:
@@ -195,10 +210,22 @@ def existing_meetings(writer: CorpusWriter, council: str) -> tuple[dict[str, Mee
         try:
             meeting = read_meeting(path, council)
         except CorpusErrors:
+            source_id = _source_id_in(path)
+            if source_id:
+                by_source.setdefault(source_id, path)
             continue
         if meeting.source.id:
             by_source.setdefault(meeting.source.id, meeting)
     return by_source, taken
+
+
+def _source_id_in(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = _SOURCE_ID.search(text)
+    return match.group(1).strip("'\"") if match else ""
 
 
 def import_meetings(
@@ -209,9 +236,11 @@ def import_meetings(
     links: PaperLinks,
     *,
     today: str | None = None,
+    run: MeetingRun | None = None,
 ) -> MeetingRun:
-    """Write the meetings of ``records`` into ``council``; every problem is a report line."""
-    run = MeetingRun()
+    """Write the meetings of ``records`` into ``council``; every problem is a report line
+    (added to ``run`` when given: the meetings of several bodies)."""
+    run = run or MeetingRun()
     today = today or datetime.date.today().isoformat()
     by_source, taken = existing_meetings(writer, council)
     for record in records:
@@ -219,6 +248,9 @@ def import_meetings(
             run.report.add(Outcome.SKIPPED, f"{record.where}: {record.error}", council)
             continue
         label = str(record.data.get("id") or record.where)
+        if record.data.get("deleted"):
+            run.deleted += 1
+            continue
         try:
             fresh, closed = map_meeting(record.data, ctx, links, today)
         except MeetingSkipped as exc:
@@ -226,6 +258,10 @@ def import_meetings(
             continue
         run.closed_items += closed
         existing = by_source.get(fresh.source.id) if fresh.source.id else None
+        if isinstance(existing, Path):
+            reason = f"{existing} does not validate (ratsarchiv check); left alone"
+            run.report.add(Outcome.SKIPPED, f"{label}: {reason}", council)
+            continue
         if existing is not None:
             meeting = replace(_merged(existing, fresh), id=existing.id, council=council)
         else:

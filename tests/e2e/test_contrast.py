@@ -30,6 +30,7 @@ PAGES = {
     "filtered": ".facet-value",
     "start": "",
     "council": "hamburg-altona/",
+    "statistics": "luebeck/statistics",
     "choice": "motions/22-2368",
     "no-results": "?q=zzzqqqxx",
     "not-found": "motions/does-not-exist",

@@ -75,6 +75,7 @@ class CouncilPage:
         return {
             "council": council_dict(self.summary),
             "calendar_url": url_for("calendar.page", council=self.summary.key),
+            "statistics_url": url_for("statistics.council_page", council=self.summary.key),
             "upcoming_meetings": self.upcoming(),
             "meeting_committees": self.meeting_committees(),
             "latest": data["hits"],

@@ -19,6 +19,7 @@ from index.results import Hit
 from webapp.backend import search_index
 from webapp.feeds import atom_feed
 from webapp.i18n import t
+from webapp.links import document_url
 from webapp.params import parse_search, search_args, with_args
 
 bp = Blueprint("exports", __name__)
@@ -52,7 +53,7 @@ def export_row(hit: Hit) -> dict[str, object]:
         "result_class": hit.result_class,
         "votes": hit.votes,
         "vote_class": hit.vote_class,
-        "url": url_for("motions.page", council=hit.council, slug=hit.slug, _external=True),
+        "url": document_url(hit.council, hit.slug, _external=True),
     }
 
 
@@ -123,9 +124,7 @@ def search_feed(filters: dict[str, tuple[str, ...]], title: str, feed_path: str)
         title=title,
         feed_url=root + with_args(feed_path, search_args(asked)),
         html_url=root + with_args(url_for("search.page"), search_args(search_request)),
-        motion_url=lambda hit: url_for(
-            "motions.page", council=hit.council, slug=hit.slug, _external=True
-        ),
+        motion_url=lambda hit: document_url(hit.council, hit.slug, _external=True),
     )
     return Response(body, mimetype="application/atom+xml")
 

@@ -23,6 +23,7 @@ from index.results import Hit
 from webapp.backend import search_index
 from webapp.councils import council_name
 from webapp.file_links import files_json
+from webapp.links import document_url
 from webapp.rendering import markdown_html, web_url
 from webapp.views import alternate
 from webapp.views.meetings import meeting_url
@@ -129,7 +130,7 @@ class MotionPage:
                 "council_name": h.council_name,
                 "reference": h.reference,
                 "title": h.title,
-                "url": motion_url(h.council, h.slug),
+                "url": document_url(h.council, h.slug),
             }
             for h in self.similar
         ]

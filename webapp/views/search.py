@@ -18,6 +18,7 @@ from index.results import SORTS, FacetValue, SearchRequest, SearchResult
 from webapp.backend import search_index
 from webapp.councils import council_dict, council_label, councils
 from webapp.i18n import lang, t, value_label
+from webapp.links import document_url
 from webapp.params import FilterLinks, facet_specs, parse_search, search_args, with_args
 from webapp.views import alternate
 
@@ -44,7 +45,7 @@ class SearchPage:
     def to_dict(self) -> dict[str, Any]:
         data = self.result.to_dict(lang())
         for hit in data["hits"]:
-            hit["url"] = url_for("motions.page", council=hit["council"], slug=hit["slug"])
+            hit["url"] = document_url(hit["council"], hit["slug"])
         return data
 
     @property
