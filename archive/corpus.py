@@ -95,22 +95,12 @@ def read_text(path: Path) -> str:
 def parse_motion(text: str, path: Path, council: str = "") -> Motion:
     """Parse a corpus file's text (of ``council``); raises ``CorpusErrors`` listing every
     problem."""
-    text = text.replace("\r\n", "\n")
-    if not text.startswith("---\n"):
-        raise CorpusErrors(
-            [CorpusError(path, "missing front matter: the file must start with a line '---'", 1)]
-        )
-    end = text.find("\n---\n", 3)
-    if end == -1 and text.endswith("\n---"):
-        end = len(text) - 4
-    if end == -1:
-        raise CorpusErrors([CorpusError(path, "front matter is not closed by a line '---'", 1)])
-    raw, lines = frontmatter.load(text[4 : end + 1], path, first_line=2)
+    front, body, body_line = frontmatter.split(text, path)
+    raw, lines = frontmatter.load(front, path, first_line=2)
     data, errors = validate(raw, lines, path)
     if errors:
         raise CorpusErrors(errors)
-    body_start_line = text[: end + 5].count("\n") + 1
-    data.update(_parse_body(text[end + 5 :], path, body_start_line))
+    data.update(_parse_body(body, path, body_line))
     data["council"] = council
     return Motion.from_dict(data)
 

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from archive import frontmatter
-from archive.corpus_walk import is_motion_name
-from archive.errors import ConfigError, CorpusError
+from archive.corpus_walk import is_motion_name, walk_corpus
+from archive.errors import ConfigError, CorpusError, CorpusWarning
 
 COUNCIL_FILE = "_council.yml"
 ARCHIVE_FILE = "_archive.yml"
@@ -349,3 +349,21 @@ def ensure_council(corpus: Path, council: Council) -> Council:
     except OSError as exc:
         raise ConfigError(f"cannot create council {council.key}: {exc.strerror}") from None
     return council
+
+
+def walk_council_folders(
+    corpus: Path, folder: str, layout: CouncilLayout | None = None
+) -> tuple[list[tuple[Path, str]], list[CorpusWarning]]:
+    """Every file in each council's ``folder`` (``meetings``, ``organizations``) with its
+    council, council by council, and what the walk refused (links out of the corpus,
+    loops: ``archive.corpus_walk``'s rule)."""
+    layout = layout or council_layout(corpus)
+    found: list[tuple[Path, str]] = []
+    refused: list[CorpusWarning] = []
+    for council in layout.keys:
+        where = layout.folder(council) / folder
+        if where.is_dir():
+            walk = walk_corpus(where, root=corpus)
+            found.extend((Path(file.path), council) for file in walk.files)
+            refused.extend(walk.refused)
+    return found, refused

@@ -15,7 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from archive.errors import CorpusError
+from archive.errors import CorpusError, CorpusErrors
 
 Path_ = tuple[str | int, ...]
 
@@ -195,6 +195,23 @@ def _parse(loader_class: type, text: str, path: Any, first_line: int) -> tuple[A
         return loader.construct_document(node), node
     finally:
         loader.dispose()
+
+
+def split(text: str, path: Any) -> tuple[str, str, int]:
+    """A corpus file's text (papers, meetings, organisations) → its front matter (between
+    the ``---`` lines), its body, and the file line the body starts on; line endings are
+    ``\n``. ``CorpusErrors`` when the front matter is missing or not closed."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        raise CorpusErrors(
+            [CorpusError(path, "missing front matter: the file must start with a line '---'", 1)]
+        )
+    end = text.find("\n---\n", 3)
+    if end == -1 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end == -1:
+        raise CorpusErrors([CorpusError(path, "front matter is not closed by a line '---'", 1)])
+    return text[4 : end + 1], text[end + 5 :], text[: end + 5].count("\n") + 1
 
 
 def load(text: str, path: Any, first_line: int = 2) -> tuple[Any, dict[Path_, int]]:

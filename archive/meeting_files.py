@@ -14,8 +14,8 @@ from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus import escape_headings, read_text, unescape_headings, write_atomic
-from archive.corpus_walk import MEETINGS_FOLDER, walk_corpus
-from archive.councils import CouncilLayout, council_layout
+from archive.corpus_walk import MEETINGS_FOLDER
+from archive.councils import CouncilLayout, walk_council_folders
 from archive.errors import CorpusError, CorpusErrors, CorpusWarning
 from archive.meeting import Meeting, meeting_id_for
 from archive.meeting_validation import validate_meeting
@@ -32,21 +32,12 @@ def is_meeting_id(text: str) -> bool:
 
 def parse_meeting(text: str, path: Path, council: str = "") -> Meeting:
     """Parse a meeting file's text; raises ``CorpusErrors`` listing every problem."""
-    text = text.replace("\r\n", "\n")
-    if not text.startswith("---\n"):
-        raise CorpusErrors(
-            [CorpusError(path, "missing front matter: the file must start with a line '---'", 1)]
-        )
-    end = text.find("\n---\n", 3)
-    if end == -1 and text.endswith("\n---"):
-        end = len(text) - 4
-    if end == -1:
-        raise CorpusErrors([CorpusError(path, "front matter is not closed by a line '---'", 1)])
-    raw, lines = frontmatter.load(text[4 : end + 1], path, first_line=2)
+    front, body, _ = frontmatter.split(text, path)
+    raw, lines = frontmatter.load(front, path, first_line=2)
     data, errors = validate_meeting(raw, lines, path)
     if errors:
         raise CorpusErrors(errors)
-    data["body"], data["minutes"], data["closing"] = _split_minutes(text[end + 5 :])
+    data["body"], data["minutes"], data["closing"] = _split_minutes(body)
     data["council"], data["id"] = council, path.name.removesuffix(".md")
     return Meeting.from_dict(data)
 
@@ -117,18 +108,9 @@ def iter_meeting_files(
 def walk_meetings(
     corpus: Path, layout: CouncilLayout | None = None
 ) -> tuple[list[tuple[Path, str]], list[CorpusWarning]]:
-    """Every meeting file with its council, and what the walk refused (links out of the
-    corpus, loops: ``archive.corpus_walk``'s rule)."""
-    layout = layout or council_layout(corpus)
-    found: list[tuple[Path, str]] = []
-    refused: list[CorpusWarning] = []
-    for council in layout.keys:
-        folder = meetings_folder(layout, council)
-        if folder.is_dir():
-            walk = walk_corpus(folder, root=corpus)
-            found.extend((Path(file.path), council) for file in walk.files)
-            refused.extend(walk.refused)
-    return found, refused
+    """Every file in the councils' ``meetings/`` folders with its council, and
+    what the walk refused (``archive.councils.walk_council_folders``)."""
+    return walk_council_folders(corpus, MEETINGS_FOLDER, layout)
 
 
 def next_meeting_id(taken: set[str], date: str, committee: str) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from archive import frontmatter
 from archive.corpus import read_text, write_atomic
-from archive.corpus_walk import ORGANIZATIONS_FOLDER, walk_corpus
-from archive.councils import CouncilLayout, council_layout
+from archive.corpus_walk import ORGANIZATIONS_FOLDER
+from archive.councils import CouncilLayout, walk_council_folders
 from archive.errors import CorpusError, CorpusErrors, CorpusWarning
 from archive.organization import Organization, organization_id_for
 from archive.organization_validation import validate_organization
@@ -22,21 +22,12 @@ from archive.organization_validation import validate_organization
 
 def parse_organization(text: str, path: Path, council: str = "") -> Organization:
     """Parse an organisation file's text; raises ``CorpusErrors`` listing every problem."""
-    text = text.replace("\r\n", "\n")
-    if not text.startswith("---\n"):
-        raise CorpusErrors(
-            [CorpusError(path, "missing front matter: the file must start with a line '---'", 1)]
-        )
-    end = text.find("\n---\n", 3)
-    if end == -1 and text.endswith("\n---"):
-        end = len(text) - 4
-    if end == -1:
-        raise CorpusErrors([CorpusError(path, "front matter is not closed by a line '---'", 1)])
-    raw, lines = frontmatter.load(text[4 : end + 1], path, first_line=2)
+    front, body, _ = frontmatter.split(text, path)
+    raw, lines = frontmatter.load(front, path, first_line=2)
     data, errors = validate_organization(raw, lines, path)
     if errors:
         raise CorpusErrors(errors)
-    data["body"] = text[end + 5 :].strip("\n")
+    data["body"] = body.strip("\n")
     data["council"], data["id"] = council, path.name.removesuffix(".md")
     return Organization.from_dict(data)
 
@@ -83,18 +74,9 @@ def iter_organization_files(
 def walk_organizations(
     corpus: Path, layout: CouncilLayout | None = None
 ) -> tuple[list[tuple[Path, str]], list[CorpusWarning]]:
-    """Every organisation file with its council, and what the walk refused (links out of
-    the corpus, loops: ``archive.corpus_walk``'s rule)."""
-    layout = layout or council_layout(corpus)
-    found: list[tuple[Path, str]] = []
-    refused: list[CorpusWarning] = []
-    for council in layout.keys:
-        folder = organizations_folder(layout, council)
-        if folder.is_dir():
-            walk = walk_corpus(folder, root=corpus)
-            found.extend((Path(file.path), council) for file in walk.files)
-            refused.extend(walk.refused)
-    return found, refused
+    """Every file in the councils' ``organizations/`` folders with its council, and
+    what the walk refused (``archive.councils.walk_council_folders``)."""
+    return walk_council_folders(corpus, ORGANIZATIONS_FOLDER, layout)
 
 
 def next_organization_id(taken: set[str], name: str) -> str:

@@ -14,31 +14,22 @@ a committee met twice on one day, the meeting whose items name the paper wins.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.corpus import write_atomic
 from archive.councils import CouncilLayout
 from archive.errors import CorpusErrors
 from archive.meeting import Meeting
 from archive.meeting_files import read_meeting, walk_meetings
 from archive.motion import slug_for
 from archive.publicity import public_files
+from index.generation_files import file_stamp, read_entries, write_entries
 
 CATALOG = "meetings.json"
 CATALOG_VERSION = 1
-
-
-def _stamp(path: Path) -> str:
-    try:
-        info = path.stat()
-    except OSError:
-        return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
 
 
 def shown_meeting(meeting: Meeting) -> dict[str, Any]:
@@ -53,7 +44,7 @@ def shown_meeting(meeting: Meeting) -> dict[str, Any]:
 
 def catalog_entry(relpath: str, path: Path, meeting: Meeting) -> dict[str, Any]:
     """One meeting file's entry in the catalog."""
-    return {"relpath": relpath, "stamp": _stamp(path), "meeting": shown_meeting(meeting)}
+    return {"relpath": relpath, "stamp": file_stamp(path), "meeting": shown_meeting(meeting)}
 
 
 def write_catalog(
@@ -75,7 +66,7 @@ def write_catalog(
     entries = []
     for path, council in found:
         relpath = path.relative_to(corpus).as_posix()
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         made = fresh.get(relpath)
         if made and made["stamp"] == stamp:
             entries.append(made)
@@ -94,33 +85,17 @@ def write_catalog(
                 entries.append(known)
             continue
         entries.append(catalog_entry(relpath, path, meeting))
-    text = json.dumps(
-        {"version": CATALOG_VERSION, "meetings": entries}, ensure_ascii=False, separators=(",", ":")
-    )
-    try:
-        unchanged = (gen / CATALOG).read_text(encoding="utf-8") == text
-    except OSError:
-        unchanged = False
-    if not unchanged:  # an unchanged catalog keeps its stamp: the site need not reload it
-        write_atomic(gen / CATALOG, text)
+    write_entries(gen / CATALOG, CATALOG_VERSION, "meetings", entries)
     return len(entries)
 
 
 def _entries(gen: Path | None) -> list[dict[str, Any]]:
-    if gen is None:
-        return []
-    try:
-        data = json.loads((gen / CATALOG).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(data, dict) or data.get("version") != CATALOG_VERSION:
-        return []
-    return list(data.get("meetings") or [])
+    return read_entries(gen / CATALOG if gen else None, CATALOG_VERSION, "meetings")
 
 
 def catalog_stamp(gen: Path) -> str:
     """Changes whenever the generation's catalog is rewritten."""
-    return _stamp(gen / CATALOG)
+    return file_stamp(gen / CATALOG)
 
 
 @dataclass

@@ -16,31 +16,22 @@ file „Fraktion Die Linke“. A person is one name however the source orders it
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive.corpus import write_atomic
 from archive.councils import CouncilLayout
 from archive.errors import CorpusErrors
 from archive.organization import COMMITTEE, FACTION, person_key
 from archive.organization_files import read_organization, walk_organizations
 from archive.variants import compact_key
+from index.generation_files import file_stamp, read_entries, write_entries
 
 CATALOG = "organizations.json"
 CATALOG_VERSION = 1
 
 Shown = dict[str, Any]
 """An organisation as ``Organization.to_dict`` gives it (members with every field)."""
-
-
-def _stamp(path: Path) -> str:
-    try:
-        info = path.stat()
-    except OSError:
-        return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
 
 
 def write_catalog(
@@ -58,7 +49,7 @@ def write_catalog(
     entries = []
     for path, council in found:
         relpath = path.relative_to(corpus).as_posix()
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         known = earlier.get(relpath)
         if known and known["stamp"] == stamp and known["organization"]["council"] == council:
             entries.append(known)
@@ -71,35 +62,17 @@ def write_catalog(
                 entries.append(known)
             continue
         entries.append({"relpath": relpath, "stamp": stamp, "organization": organization.to_dict()})
-    text = json.dumps(
-        {"version": CATALOG_VERSION, "organizations": entries},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    try:
-        unchanged = (gen / CATALOG).read_text(encoding="utf-8") == text
-    except OSError:
-        unchanged = False
-    if not unchanged:  # an unchanged catalog keeps its stamp: the site need not reload it
-        write_atomic(gen / CATALOG, text)
+    write_entries(gen / CATALOG, CATALOG_VERSION, "organizations", entries)
     return len(entries)
 
 
 def _entries(gen: Path | None) -> list[dict[str, Any]]:
-    if gen is None:
-        return []
-    try:
-        data = json.loads((gen / CATALOG).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(data, dict) or data.get("version") != CATALOG_VERSION:
-        return []
-    return list(data.get("organizations") or [])
+    return read_entries(gen / CATALOG if gen else None, CATALOG_VERSION, "organizations")
 
 
 def catalog_stamp(gen: Path) -> str:
     """Changes whenever the generation's catalog is rewritten."""
-    return _stamp(gen / CATALOG)
+    return file_stamp(gen / CATALOG)
 
 
 @dataclass

@@ -47,6 +47,7 @@ from archive.outcomes import (
     normalise_result,
 )
 from archive.vocabulary import Vocabulary
+from index.generation_files import file_stamp, write_if_changed
 from index.generations import open_generation, read_manifest
 from index.meeting_documents import MEETING_KINDS, is_meeting_file
 from index.schema import FACETS_BY_NAME
@@ -327,23 +328,13 @@ def write_statistics(gen: Path, vocabulary: Vocabulary, previous: Path | None = 
         "archive": figures(papers),
         "councils": {key: figures(by_council[key]) for key in sorted(by_council)},
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    try:
-        same = (gen / FIGURES).read_text(encoding="utf-8") == text
-    except OSError:
-        same = False
-    if not same:  # an unchanged file keeps its stamp: the site need not reload it
-        write_atomic(gen / FIGURES, text)
+    write_if_changed(gen / FIGURES, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return len(papers)
 
 
 def statistics_stamp(gen: Path) -> str:
     """Changes whenever the generation's figures are rewritten."""
-    try:
-        info = (gen / FIGURES).stat()
-    except OSError:
-        return ""
-    return f"{info.st_mtime_ns}:{info.st_size}"
+    return file_stamp(gen / FIGURES)
 
 
 # -- read by the site -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Atom feeds (RFC 4287) of any search: entries are motions, newest first."""
+"""Atom feeds (RFC 4287): of any search (entries are its hits, newest first) and of a
+committee's meetings (an entry per meeting with its agenda)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,22 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+def _feed(
+    title: str, feed_url: str, html_url: str, now: datetime.datetime | None
+) -> tuple[ET.Element, ET.Element, str]:
+    """A feed's element with its head, its (still empty) ``updated`` and the time now."""
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _add(feed, "id", feed_url)
+    _add(feed, "title", title)
+    _add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=html_url)
+    _add(_add(feed, "author"), "name", "Ratsarchiv")
+    _add(feed, "generator", "Ratsarchiv")
+    updated = _add(feed, "updated")
+    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return feed, updated, stamp
+
+
 def atom_feed(
     hits: Iterable[Hit],
     *,
@@ -40,15 +57,7 @@ def atom_feed(
     now: datetime.datetime | None = None,
 ) -> bytes:
     """The feed document; ``motion_url`` gives a hit's absolute address (its entry's id)."""
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", feed_url)
-    _add(feed, "title", title)
-    _add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
-    _add(feed, "link", rel="alternate", type="text/html", href=html_url)
-    _add(_add(feed, "author"), "name", "Ratsarchiv")
-    _add(feed, "generator", "Ratsarchiv")
-    updated = _add(feed, "updated")
-    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    feed, updated, stamp = _feed(title, feed_url, html_url, now)
     newest = ""
     for hit in hits:
         url = motion_url(hit)
@@ -82,15 +91,7 @@ def meetings_feed(
     now: datetime.datetime | None = None,
 ) -> bytes:
     """A feed of meetings (a committee's), each entry one meeting with its agenda."""
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", feed_url)
-    _add(feed, "title", title)
-    _add(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
-    _add(feed, "link", rel="alternate", type="text/html", href=html_url)
-    _add(_add(feed, "author"), "name", "Ratsarchiv")
-    _add(feed, "generator", "Ratsarchiv")
-    updated = _add(feed, "updated")
-    stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    feed, updated, stamp = _feed(title, feed_url, html_url, now)
     newest = ""
     for meeting in meetings:
         url = meeting_url(meeting)
